@@ -1,0 +1,27 @@
+import { z } from "zod";
+
+/**
+ * A target environment: the endpoints gameday may touch. Anything not listed here is out of the
+ * blast radius, so an experiment that names another proxy is refused at preflight.
+ */
+export const targetSchema = z.strictObject({
+  description: z.string().optional(),
+  vars: z.record(z.string(), z.string()).default({}).describe("values for ${VAR} in experiment files"),
+  toxiproxy: z
+    .strictObject({
+      url: z.string().url(),
+      proxies: z.array(z.string().min(1)).min(1).describe("allow-list of proxies faults may touch"),
+    })
+    .optional(),
+  prometheus: z.strictObject({ url: z.string().url() }).optional(),
+  scrape: z.record(z.string(), z.string().url()).default({}).describe("service name to its /metrics URL"),
+});
+
+export const targetsFileSchema = z.strictObject({
+  apiVersion: z.literal("gameday/v1"),
+  kind: z.literal("Targets"),
+  targets: z.record(z.string(), targetSchema),
+});
+
+export type Target = z.infer<typeof targetSchema>;
+export type TargetsFile = z.infer<typeof targetsFileSchema>;
