@@ -20,15 +20,29 @@ export function formatDuration(ms: number): string {
   return `${ms}ms`;
 }
 
+const EXAMPLES = '"800ms", "15s" or "1m30s"';
+
+/** Says what is wrong with a would-be duration, so the fix is obvious from the message alone. */
+function durationProblem(input: unknown): string {
+  if (typeof input === "number")
+    return `expected a duration with a unit, found the bare number ${input}: write "${input}s" or "${input}ms"`;
+  if (typeof input !== "string") return `expected a duration string with a unit, such as ${EXAMPLES}`;
+  const text = input.trim();
+  if (/^-\s*\d/.test(text)) return `expected a duration of 0 or more, found "${input}"`;
+  if (/^\d+(?:\.\d+)?$/.test(text))
+    return `expected a duration with a unit (ms, s, m, h), found "${input}" without one: write "${text}s" or "${text}ms"`;
+  return `expected a duration with a unit (ms, s, m, h), such as ${EXAMPLES}, found "${input}"`;
+}
+
 /**
  * A duration field: a string with a unit (ms, s, m, h), parsed to milliseconds.
  * Bare numbers are refused on purpose: "30" could be seconds or milliseconds.
+ * The regex (not a refine) keeps the pattern visible in the JSON Schema for editors.
  */
 export const duration = z
-  .string({ error: 'expected a duration string with a unit, such as "800ms", "15s" or "1m"' })
-  .refine((text) => parseDuration(text) !== undefined, {
-    error: 'expected a duration with a unit (ms, s, m, h), such as "800ms", "15s" or "1m30s"',
-  })
-  .transform((text) => parseDuration(text) as number);
+  .string({ error: (issue) => durationProblem(issue.input) })
+  .regex(WHOLE, { error: (issue) => durationProblem(issue.input) })
+  .transform((text) => parseDuration(text) as number)
+  .describe('a duration with a unit: ms, s, m or h, e.g. "800ms", "15s", "1m30s"');
 
 export const positiveDuration = duration.refine((ms) => ms > 0, { error: "expected a duration above 0" });

@@ -1,13 +1,28 @@
 import { z } from "zod";
 import { duration } from "./duration.js";
 
-export const LOAD_METRICS = ["errorRatio", "successRatio", "p50", "p95", "p99", "throughput", "requests"] as const;
+export const LOAD_METRICS = [
+  "errorRatio",
+  "successRatio",
+  "p50",
+  "p95",
+  "p99",
+  "throughput",
+  "requests",
+] as const;
 
 /** Where a number comes from: exactly one of source: load, promql, scrape or http. */
 export const metricFields = {
-  source: z.literal("load").optional(),
-  metric: z.enum(LOAD_METRICS).optional(),
-  promql: z.string().min(1).optional(),
+  source: z
+    .literal("load")
+    .optional()
+    .describe("load: a statistic of the built-in load generator (see metric)"),
+  metric: z.enum(LOAD_METRICS).optional().describe("with source: load, which statistic"),
+  promql: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("a PromQL query on the target's Prometheus; its value is compared"),
   scrape: z
     .strictObject({
       target: z.string().min(1).describe("a scrape target named in the target environment, or a URL"),
@@ -15,7 +30,8 @@ export const metricFields = {
       labels: z.record(z.string(), z.string()).default({}),
       aggregate: z.enum(["sum", "max", "min", "avg"]).default("sum"),
     })
-    .optional(),
+    .optional()
+    .describe("a metric read straight from a service's /metrics endpoint"),
   http: z
     .strictObject({ url: z.string().min(1), timeout: duration.default(2000) })
     .optional()
@@ -24,11 +40,11 @@ export const metricFields = {
 
 /** Exactly one comparator; equals uses a small tolerance so gauges compare safely. */
 export const comparatorFields = {
-  below: z.number().optional(),
-  above: z.number().optional(),
-  atMost: z.number().optional(),
-  atLeast: z.number().optional(),
-  equals: z.number().optional(),
+  below: z.number().optional().describe("holds when the value is < this"),
+  above: z.number().optional().describe("holds when the value is > this"),
+  atMost: z.number().optional().describe("holds when the value is <= this"),
+  atLeast: z.number().optional().describe("holds when the value is >= this"),
+  equals: z.number().optional().describe("holds when the value equals this (with a small tolerance)"),
 };
 
 export const COMPARATORS = Object.keys(comparatorFields) as (keyof typeof comparatorFields)[];

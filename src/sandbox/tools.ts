@@ -48,9 +48,12 @@ function locate(what: string, envVar: string, candidates: string[], names: strin
 
 export function toxiproxyServerBin(): string {
   const dir = join(toolsDir(), `toxiproxy-${TOXIPROXY_VERSION}`, "bin");
-  return locate("toxiproxy-server", "TOXIPROXY_SERVER", [join(dir, "toxiproxy-server"), join(dir, "server")], [
+  return locate(
     "toxiproxy-server",
-  ]);
+    "TOXIPROXY_SERVER",
+    [join(dir, "toxiproxy-server"), join(dir, "server")],
+    ["toxiproxy-server"],
+  );
 }
 
 export function prometheusBin(): string {

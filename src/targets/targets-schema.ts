@@ -6,6 +6,7 @@ import { z } from "zod";
  */
 export const targetSchema = z.strictObject({
   description: z.string().optional(),
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is our interpolation syntax, not a typo
   vars: z.record(z.string(), z.string()).default({}).describe("values for ${VAR} in experiment files"),
   toxiproxy: z
     .strictObject({

@@ -1,0 +1,20 @@
+/**
+ * gateway: GET /checkout -> orders GET /orders (through the Toxiproxy proxy `orders`).
+ * Countermeasure: a 1500 ms timeout, nothing else; answers 502 when orders fails, 504 when it
+ * times out. Environment variables: see sandbox-services/README.md (prefix SANDBOX_GATEWAY_).
+ */
+
+import { runService } from "./lib/run-service.js";
+import { parseBody } from "./lib/service-bootstrap.js";
+
+runService("gateway", ({ callDependency }) => async () => {
+  const r = await callDependency();
+  if (r.kind === "response" && r.status < 300)
+    return { status: 200, body: { checkout: "ok", order: parseBody(r.body) } };
+  if (r.kind === "failure" && r.reason === "timeout")
+    return { status: 504, body: { error: "orders timed out" } };
+  return {
+    status: 502,
+    body: { error: "orders failed", detail: r.kind === "response" ? `HTTP ${r.status}` : r.reason },
+  };
+});

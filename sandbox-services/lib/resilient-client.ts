@@ -1,0 +1,98 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type CircuitBreaker from "opossum";
+import { backoffDelayMs } from "./backoff.js";
+import { createCircuitBreaker, isShortCircuit } from "./circuit-breaker.js";
+import { type AttemptResult, httpAttempt } from "./http-attempt.js";
+import { RetryBudget } from "./retry-budget.js";
+import type { DependencyPolicy } from "./service-config.js";
+import { initDependencySeries, type ServiceMetrics } from "./service-metrics.js";
+
+export type FailureReason = "timeout" | "error" | "short_circuit";
+
+export type CallResult =
+  | { kind: "response"; status: number; body: string }
+  | { kind: "fallback"; reason: FailureReason }
+  | { kind: "failure"; reason: FailureReason; detail: string };
+
+/** The last attempt's failure, thrown inside the breaker so opossum counts it. */
+class DependencyFailure extends Error {
+  constructor(readonly reason: "timeout" | "error") {
+    super(`dependency ${reason}`);
+  }
+}
+
+export interface ClientDeps {
+  random?: () => number;
+  now?: () => number;
+  attempt?: (url: URL, timeoutMs: number) => Promise<AttemptResult>;
+}
+
+/**
+ * A dependency client with the countermeasures of its policy, layered from the outside in:
+ * fallback, circuit breaker, retries (exponential backoff, jitter, budget), per-attempt timeout.
+ */
+export class ResilientClient {
+  private readonly url: URL;
+  private readonly budget: RetryBudget;
+  private readonly breaker: CircuitBreaker<[], AttemptResult> | undefined;
+  private readonly random: () => number;
+  private readonly attempt: (url: URL, timeoutMs: number) => Promise<AttemptResult>;
+
+  constructor(
+    readonly policy: DependencyPolicy,
+    private readonly metrics: ServiceMetrics,
+    deps: ClientDeps = {},
+  ) {
+    this.url = new URL(policy.path, policy.url);
+    this.budget = new RetryBudget(policy.budget, deps.now);
+    this.random = deps.random ?? Math.random;
+    this.attempt = deps.attempt ?? httpAttempt;
+    initDependencySeries(metrics, policy.name);
+    this.breaker = policy.breaker.enabled
+      ? createCircuitBreaker(policy, metrics, () => this.withRetries())
+      : undefined;
+  }
+
+  async call(): Promise<CallResult> {
+    const dependency = this.policy.name;
+    try {
+      const r = this.breaker ? await this.breaker.fire() : await this.withRetries();
+      return { kind: "response", status: r.status ?? 0, body: r.body ?? "" };
+    } catch (err) {
+      const reason: FailureReason = isShortCircuit(err)
+        ? "short_circuit"
+        : err instanceof DependencyFailure
+          ? err.reason
+          : "error";
+      if (reason === "short_circuit") this.metrics.depShortCircuits.inc({ dependency });
+      if (this.policy.fallback) {
+        this.metrics.fallbacks.inc({ dependency });
+        return { kind: "fallback", reason };
+      }
+      return { kind: "failure", reason, detail: err instanceof Error ? err.message : String(err) };
+    }
+  }
+
+  private async withRetries(): Promise<AttemptResult> {
+    const dependency = this.policy.name;
+    this.budget.recordRequest();
+    for (let retry = 1; ; retry++) {
+      const r = await this.attempt(this.url, this.policy.timeoutMs);
+      this.metrics.depRequests.inc({ dependency, outcome: r.outcome });
+      if (r.outcome === "success") return r;
+      (r.outcome === "timeout" ? this.metrics.depTimeouts : this.metrics.depErrors).inc({ dependency });
+      if (retry > this.policy.retries) throw new DependencyFailure(r.outcome);
+      if (!this.budget.tryAcquireRetry()) {
+        this.metrics.depRetriesDenied.inc({ dependency });
+        throw new DependencyFailure(r.outcome);
+      }
+      this.metrics.depRetries.inc({ dependency });
+      const started = performance.now();
+      await sleep(backoffDelayMs(retry, this.policy.backoff, this.random));
+      this.metrics.retryBackoff.observe(
+        { dependency, attempt: String(retry) },
+        (performance.now() - started) / 1000,
+      );
+    }
+  }
+}

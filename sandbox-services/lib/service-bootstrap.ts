@@ -1,0 +1,95 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { z } from "zod";
+import { type ServiceConfig, serviceConfigSchema } from "./service-config.js";
+import type { ServiceMetrics } from "./service-metrics.js";
+
+export interface RouteAnswer {
+  status: number;
+  body: unknown;
+}
+export type RouteHandler = () => Promise<RouteAnswer>;
+
+/**
+ * What GET /health answers. The launcher reads `instance` (who started the process) and
+ * `config` (to restart a service whose switches changed) from it.
+ */
+export const serviceHealthSchema = z.object({
+  status: z.literal("ok"),
+  service: z.string(),
+  pid: z.number().int(),
+  instance: z.string().nullable(),
+  config: serviceConfigSchema,
+});
+export type ServiceHealth = z.infer<typeof serviceHealthSchema>;
+
+function send(res: ServerResponse, status: number, body: unknown, contentType = "application/json"): void {
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/**
+ * Starts a sandbox service on 127.0.0.1 with /health, /metrics and one business route, and
+ * stops it cleanly on SIGTERM/SIGINT. /health and /metrics stay out of the request metrics so
+ * scrapes and health polls do not dilute error ratios.
+ */
+export function startService(
+  config: ServiceConfig,
+  metrics: ServiceMetrics,
+  routes: Record<string, RouteHandler>,
+): Server {
+  const health: ServiceHealth = {
+    status: "ok",
+    service: config.service,
+    pid: process.pid,
+    instance: process.env.SANDBOX_INSTANCE ?? null,
+    config,
+  };
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = new URL(req.url ?? "/", "http://localhost").pathname;
+    if (path === "/health") return send(res, 200, health);
+    if (path === "/metrics")
+      return send(res, 200, await metrics.registry.metrics(), metrics.registry.contentType);
+    const handler = routes[path];
+    const route = handler ? path : "unknown";
+    const stop = metrics.serverDuration.startTimer({ route });
+    let answer: RouteAnswer;
+    if (!handler) answer = { status: 404, body: { error: `no route ${path}` } };
+    else if (req.method !== "GET") answer = { status: 405, body: { error: "only GET" } };
+    else answer = await handler().catch((err: unknown) => ({ status: 500, body: { error: String(err) } }));
+    send(res, answer.status, answer.body);
+    stop({ status: String(answer.status) });
+    metrics.serverRequests.inc({ route, status: String(answer.status) });
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) send(res, 500, { error: String(err) });
+    });
+  });
+  server.on("error", (err) => {
+    console.error(`${config.service}: ${err.message}`);
+    process.exit(1);
+  });
+  server.listen(config.port, "127.0.0.1", () => {
+    console.log(
+      `${config.service} listening on http://127.0.0.1:${config.port} breaks=[${config.breaks.join(",")}]`,
+    );
+  });
+  const shutdown = () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+    setTimeout(() => process.exit(0), 2000).unref();
+  };
+  process.once("SIGTERM", shutdown);
+  process.once("SIGINT", shutdown);
+  return server;
+}
+
+/** Parses a dependency's JSON body, keeping the text when it is not JSON. */
+export function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

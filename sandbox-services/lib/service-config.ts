@@ -1,0 +1,132 @@
+/**
+ * Environment of a sandbox service (full table in sandbox-services/README.md):
+ *   SANDBOX_BREAK        comma list of breaker, jitter, timeout, retries, fallback (wins over the rest)
+ *   SANDBOX_INSTANCE     set by the launcher: the state dir that started the process
+ *   SANDBOX_<SERVICE>_   PORT, DEPENDENCY_URL, TIMEOUT_MS (0 = none), RETRIES, BACKOFF_BASE_MS,
+ *                        BACKOFF_CAP_MS, JITTER (full|none), RETRY_BUDGET_RATIO,
+ *                        RETRY_BUDGET_MIN_RETRIES, RETRY_BUDGET_WINDOW_MS, BREAKER (on|off),
+ *                        BREAKER_ERROR_THRESHOLD_PERCENTAGE, BREAKER_ROLLING_COUNT_TIMEOUT_MS,
+ *                        BREAKER_VOLUME_THRESHOLD, BREAKER_RESET_TIMEOUT_MS, FALLBACK (on|off), WORK_MS
+ * with <SERVICE> one of GATEWAY, ORDERS, PAYMENTS, RISK.
+ */
+import { z } from "zod";
+import { backoffPolicySchema } from "./backoff.js";
+import { breakSchema, parseBreaks } from "./breaks.js";
+import { retryBudgetPolicySchema } from "./retry-budget.js";
+import {
+  CALLS,
+  DEFAULT_PROXY_PORTS,
+  DEFAULT_SERVICE_PORTS,
+  type ServiceName,
+  serviceNameSchema,
+} from "./topology.js";
+
+export const breakerPolicySchema = z.strictObject({
+  enabled: z.boolean(),
+  errorThresholdPercentage: z.number().min(0).max(100),
+  rollingCountTimeoutMs: z.number().int().min(1),
+  volumeThreshold: z.number().int().min(0),
+  resetTimeoutMs: z.number().int().min(1),
+});
+
+export const dependencyPolicySchema = z.strictObject({
+  name: serviceNameSchema,
+  url: z.url().describe("base URL of the dependency, normally its Toxiproxy proxy"),
+  path: z.string().startsWith("/"),
+  timeoutMs: z.number().int().min(0).describe("per attempt; 0 means wait as long as the dependency takes"),
+  retries: z.number().int().min(0).max(10),
+  backoff: backoffPolicySchema,
+  budget: retryBudgetPolicySchema,
+  breaker: breakerPolicySchema,
+  fallback: z.boolean(),
+});
+
+export const serviceConfigSchema = z.strictObject({
+  service: serviceNameSchema,
+  port: z.number().int().min(1).max(65_535),
+  workMs: z.number().int().min(0).describe("simulated own work per request"),
+  breaks: z.array(breakSchema),
+  dependency: dependencyPolicySchema.optional(),
+});
+
+export type DependencyPolicy = z.infer<typeof dependencyPolicySchema>;
+export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
+
+/** The countermeasures each service ships with (see sandbox-services/README.md). */
+const DEFAULTS: Record<
+  ServiceName,
+  { timeoutMs: number; retries: number; breaker: boolean; fallback: boolean; workMs: number }
+> = {
+  gateway: { timeoutMs: 1500, retries: 0, breaker: false, fallback: false, workMs: 0 },
+  orders: { timeoutMs: 300, retries: 0, breaker: true, fallback: true, workMs: 0 },
+  payments: { timeoutMs: 200, retries: 3, breaker: false, fallback: false, workMs: 0 },
+  risk: { timeoutMs: 0, retries: 0, breaker: false, fallback: false, workMs: 3 },
+};
+
+const intVar = z.coerce.number().int().min(0);
+const ratioVar = z.coerce.number().min(0);
+const switchVar = z
+  .enum(["on", "off", "true", "false", "1", "0"])
+  .transform((v) => ["on", "true", "1"].includes(v));
+const jitterVar = z.enum(["full", "none"]);
+
+type Env = Record<string, string | undefined>;
+
+/** Reads one variable, naming it in the error so a typo in a launch script is obvious. */
+function read<T>(env: Env, key: string, schema: z.ZodType<T>, fallback: T): T {
+  const raw = env[key];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const parsed = schema.safeParse(raw.trim());
+  if (!parsed.success)
+    throw new Error(`${key}=${raw}: ${parsed.error.issues[0]?.message ?? "invalid value"}`);
+  return parsed.data;
+}
+
+/**
+ * The effective configuration of one service from its environment. Variables are prefixed with
+ * the service name (SANDBOX_ORDERS_TIMEOUT_MS) so one launcher environment can tune each service;
+ * SANDBOX_BREAK switches win over them, because a break means "this countermeasure is gone".
+ */
+export function loadServiceConfig(service: ServiceName, env: Env = process.env): ServiceConfig {
+  const p = `SANDBOX_${service.toUpperCase()}_`;
+  const d = DEFAULTS[service];
+  const breaks = parseBreaks(env.SANDBOX_BREAK);
+  const call = CALLS[service];
+  const dependency = call && {
+    name: call.dependency,
+    url: read(env, `${p}DEPENDENCY_URL`, z.url(), `http://127.0.0.1:${DEFAULT_PROXY_PORTS[call.dependency]}`),
+    path: call.path,
+    timeoutMs: breaks.includes("timeout") ? 0 : read(env, `${p}TIMEOUT_MS`, intVar, d.timeoutMs),
+    retries: breaks.includes("retries") ? 0 : read(env, `${p}RETRIES`, intVar, d.retries),
+    backoff: {
+      baseMs: read(env, `${p}BACKOFF_BASE_MS`, intVar, 25),
+      capMs: read(env, `${p}BACKOFF_CAP_MS`, intVar, 400),
+      jitter: breaks.includes("jitter") ? ("none" as const) : read(env, `${p}JITTER`, jitterVar, "full"),
+    },
+    budget: {
+      ratio: read(env, `${p}RETRY_BUDGET_RATIO`, ratioVar, 0.5),
+      minRetries: read(env, `${p}RETRY_BUDGET_MIN_RETRIES`, intVar, 10),
+      windowMs: read(env, `${p}RETRY_BUDGET_WINDOW_MS`, intVar, 10_000),
+    },
+    breaker: {
+      enabled: breaks.includes("breaker") ? false : read(env, `${p}BREAKER`, switchVar, d.breaker),
+      errorThresholdPercentage: read(env, `${p}BREAKER_ERROR_THRESHOLD_PERCENTAGE`, ratioVar, 50),
+      rollingCountTimeoutMs: read(env, `${p}BREAKER_ROLLING_COUNT_TIMEOUT_MS`, intVar, 5000),
+      volumeThreshold: read(env, `${p}BREAKER_VOLUME_THRESHOLD`, intVar, 5),
+      resetTimeoutMs: read(env, `${p}BREAKER_RESET_TIMEOUT_MS`, intVar, 3000),
+    },
+    fallback: breaks.includes("fallback") ? false : read(env, `${p}FALLBACK`, switchVar, d.fallback),
+  };
+  const parsed = serviceConfigSchema.safeParse({
+    service,
+    port: read(env, `${p}PORT`, intVar, DEFAULT_SERVICE_PORTS[service]),
+    workMs: read(env, `${p}WORK_MS`, intVar, d.workMs),
+    breaks,
+    dependency,
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${service} config: ${issue?.path.join(".")}: ${issue?.message}`);
+  }
+  return parsed.data;
+}

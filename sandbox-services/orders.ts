@@ -1,0 +1,18 @@
+/**
+ * orders: GET /orders -> payments GET /charge (through the Toxiproxy proxy `payments`).
+ * Countermeasures: a 300 ms timeout, an opossum circuit breaker, and a fallback that accepts the
+ * order with the payment pending. Environment variables: see sandbox-services/README.md
+ * (prefix SANDBOX_ORDERS_; SANDBOX_BREAK=breaker,fallback,timeout remove them).
+ */
+import { runService } from "./lib/run-service.js";
+
+runService("orders", ({ callDependency }) => async () => {
+  const r = await callDependency();
+  if (r.kind === "response" && r.status < 300)
+    return { status: 200, body: { order: "accepted", payment: "charged" } };
+  if (r.kind === "fallback") return { status: 200, body: { order: "accepted", payment: "pending" } };
+  return {
+    status: 503,
+    body: { error: "payments unavailable", detail: r.kind === "response" ? `HTTP ${r.status}` : r.reason },
+  };
+});

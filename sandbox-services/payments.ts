@@ -1,0 +1,19 @@
+/**
+ * payments: GET /charge -> risk GET /score (through the Toxiproxy proxy `risk`).
+ * Countermeasures: a 200 ms timeout per attempt, up to 3 retries with exponential backoff and
+ * full jitter under a retry budget; answers 503 when risk still fails, which orders' breaker
+ * counts. Environment variables: see sandbox-services/README.md (prefix SANDBOX_PAYMENTS_).
+ */
+
+import { runService } from "./lib/run-service.js";
+import { parseBody } from "./lib/service-bootstrap.js";
+
+runService("payments", ({ callDependency }) => async () => {
+  const r = await callDependency();
+  if (r.kind === "response" && r.status < 300)
+    return { status: 200, body: { charged: true, risk: parseBody(r.body) } };
+  return {
+    status: 503,
+    body: { error: "risk unavailable", detail: r.kind === "response" ? `HTTP ${r.status}` : r.reason },
+  };
+});

@@ -1,0 +1,21 @@
+import { Option } from "commander";
+
+/** Every CLI option in one table, so help text, defaults and names stay consistent across commands. */
+export const CLI_OPTIONS = {
+  targets: () =>
+    new Option("--targets <file>", "target environments file (default: $GAMEDAY_TARGETS or ./targets.yaml)"),
+  stateDir: () => new Option("--state-dir <dir>", "where runs, locks and journals live").default(".gameday"),
+  junit: () => new Option("--junit <file>", "write a JUnit XML report of all runs to <file>"),
+  report: () => new Option("--report <file>", "write the Markdown report of all runs to <file>"),
+  json: () => new Option("--json <file>", "write every run with its journal as JSON to <file>"),
+  quiet: () => new Option("--quiet", "no live progress, only the verdict lines"),
+  runId: () => new Option("--run <id>", "only the faults of this run id"),
+  target: () => new Option("--target <name>", "only this target environment"),
+  dryRun: () => new Option("--dry-run", "list what would be reverted without touching it"),
+  breaks: () =>
+    new Option(
+      "--break <countermeasure...>",
+      "start the services with a countermeasure switched off",
+    ).choices(["breaker", "jitter", "timeout", "retries", "fallback"]),
+  output: () => new Option("-o, --output <file>", "write to <file> instead of stdout"),
+} as const;

@@ -1,0 +1,48 @@
+import type { Command } from "commander";
+import pc from "picocolors";
+import { ExitCode } from "../../errors/gameday-error.js";
+import { InjectorRegistry } from "../../faults/injector-registry.js";
+import { loadTargets } from "../../targets/targets-loader.js";
+import { CLI_OPTIONS } from "../cli-options.js";
+
+/** Finds faults by the owner tag they carry in the target itself, so no journal is needed. */
+export function registerRecoverCommand(program: Command): void {
+  program
+    .command("recover")
+    .description("find and revert faults left behind by gameday runs (by owner tag, without the journal)")
+    .addOption(CLI_OPTIONS.targets())
+    .addOption(CLI_OPTIONS.target())
+    .addOption(CLI_OPTIONS.runId())
+    .addOption(CLI_OPTIONS.dryRun())
+    .action(async (opts) => {
+      const targets = await loadTargets(opts.targets);
+      let failed = 0;
+      let found = 0;
+      for (const [name, target] of Object.entries(targets.targets.targets)) {
+        if (opts.target && opts.target !== name) continue;
+        for (const injector of new InjectorRegistry(target).all()) {
+          const orphans = await injector.findOrphans(opts.run);
+          for (const o of orphans) {
+            found++;
+            if (opts.dryRun) {
+              process.stdout.write(`would revert ${o.ownerTag} (${name}/${o.family}): ${o.description}\n`);
+              continue;
+            }
+            try {
+              await injector.revertOrphan(o);
+              process.stdout.write(
+                `${pc.green("reverted")} ${o.ownerTag} (${name}/${o.family}): ${o.description}\n`,
+              );
+            } catch (err) {
+              failed++;
+              process.stderr.write(`${pc.red("FAILED")} ${o.ownerTag}: ${(err as Error).message}\n`);
+            }
+          }
+        }
+      }
+      process.stdout.write(
+        found ? `${found - failed} of ${found} orphaned faults reverted\n` : "no orphaned faults found\n",
+      );
+      process.exitCode = failed ? ExitCode.error : ExitCode.passed;
+    });
+}

@@ -1,0 +1,87 @@
+import type { Command } from "commander";
+import { ExitCode, type ExitCodeValue } from "../../errors/gameday-error.js";
+import type { Reporter } from "../../interfaces/reporter.js";
+import { ConsoleReporter } from "../../report/console-reporter.js";
+import { JsonReporter } from "../../report/json-reporter.js";
+import { JunitReporter } from "../../report/junit-reporter.js";
+import { MarkdownReporter } from "../../report/markdown-reporter.js";
+import { ReporterSet } from "../../report/reporter-registry.js";
+import { runExperiment } from "../../run/experiment-runner.js";
+import type { RunResult } from "../../run/run-result.js";
+import { CLI_OPTIONS } from "../cli-options.js";
+import { loadInputs } from "../inputs.js";
+
+/** The worst outcome decides a suite's exit code; an unverified rollback is the worst of all. */
+const SEVERITY: ExitCodeValue[] = [
+  ExitCode.error,
+  ExitCode.aborted,
+  ExitCode.notRun,
+  ExitCode.failed,
+  ExitCode.passed,
+];
+export function combinedExitCode(results: RunResult[]): ExitCodeValue {
+  return SEVERITY.find((code) => results.some((r) => r.exitCode === code)) ?? ExitCode.passed;
+}
+
+/** SIGINT/SIGTERM stop the method; rollback always finishes, however often the signal comes. */
+function trapSignals(controller: AbortController, log: (s: string) => void): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      log(`\n${signal} received: stopping the method and rolling back every fault`);
+      controller.abort(`signal ${signal}`);
+    } else log(`${signal} again: rollback is in progress and will finish first`);
+  };
+  process.on("SIGINT", handler);
+  process.on("SIGTERM", handler);
+  return () => {
+    process.off("SIGINT", handler);
+    process.off("SIGTERM", handler);
+  };
+}
+
+export function registerRunCommand(program: Command): void {
+  program
+    .command("run")
+    .description(
+      "run experiments in order and exit with the combined verdict (0 passed, 1 failed, 3 aborted, 4 not run, 5 error)",
+    )
+    .argument("<files...>", "experiment files")
+    .addOption(CLI_OPTIONS.targets())
+    .addOption(CLI_OPTIONS.stateDir())
+    .addOption(CLI_OPTIONS.junit())
+    .addOption(CLI_OPTIONS.report())
+    .addOption(CLI_OPTIONS.json())
+    .addOption(CLI_OPTIONS.quiet())
+    .action(async (files: string[], opts) => {
+      const inputs = await loadInputs(files, opts.targets);
+      const controller = new AbortController();
+      const untrap = trapSignals(controller, (s) => process.stderr.write(`${s}\n`));
+      const console = new ReporterSet([new ConsoleReporter()]);
+      const results: RunResult[] = [];
+      try {
+        for (const input of inputs) {
+          if (controller.signal.aborted) break;
+          const result = await runExperiment({
+            ...input,
+            stateDir: opts.stateDir,
+            signal: controller.signal,
+            onEvent: opts.quiet ? undefined : console.onEvent,
+            onProgress: opts.quiet ? undefined : console.onProgress,
+          });
+          // Each run keeps its own JUnit and Markdown beside its journal.
+          await new ReporterSet([new JunitReporter(), new MarkdownReporter()]).onSuiteEnd([result]);
+          await console.onRunEnd(result);
+          results.push(result);
+        }
+      } finally {
+        untrap();
+      }
+      const suite: Reporter[] = [console];
+      if (opts.junit) suite.push(new JunitReporter({ outFile: opts.junit }));
+      if (opts.report) suite.push(new MarkdownReporter({ outFile: opts.report }));
+      if (opts.json) suite.push(new JsonReporter({ outFile: opts.json }));
+      await new ReporterSet(suite).onSuiteEnd(results);
+      process.exitCode =
+        controller.signal.aborted && !results.length ? ExitCode.aborted : combinedExitCode(results);
+    });
+}

@@ -1,0 +1,23 @@
+import type { Command } from "commander";
+import pc from "picocolors";
+import { ExitCode, formatIssue } from "../../errors/gameday-error.js";
+import { validateFiles } from "../../experiment/validate-files.js";
+import { CLI_OPTIONS } from "../cli-options.js";
+
+export function registerValidateCommand(program: Command): void {
+  program
+    .command("validate")
+    .description("check experiment files; exit 2 when any is invalid")
+    .argument("<files...>", "experiment files")
+    .addOption(CLI_OPTIONS.targets())
+    .action(async (files: string[], opts) => {
+      const results = await validateFiles(files, { targetsFile: opts.targets });
+      for (const r of results) {
+        if (r.ok) process.stdout.write(`${pc.green("✓")} ${r.file}\n`);
+        else for (const i of r.issues) process.stderr.write(`${pc.red("✗")} ${formatIssue(i)}\n`);
+      }
+      const bad = results.filter((r) => !r.ok).length;
+      process.stdout.write(`${results.length - bad} valid, ${bad} invalid\n`);
+      process.exitCode = bad ? ExitCode.invalid : ExitCode.passed;
+    });
+}

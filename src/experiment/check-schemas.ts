@@ -1,0 +1,122 @@
+import { z } from "zod";
+import { duration, positiveDuration } from "./duration.js";
+import { COMPARATORS, comparatorFields, metricFields } from "./metric-schema.js";
+import { onObjects, type RefineCtx, report } from "./refine-helpers.js";
+
+const METRIC_KEYS = ["source", "promql", "scrape", "http"] as const;
+
+/** Shared rule for anything that reads a number and compares it. */
+function checkMetricAndComparator(value: Record<string, unknown>, ctx: RefineCtx, needsMetric = true): void {
+  const sources = METRIC_KEYS.filter((k) => value[k] !== undefined);
+  if (needsMetric && sources.length !== 1) {
+    report(ctx, {
+      path: sources.length ? [sources[1] ?? sources[0] ?? "source"] : [],
+      message: `expected exactly one of source: load, promql, scrape or http (found ${sources.length ? sources.join(", ") : "none"})`,
+    });
+  }
+  if (value.source === "load" && value.metric === undefined) {
+    report(ctx, {
+      path: ["metric"],
+      message: "expected metric (errorRatio, p95, throughput, ...) with source: load",
+    });
+  }
+  if (value.metric !== undefined && value.source !== "load") {
+    report(ctx, {
+      path: ["metric"],
+      message: `expected source: load with metric (a load-generator statistic), found ${value.source === undefined ? "no source" : `source: ${String(value.source)}`}`,
+    });
+  }
+  const comparators = COMPARATORS.filter((k) => value[k] !== undefined);
+  if (comparators.length !== 1) {
+    report(ctx, {
+      path: comparators.length > 1 ? [comparators[1] as string] : [],
+      message: `expected exactly one of ${COMPARATORS.join(", ")} (found ${comparators.length ? comparators.join(", ") : "none"})`,
+    });
+  }
+}
+
+const name = z.string().min(1).max(120).describe("a short human-readable name, shown in the report");
+
+export const steadyStateSchema = z
+  .strictObject({
+    name,
+    ...metricFields,
+    ...comparatorFields,
+    over: positiveDuration.default(5000).describe("the window the comparison must hold over"),
+  })
+  .superRefine((v, ctx) => checkMetricAndComparator(v, ctx), onObjects)
+  .describe("a check that must hold before any fault is injected, and again after rollback");
+
+export const abortConditionSchema = z
+  .strictObject({
+    name: name.optional(),
+    ...metricFields,
+    ...comparatorFields,
+    for: duration.default(0).describe("how long the condition must hold before the run aborts"),
+  })
+  .superRefine((v, ctx) => checkMetricAndComparator(v, ctx), onObjects)
+  .describe("when this holds, the run stops, rolls back and exits 3");
+
+export const CHECKS = ["breakerCycle", "retryAmplification"] as const;
+
+export const expectationSchema = z
+  .strictObject({
+    name,
+    ...metricFields,
+    ...comparatorFields,
+    check: z.enum(CHECKS).optional().describe("a built-in check instead of a metric and comparator"),
+    service: z.string().min(1).optional().describe("breakerCycle, retryAmplification: the calling service"),
+    dependency: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("breakerCycle, retryAmplification: the called dependency"),
+    during: z.string().min(1).optional().describe("name of a fault: the expectation's window is that fault"),
+    within: positiveDuration
+      .optional()
+      .describe("eventually: holds at least once within this time of the window start"),
+    at: z.literal("end").optional().describe("checked once, after the method and before rollback"),
+    recoveredWithin: positiveDuration.optional().describe("holds again within this time after rollback"),
+    closedWithin: positiveDuration
+      .optional()
+      .describe("breakerCycle: closed again within this time after the fault"),
+  })
+  .superRefine((v, ctx) => {
+    if (v.check === undefined) checkMetricAndComparator(v, ctx);
+    else if (v.check === "breakerCycle") {
+      if (!v.service)
+        report(ctx, { path: ["service"], message: "expected the calling service with check: breakerCycle" });
+      if (!v.dependency)
+        report(ctx, {
+          path: ["dependency"],
+          message: "expected the called dependency with check: breakerCycle",
+        });
+      if (!v.during)
+        report(ctx, { path: ["during"], message: "expected during: <fault name> with check: breakerCycle" });
+    } else if (v.check === "retryAmplification") {
+      if (!v.dependency)
+        report(ctx, {
+          path: ["dependency"],
+          message: "expected the called dependency with check: retryAmplification",
+        });
+      if (v.atMost === undefined && v.below === undefined)
+        report(ctx, {
+          path: ["atMost"],
+          message: "expected atMost (or below) with check: retryAmplification",
+        });
+    }
+    const modes = (["within", "at", "recoveredWithin"] as const).filter((k) => v[k] !== undefined);
+    if (modes.length > 1)
+      report(ctx, {
+        path: [modes[1] as string],
+        message: `expected one of within, at, recoveredWithin (found ${modes.join(", ")})`,
+      });
+    if (v.at !== undefined && v.during !== undefined)
+      report(ctx, {
+        path: ["at"],
+        message: "at: end is checked once after the method; it cannot also have during",
+      });
+  }, onObjects)
+  .describe(
+    "an assertion over a probe: always during a window, eventually within, at the end, or recovered within",
+  );

@@ -1,0 +1,106 @@
+import { isMap, isScalar, isSeq, parse, type Scalar } from "yaml";
+import type { InputIssue } from "../errors/gameday-error.js";
+import { formatPath } from "./yaml-locator.js";
+import { positionAt, type YamlSource } from "./yaml-source.js";
+
+/** `$${` is a literal `${`; `${NAME}` and `${NAME:-fallback}` are references. */
+const REFERENCE = /\$\$\{|\$\{([^}]*)\}/g;
+const NAME = /^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
+
+export interface InterpolateOptions {
+  vars: Record<string, string | undefined>;
+  /** Where variables come from, for the undefined-variable message. */
+  sources: string;
+  /** Leave unknown references as written, without issues (when the vars cannot be known). */
+  lenient?: boolean;
+}
+
+function eachScalar(
+  node: unknown,
+  path: PropertyKey[],
+  visit: (s: Scalar, path: PropertyKey[]) => void,
+): void {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      eachScalar(pair.value, [...path, key], visit);
+    }
+  } else if (isSeq(node)) {
+    for (const [i, item] of node.items.entries()) eachScalar(item, [...path, i], visit);
+  } else if (isScalar(node)) visit(node, path);
+}
+
+/** What the text would mean written unquoted, limited to numbers and booleans (never structure). */
+function asPlainScalar(text: string): string | number | boolean {
+  try {
+    const value: unknown = parse(text);
+    return typeof value === "number" || typeof value === "boolean" ? value : text;
+  } catch {
+    return text;
+  }
+}
+
+/** A reference that could not be expanded: `text` as written, and why. */
+export interface ExpandProblem {
+  text: string;
+  message: string;
+}
+
+/** Expands the references in one string; unexpandable ones stay as written. */
+export function expand(
+  written: string,
+  vars: Record<string, string | undefined>,
+  sources: string,
+): { value: string; problems: ExpandProblem[] } {
+  const problems: ExpandProblem[] = [];
+  const value = written.replace(REFERENCE, (match, inner: string | undefined) => {
+    if (inner === undefined) return "${";
+    const name = NAME.exec(inner);
+    if (!name?.[1]) {
+      problems.push({
+        text: match,
+        message: `expected a variable name (letters, digits, _) inside \${...}, found "${match}"`,
+      });
+      return match;
+    }
+    // Own keys only (`${constructor}` is not a variable); like a shell, `:-` also covers an empty value.
+    const set = Object.hasOwn(vars, name[1]) ? vars[name[1]] : undefined;
+    const found = name[2] !== undefined && !set ? name[2] : set;
+    if (found === undefined)
+      problems.push({ text: match, message: `undefined variable ${name[1]}: expected it in ${sources}` });
+    return found ?? match;
+  });
+  return { value, problems };
+}
+
+/**
+ * Replaces `${VAR}` in the string values of the parsed document, in place. Working on nodes, not
+ * raw text, keeps every position right and never lets a value change the YAML structure.
+ * Returns one issue per unexpandable reference, at the reference itself, and the affected paths.
+ */
+export function interpolate(
+  source: YamlSource,
+  opts: InterpolateOptions,
+): { issues: InputIssue[]; paths: Set<string> } {
+  const issues: InputIssue[] = [];
+  const paths = new Set<string>();
+  eachScalar(source.doc.contents, [], (node, path) => {
+    if (typeof node.value !== "string" || !node.value.includes("${")) return;
+    const written = node.value;
+    const { value, problems } = expand(written, opts.vars, opts.sources);
+    if (!opts.lenient) {
+      const [start = 0, end = start] = node.range ?? [];
+      const slice = source.text.slice(start, end);
+      for (const problem of problems) {
+        const offset = start + Math.max(slice.indexOf(problem.text), 0);
+        const position = positionAt(source.lineCounter, offset);
+        issues.push({ file: source.file, ...position, path: formatPath(path), message: problem.message });
+        paths.add(formatPath(path));
+      }
+    }
+    // An unquoted `rate: ${RATE}` should become the number 50, as if 50 had been written there.
+    const whole = node.type === "PLAIN" && /^\$\{[^}]*\}$/.test(written.trim());
+    node.value = whole ? asPlainScalar(value) : value;
+  });
+  return { issues, paths };
+}

@@ -1,0 +1,64 @@
+import { existsSync } from "node:fs";
+import { type InputIssue, ValidationError } from "../errors/gameday-error.js";
+import { type LoadedTargets, loadTargets, targetsFilePath } from "../targets/targets-loader.js";
+import { type LoadExperimentOptions, loadExperimentText } from "./experiment-loader.js";
+import { readInputFile } from "./read-input.js";
+
+export interface ValidateFilesOptions extends Omit<LoadExperimentOptions, "targets"> {
+  /** The targets file; without it, $GAMEDAY_TARGETS, else ./targets.yaml when that file exists. */
+  targetsFile?: string | undefined;
+  /** Already loaded targets (they win over targetsFile). */
+  targets?: LoadedTargets | undefined;
+}
+
+export interface FileValidation {
+  file: string;
+  ok: boolean;
+  issues: InputIssue[];
+}
+
+/** Runs `load` and turns a ValidationError into its issues; anything else is a bug and propagates. */
+async function issuesOf(load: () => unknown): Promise<InputIssue[]> {
+  try {
+    await load();
+    return [];
+  } catch (error) {
+    if (error instanceof ValidationError) return error.issues;
+    throw error;
+  }
+}
+
+/**
+ * The targets, loaded once for all files. A broken targets file is reported as one more invalid
+ * file; a missing ./targets.yaml that nobody asked for is fine, most files need no target vars.
+ */
+async function targetsFor(
+  opts: ValidateFilesOptions,
+): Promise<{ targets?: LoadedTargets; broken?: FileValidation }> {
+  if (opts.targets) return { targets: opts.targets };
+  const { file, origin } = targetsFilePath(opts.targetsFile);
+  if (origin === "default" && !existsSync(file)) return {};
+  let targets: LoadedTargets | undefined;
+  const issues = await issuesOf(async () => {
+    targets = await loadTargets(opts.targetsFile);
+  });
+  return targets ? { targets } : { broken: { file, ok: false, issues } };
+}
+
+/** `gameday validate`: every file's issues, in the order given; files are read in parallel. */
+export async function validateFiles(
+  files: string[],
+  opts: ValidateFilesOptions = {},
+): Promise<FileValidation[]> {
+  const { targets, broken } = await targetsFor(opts);
+  const loadOptions = { vars: opts.vars, env: opts.env, targets };
+  const results = await Promise.all(
+    files.map(async (file): Promise<FileValidation> => {
+      const issues = await issuesOf(async () =>
+        loadExperimentText(await readInputFile(file, "experiment file"), file, loadOptions),
+      );
+      return { file, ok: issues.length === 0, issues };
+    }),
+  );
+  return broken ? [broken, ...results] : results;
+}

@@ -1,0 +1,54 @@
+import type { ActiveFault, OrphanFault } from "../../interfaces/injector.js";
+import { ActiveOutage } from "./active-outage.js";
+import { ActiveToxic } from "./active-toxic.js";
+import { isOutageMarker } from "./outage-marker.js";
+import { hasOwnerPrefix, parseOwnerTag } from "./owner-tag.js";
+import { describeProxy, describeToxicState } from "./toxic-body.js";
+import type { ProxyState, ToxicState, ToxiproxyApi } from "./toxiproxy-api.js";
+
+/** An orphan plus where it was seen; revert still re-reads the server, so a plain OrphanFault works too. */
+export type ToxiproxyOrphan = OrphanFault & { proxy: string; fault: string; outage: boolean };
+
+/** Every toxic named `gameday.*` on every proxy; a malformed name is listed (runId "") but only unfiltered. */
+export async function listOrphans(api: ToxiproxyApi, runId?: string): Promise<ToxiproxyOrphan[]> {
+  const found: ToxiproxyOrphan[] = [];
+  for (const proxy of await api.proxies()) {
+    for (const toxic of proxy.toxics) {
+      if (!hasOwnerPrefix(toxic.name)) continue;
+      const owner = parseOwnerTag(toxic.name) ?? { runId: "", fault: "" };
+      if (runId !== undefined && owner.runId !== runId) continue;
+      const outage = isOutageMarker(toxic);
+      const what = outage
+        ? `outage of ${describeProxy(proxy)}: ${proxy.enabled ? "marker only, proxy already enabled" : "proxy disabled"}`
+        : `${describeToxicState(toxic)} on ${describeProxy(proxy)}`;
+      found.push({
+        family: "toxiproxy",
+        ownerTag: toxic.name,
+        runId: owner.runId,
+        fault: owner.fault,
+        proxy: proxy.name,
+        outage,
+        description: `${what} (toxic "${toxic.name}" at ${api.url})`,
+      });
+    }
+  }
+  return found;
+}
+
+function activeFor(api: ToxiproxyApi, proxy: ProxyState, toxic: ToxicState): ActiveFault {
+  const handle = api.toxicHandle(proxy.name, toxic);
+  const fault = parseOwnerTag(toxic.name)?.fault ?? toxic.name;
+  const description = `orphan ${describeToxicState(toxic)} on ${describeProxy(proxy)}`;
+  return isOutageMarker(toxic)
+    ? new ActiveOutage(api, handle, proxy.name, fault, description)
+    : new ActiveToxic(api, handle, proxy.name, fault, description);
+}
+
+/** Reverts whatever carries this owner tag now (re-read, not trusted from the listing), then verifies. */
+export async function revertOrphanTag(api: ToxiproxyApi, ownerTag: string): Promise<void> {
+  const actives: ActiveFault[] = [];
+  for (const proxy of await api.proxies())
+    for (const toxic of proxy.toxics) if (toxic.name === ownerTag) actives.push(activeFor(api, proxy, toxic));
+  for (const active of actives) await active.revert();
+  for (const active of actives) await active.verifyReverted();
+}

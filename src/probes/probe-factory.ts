@@ -1,0 +1,68 @@
+import type { SteadyStateCheck } from "../experiment/schema.js";
+import type { Probe } from "../interfaces/metric-source.js";
+import type { LoadStatistics } from "../load/load-statistics.js";
+import type { Target } from "../targets/targets-schema.js";
+import { MetricsScraper } from "./metrics-scraper.js";
+import type { PrometheusClient } from "./prometheus-client.js";
+
+export type MetricSelection = Pick<SteadyStateCheck, "source" | "metric" | "promql" | "scrape" | "http">;
+
+export interface ProbeContext {
+  target: Target;
+  load?: LoadStatistics | undefined;
+  prometheus?: PrometheusClient | undefined;
+  scraper?: MetricsScraper;
+}
+
+/** Load figures are read over a trailing window so one slow second neither hides nor dominates. */
+export const LOAD_TRAILING_MS = 5_000;
+
+export class ProbeConfigError extends Error {
+  readonly code = "E_PROBE_CONFIG";
+}
+
+/** Turns the metric fields of a steady-state check, expectation or abort condition into a Probe. */
+export function createProbe(sel: MetricSelection, ctx: ProbeContext): Probe {
+  if (sel.source === "load" && sel.metric) {
+    const { load } = ctx;
+    const metric = sel.metric;
+    if (!load) throw new ProbeConfigError("source: load needs spec.load");
+    return {
+      description: `load ${metric}`,
+      sample: async (w) =>
+        load.metric(metric, { start: Math.max(w.start, w.end - LOAD_TRAILING_MS), end: w.end }),
+    };
+  }
+  if (sel.promql !== undefined) {
+    const prom = ctx.prometheus;
+    const query = sel.promql;
+    if (!prom) throw new ProbeConfigError(`promql is used but target has no prometheus url`);
+    return { description: `promql ${query}`, sample: (w) => prom.instant(query, w.end) };
+  }
+  if (sel.scrape) {
+    const { target: name, metric, labels, aggregate } = sel.scrape;
+    const url = ctx.target.scrape[name] ?? (/^https?:\/\//.test(name) ? name : undefined);
+    if (!url) throw new ProbeConfigError(`scrape target "${name}" is not in the target's scrape list`);
+    const scraper = ctx.scraper ?? new MetricsScraper();
+    return {
+      description: `scrape ${metric}${JSON.stringify(labels)} from ${url}`,
+      sample: () => scraper.read(url, metric, labels, aggregate),
+    };
+  }
+  if (sel.http) {
+    const { url, timeout } = sel.http;
+    return {
+      description: `http GET ${url}`,
+      sample: async () => {
+        try {
+          const res = await fetch(url, { signal: AbortSignal.timeout(timeout) });
+          await res.arrayBuffer();
+          return res.status;
+        } catch {
+          return 0;
+        }
+      },
+    };
+  }
+  throw new ProbeConfigError("no metric source given");
+}

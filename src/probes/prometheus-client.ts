@@ -1,0 +1,51 @@
+import { InfrastructureError, PreflightError } from "../errors/gameday-error.js";
+
+interface QueryResponse {
+  status: "success" | "error";
+  error?: string;
+  data?: { resultType: "vector" | "scalar" | "matrix" | "string"; result: unknown };
+}
+
+/** A thin PromQL client: instant queries only, which is all expectations need. */
+export class PrometheusClient {
+  constructor(readonly url: string) {}
+
+  /** Fails preflight with the URL named when the server does not answer. */
+  async ping(): Promise<void> {
+    try {
+      const res = await fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(3000) });
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    } catch (err) {
+      throw new PreflightError(`Prometheus at ${this.url} is not reachable: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+  }
+
+  /** Evaluates at `time` (epoch ms); one value: the max over the series, undefined for an empty result. */
+  async instant(promql: string, time: number): Promise<number | undefined> {
+    const params = new URLSearchParams({ query: promql, time: (time / 1000).toFixed(3) });
+    let body: QueryResponse;
+    try {
+      const res = await fetch(`${this.url}/api/v1/query?${params}`, { signal: AbortSignal.timeout(5000) });
+      body = (await res.json()) as QueryResponse;
+    } catch (err) {
+      throw new InfrastructureError(`Prometheus query to ${this.url} failed: ${(err as Error).message}`, {
+        cause: err,
+      });
+    }
+    if (body.status !== "success" || !body.data) {
+      // A PromQL syntax error is the user's input; say so with the query.
+      throw new InfrastructureError(
+        `PromQL "${promql}" was rejected by ${this.url}: ${body.error ?? "unknown"}`,
+      );
+    }
+    const { resultType, result } = body.data;
+    if (resultType === "scalar") return Number((result as [number, string])[1]);
+    if (resultType !== "vector")
+      throw new InfrastructureError(`PromQL "${promql}" must return a vector or scalar`);
+    const values = (result as { value: [number, string] }[]).map((r) => Number(r.value[1]));
+    const finite = values.filter((v) => !Number.isNaN(v));
+    return finite.length ? Math.max(...finite) : undefined;
+  }
+}

@@ -1,0 +1,49 @@
+import { mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import junitModule, { type Builder } from "junit-report-builder";
+import type { Reporter, ReporterOptions } from "../interfaces/reporter.js";
+import type { RunResult } from "../run/run-result.js";
+
+// A CommonJS package whose types claim an ESM default: at run time the default import is the builder.
+const junit = ((junitModule as unknown as { default?: Builder }).default ??
+  junitModule) as unknown as Builder;
+
+/** One testsuite per run, one testcase per expectation, with observed values in failure messages. */
+export class JunitReporter implements Reporter {
+  constructor(private readonly opts: ReporterOptions = {}) {}
+
+  static build(results: RunResult[]): Builder {
+    const builder = junit.newBuilder();
+    for (const r of results) {
+      const suite = builder.testSuite().name(r.experiment).timestamp(new Date(r.startedAt).toISOString());
+      suite.property("runId", r.runId).property("verdict", r.verdict).property("file", r.file);
+      const cls = `gameday.${r.experiment}`;
+      const time = (r.endedAt - r.startedAt) / 1000;
+      for (const s of r.steadyStateBefore) {
+        const tc = suite.testCase().className(cls).name(`steady state before: ${s.name}`).file(r.file);
+        if (!s.ok) tc.failure(s.summary, "SteadyStateNotMet");
+      }
+      for (const e of r.expectations) {
+        const tc = suite.testCase().className(cls).name(e.name).file(r.file);
+        tc.standardOutput(`${e.semantics}: ${e.summary}`);
+        if (e.status !== "passed") tc.failure(`${e.semantics}: ${e.summary}`, "ExpectationFailed");
+      }
+      for (const s of r.recovery) {
+        const tc = suite.testCase().className(cls).name(`recovery: ${s.name}`).file(r.file);
+        if (!s.ok) tc.failure(s.summary, "RecoveryFailed");
+      }
+      // The run itself is a testcase so aborted, not-run and rollback errors are never green.
+      const run = suite.testCase().className(cls).name("run verdict").file(r.file).time(time);
+      if (r.verdict === "error") run.error(r.reason, "RunError");
+      else if (r.verdict === "aborted" || r.verdict === "not-run") run.failure(r.reason, r.verdict);
+      else if (r.verdict === "failed") run.failure(r.reason, "failed");
+    }
+    return builder;
+  }
+
+  onSuiteEnd(results: RunResult[]): void {
+    const file = this.opts.outFile ?? join(results[0]?.artifactsDir ?? ".", "junit.xml");
+    mkdirSync(dirname(file), { recursive: true });
+    JunitReporter.build(results).writeTo(file);
+  }
+}

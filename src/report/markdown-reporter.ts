@@ -1,0 +1,97 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { Reporter, ReporterOptions } from "../interfaces/reporter.js";
+import { Journal } from "../run/journal.js";
+import type { JournalEvent } from "../run/journal-schema.js";
+import type { RunResult } from "../run/run-result.js";
+
+const ICON = {
+  passed: "✅ passed",
+  failed: "❌ failed",
+  aborted: "⛔ aborted",
+  "not-run": "⏸ not run",
+  error: "🔥 error",
+};
+
+function rel(t: number, t0: number): string {
+  const s = (t - t0) / 1000;
+  return `+${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, "0")}`;
+}
+
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+function timelineLine(e: JournalEvent): string | undefined {
+  const d = e.data as Record<string, unknown>;
+  switch (e.type) {
+    case "phase":
+      return `phase **${d.phase}**`;
+    case "fault.injecting":
+      return `injecting \`${d.fault}\``;
+    case "fault.injected":
+      return `injected \`${d.fault}\`: ${d.description}`;
+    case "fault.reverted":
+      return `reverted and verified \`${d.fault ?? d.ownerTag}\`${d.sweep ? " (sweep)" : ""}`;
+    case "fault.revert-failed":
+      return `**revert failed** \`${d.fault}\`: ${d.error}`;
+    case "steady-state":
+      return `steady state ${d.when}: ${(d.results as { name: string; ok: boolean }[]).map((r) => `${r.name} ${r.ok ? "held" : "**did not hold**"}`).join(", ") || "(none declared)"}`;
+    case "abort":
+      return `**abort** (${d.by}): ${d.reason}`;
+    case "signal":
+      return `signal ${d.signal} received`;
+    case "error":
+      return `**error**: ${d.message}`;
+    case "run.finished":
+      return `verdict **${d.verdict}** (exit ${d.exitCode})`;
+    default:
+      return undefined;
+  }
+}
+
+export function renderRun(r: RunResult): string {
+  const events = Journal.read(r.journalPath);
+  const out: string[] = [`## ${r.experiment}: ${ICON[r.verdict]}`, ""];
+  if (r.description) out.push(`> ${r.description}`, "");
+  out.push(
+    `- file: \`${r.file}\`, target: \`${r.target}\`, run id: \`${r.runId}\``,
+    `- started ${new Date(r.startedAt).toISOString()}, took ${((r.endedAt - r.startedAt) / 1000).toFixed(1)} s`,
+    r.load ? `- load: ${r.load.requests} requests, ${r.load.errors} errors` : "- load: none",
+    `- verdict: ${r.reason}`,
+    "",
+  );
+  if (r.remaining.length) out.push("### ⚠️ May remain injected", "", ...r.remaining.map((x) => `- ${x}`), "");
+  out.push("### Expectations", "", "| expectation | semantics | result | observed |", "|---|---|---|---|");
+  for (const e of r.expectations)
+    out.push(
+      `| ${cell(e.name)} | ${cell(e.semantics)} | ${e.status === "passed" ? "✅" : "❌"} ${e.status} | ${cell(e.summary)} |`,
+    );
+  for (const s of [
+    ...r.steadyStateBefore.map((s) => ["before", s] as const),
+    ...r.recovery.map((s) => ["recovery", s] as const),
+  ])
+    out.push(
+      `| ${cell(s[1].name)} | steady state ${s[0]} | ${s[1].ok ? "✅ held" : "❌ did not hold"} | ${cell(s[1].summary)} |`,
+    );
+  out.push("", "### Faults", "");
+  for (const p of r.plans) out.push(`- \`${p.fault}\` (${p.family}): ${p.action}`);
+  out.push("", "### Timeline", "");
+  for (const e of events) {
+    const line = timelineLine(e);
+    if (line) out.push(`- \`${rel(e.t, r.startedAt)}\` ${line}`);
+  }
+  out.push("", `Artifacts: \`${r.artifactsDir}\` (journal.jsonl, run.json, junit.xml, report.md)`, "");
+  return out.join("\n");
+}
+
+/** The human report: hypothesis, what held, what broke, and a timeline of what was injected when. */
+export class MarkdownReporter implements Reporter {
+  constructor(private readonly opts: ReporterOptions = {}) {}
+
+  onSuiteEnd(results: RunResult[]): void {
+    const file = this.opts.outFile ?? join(results[0]?.artifactsDir ?? ".", "report.md");
+    const passed = results.filter((r) => r.verdict === "passed").length;
+    const head = [`# Game day report`, "", `${passed} of ${results.length} experiments passed.`, ""];
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, [...head, ...results.map(renderRun)].join("\n"));
+  }
+}

@@ -1,0 +1,47 @@
+import type { Reporter, ReporterOptions } from "../interfaces/reporter.js";
+import { ConsoleReporter } from "./console-reporter.js";
+import { JsonReporter } from "./json-reporter.js";
+import { JunitReporter } from "./junit-reporter.js";
+import { MarkdownReporter } from "./markdown-reporter.js";
+
+/** Reporters by name, as `--reporter` and `--junit/--report/--json` select them. */
+export const REPORTERS: Record<string, new (opts?: ReporterOptions) => Reporter> = {
+  console: ConsoleReporter,
+  junit: JunitReporter,
+  markdown: MarkdownReporter,
+  json: JsonReporter,
+};
+
+/** Fans one event out to every reporter; a reporter that throws is reported, never fatal. */
+export class ReporterSet implements Required<Reporter> {
+  constructor(private readonly reporters: Reporter[]) {}
+
+  onEvent: Required<Reporter>["onEvent"] = (e) => this.each((r) => r.onEvent?.(e));
+  onProgress: Required<Reporter>["onProgress"] = (s) => this.each((r) => r.onProgress?.(s));
+
+  async onRunEnd(result: Parameters<Required<Reporter>["onRunEnd"]>[0]): Promise<void> {
+    for (const r of this.reporters) await this.guard(() => r.onRunEnd?.(result));
+  }
+
+  async onSuiteEnd(results: Parameters<Required<Reporter>["onSuiteEnd"]>[0]): Promise<void> {
+    for (const r of this.reporters) await this.guard(() => r.onSuiteEnd?.(results));
+  }
+
+  private each(fn: (r: Reporter) => void): void {
+    for (const r of this.reporters) {
+      try {
+        fn(r);
+      } catch (err) {
+        process.stderr.write(`reporter failed: ${(err as Error).message}\n`);
+      }
+    }
+  }
+
+  private async guard(fn: () => unknown): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      process.stderr.write(`reporter failed: ${(err as Error).message}\n`);
+    }
+  }
+}

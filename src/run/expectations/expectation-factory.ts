@@ -1,0 +1,74 @@
+import type { Expectation } from "../../experiment/schema.js";
+import type { ExpectationEvaluator } from "../../interfaces/expectation.js";
+import type { CounterReader, Probe } from "../../interfaces/metric-source.js";
+import { MetricsScraper } from "../../probes/metrics-scraper.js";
+import { createProbe, ProbeConfigError, type ProbeContext } from "../../probes/probe-factory.js";
+import { BreakerCycleCheck } from "./breaker-cycle-check.js";
+import { RetryAmplificationCheck } from "./retry-amplification-check.js";
+import { WindowExpectation } from "./window-expectation.js";
+
+/** Metric names the built-in checks rely on; sandbox-services/README.md documents the convention. */
+export const CONVENTIONS = {
+  breakerState: "circuit_breaker_state",
+  dependencyAttempts: "dependency_requests_total",
+} as const;
+
+function selector(labels: Record<string, string | undefined>): string {
+  return Object.entries(labels)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(",");
+}
+
+/** Prefers PromQL when the target has Prometheus, else scrapes the calling service directly. */
+function conventionProbe(
+  ctx: ProbeContext,
+  metric: string,
+  service: string | undefined,
+  labels: Record<string, string>,
+  aggregate: "max" | "sum",
+): Probe {
+  if (ctx.prometheus) {
+    return createProbe({ promql: `${aggregate}(${metric}{${selector({ service, ...labels })}})` }, ctx);
+  }
+  if (!service)
+    throw new ProbeConfigError(
+      `without a prometheus url, the check needs service: to know which /metrics to scrape`,
+    );
+  return createProbe({ scrape: { target: service, metric, labels: { service, ...labels }, aggregate } }, ctx);
+}
+
+export function createExpectation(
+  spec: Expectation,
+  ctx: ProbeContext,
+  recoveryMs: number,
+): ExpectationEvaluator {
+  if (spec.check === "breakerCycle") {
+    const probe = conventionProbe(
+      ctx,
+      CONVENTIONS.breakerState,
+      spec.service,
+      { dependency: spec.dependency as string },
+      "max",
+    );
+    return new BreakerCycleCheck(spec, probe, recoveryMs);
+  }
+  if (spec.check === "retryAmplification") {
+    const probe = conventionProbe(
+      ctx,
+      CONVENTIONS.dependencyAttempts,
+      spec.service,
+      { dependency: spec.dependency as string },
+      "sum",
+    );
+    const counter: CounterReader = {
+      description: probe.description,
+      readAt: (t) => probe.sample({ start: t, end: t }),
+    };
+    return new RetryAmplificationCheck(spec, counter, ctx.load);
+  }
+  return new WindowExpectation(
+    spec,
+    createProbe(spec, { ...ctx, scraper: ctx.scraper ?? new MetricsScraper() }),
+  );
+}

@@ -1,0 +1,170 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ExitCode, type ExitCodeValue, GamedayError } from "../errors/gameday-error.js";
+import type { Experiment } from "../experiment/schema.js";
+import { InjectorRegistry } from "../faults/injector-registry.js";
+import type { ExpectationResult } from "../interfaces/expectation.js";
+import type { PlannedFault } from "../interfaces/injector.js";
+import { LoadGenerator } from "../load/load-generator.js";
+import { PrometheusClient } from "../probes/prometheus-client.js";
+import type { Target } from "../targets/targets-schema.js";
+import { Journal, type JournalListener } from "./journal.js";
+import { type ProgressSnapshot, type RunContext, setPhase } from "./run-context.js";
+import { newRunId } from "./run-id.js";
+import type { RunResult } from "./run-result.js";
+import { methodStep } from "./steps/method-step.js";
+import { preflightStep } from "./steps/preflight-step.js";
+import { rollbackStep } from "./steps/rollback-step.js";
+import { type SteadyStateResult, steadyStateBefore, steadyStateRecovery } from "./steps/steady-state-step.js";
+import { TargetLock } from "./target-lock.js";
+import { decideVerdict } from "./verdict.js";
+
+export interface RunRequest {
+  file: string;
+  experiment: Experiment;
+  targetName: string;
+  target: Target;
+  stateDir: string;
+  runId?: string;
+  signal?: AbortSignal;
+  onProgress?: (s: ProgressSnapshot) => void;
+  onEvent?: JournalListener;
+  injectors?: InjectorRegistry;
+}
+
+/** Planned wall time: baseline, the fault schedule, and the recovery window at most. */
+export function plannedDuration(e: Experiment): number {
+  const baseline = Math.max(e.spec.sampleInterval, ...e.spec.steadyState.map((s) => s.over));
+  const method = Math.max(...e.spec.faults.map((f) => f.at + f.for));
+  return baseline + method + e.spec.recovery.within;
+}
+
+/**
+ * One run, as plain named steps: preflight, steady state before, method, rollback (always, in
+ * finally), recovery, verdict. Outcomes are data in the journal; only bugs throw out of here.
+ */
+export async function runExperiment(req: RunRequest): Promise<RunResult> {
+  const runId = req.runId ?? newRunId();
+  const artifactsDir = join(req.stateDir, "runs", runId);
+  const journal = new Journal(artifactsDir, runId);
+  if (req.onEvent) journal.onEvent(req.onEvent);
+  const { experiment } = req;
+  const spec = experiment.spec;
+  const ctx: RunContext = {
+    runId,
+    file: req.file,
+    experiment,
+    targetName: req.targetName,
+    target: req.target,
+    journal,
+    timeline: { faults: {} },
+    phase: "preflight",
+    startedAt: Date.now(),
+    plannedMs: plannedDuration(experiment),
+    injectors: req.injectors ?? new InjectorRegistry(req.target),
+    probes: {
+      target: req.target,
+      prometheus: req.target.prometheus ? new PrometheusClient(req.target.prometheus.url) : undefined,
+    },
+    evaluators: [],
+    active: new Map(),
+    touched: new Set(),
+    signal: req.signal ?? new AbortController().signal,
+    onProgress: req.onProgress,
+  };
+  journal.write("run.started", {
+    experiment: experiment.metadata.name,
+    file: req.file,
+    target: req.targetName,
+    pid: process.pid,
+  });
+  const lock = new TargetLock(req.stateDir, req.targetName);
+  let plans: PlannedFault[] = [];
+  let steadyBefore: SteadyStateResult[] | undefined;
+  let recovery: SteadyStateResult[] | undefined;
+  let aborted: { reason: string; by: string } | undefined;
+  let error: { message: string; exitCode: ExitCodeValue } | undefined;
+  const remaining: string[] = [];
+  try {
+    setPhase(ctx, "preflight");
+    if (spec.load) {
+      // Created (not started) before preflight so load probes can bind to its statistics.
+      ctx.load = new LoadGenerator(spec.load, ctx.plannedMs + 60_000);
+      ctx.probes.load = ctx.load.stats;
+    }
+    plans = await preflightStep(ctx);
+    lock.acquire(runId);
+    ctx.load?.start();
+    setPhase(ctx, "baseline");
+    steadyBefore = await steadyStateBefore(ctx);
+    if (ctx.signal.aborted) aborted = { reason: String(ctx.signal.reason ?? "signal"), by: "signal" };
+    else if (steadyBefore.every((s) => s.ok)) {
+      setPhase(ctx, "method");
+      const outcome = await methodStep(ctx);
+      aborted = outcome.aborted;
+      remaining.push(...outcome.revertErrors);
+      setPhase(ctx, "rollback");
+      // `at: end` expectations read their single sample here, before anything is reverted.
+      await Promise.all(ctx.evaluators.map((e) => e.tick(Date.now(), "rollback", ctx.timeline)));
+    }
+  } catch (err) {
+    const exitCode = err instanceof GamedayError ? err.exitCode : ExitCode.error;
+    error = { message: (err as Error).message, exitCode };
+    journal.write("error", {
+      message: error.message,
+      code: (err as GamedayError).code ?? "E_UNEXPECTED",
+      stack: (err as Error).stack,
+    });
+  } finally {
+    if (ctx.phase !== "rollback") setPhase(ctx, "rollback");
+    remaining.push(...(await rollbackStep(ctx)));
+  }
+  const ran = steadyBefore?.every((s) => s.ok) && !error && !remaining.length;
+  try {
+    if (ran && !aborted) {
+      setPhase(ctx, "recovery");
+      recovery = await steadyStateRecovery(
+        ctx,
+        (ctx.timeline.rollbackEnd ?? Date.now()) + spec.recovery.within,
+      );
+    }
+  } catch (err) {
+    error = { message: (err as Error).message, exitCode: ExitCode.error };
+    journal.write("error", { message: error.message });
+  } finally {
+    await ctx.load?.stop();
+    lock.release();
+  }
+  const expectations: ExpectationResult[] = ran ? ctx.evaluators.map((e) => e.finish(ctx.timeline)) : [];
+  for (const e of expectations) journal.write("expectation", { ...e, samples: undefined });
+  const decided = decideVerdict({ error, remaining, steadyBefore, aborted, expectations, recovery });
+  setPhase(ctx, "done");
+  const total = ctx.load?.stats.summary({ start: 0, end: Date.now() });
+  const result: RunResult = {
+    runId,
+    experiment: experiment.metadata.name,
+    description: experiment.metadata.description,
+    file: req.file,
+    target: req.targetName,
+    ...decided,
+    startedAt: ctx.startedAt,
+    endedAt: Date.now(),
+    plans,
+    steadyStateBefore: steadyBefore ?? [],
+    expectations,
+    recovery: recovery ?? [],
+    timeline: ctx.timeline,
+    remaining,
+    load: total ? { requests: total.requests, errors: total.errors } : undefined,
+    artifactsDir,
+    journalPath: journal.path,
+  };
+  journal.write("run.finished", {
+    verdict: result.verdict,
+    exitCode: result.exitCode,
+    reason: result.reason,
+  });
+  journal.close();
+  writeFileSync(join(artifactsDir, "run.json"), `${JSON.stringify(result, null, 2)}\n`);
+  return result;
+}

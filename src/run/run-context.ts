@@ -1,0 +1,77 @@
+import type { Experiment } from "../experiment/schema.js";
+import type { InjectorRegistry } from "../faults/injector-registry.js";
+import type { ExpectationEvaluator } from "../interfaces/expectation.js";
+import type { ActiveFault } from "../interfaces/injector.js";
+import type { LoadGenerator } from "../load/load-generator.js";
+import type { ProbeContext } from "../probes/probe-factory.js";
+import type { Target } from "../targets/targets-schema.js";
+import type { Journal } from "./journal.js";
+import type { Phase, Timeline } from "./timeline.js";
+
+/** Live view for progress reporters, pushed on every sampling tick. */
+export interface ProgressSnapshot {
+  runId: string;
+  experiment: string;
+  phase: Phase;
+  elapsedMs: number;
+  plannedMs: number;
+  activeFaults: string[];
+  expectations: { name: string; status: string }[];
+}
+
+/** Everything the lifecycle steps share for one run. */
+export interface RunContext {
+  runId: string;
+  file: string;
+  experiment: Experiment;
+  targetName: string;
+  target: Target;
+  journal: Journal;
+  timeline: Timeline;
+  phase: Phase;
+  startedAt: number;
+  plannedMs: number;
+  injectors: InjectorRegistry;
+  probes: ProbeContext;
+  load?: LoadGenerator | undefined;
+  evaluators: ExpectationEvaluator[];
+  /** Families an injection was attempted with: only those are swept for leftovers at rollback. */
+  touched: Set<string>;
+  /** Faults in the target right now, by fault name. */
+  active: Map<string, ActiveFault>;
+  /** Set by SIGINT/SIGTERM or the caller; the method stops at the next tick. */
+  signal: AbortSignal;
+  onProgress?: ((s: ProgressSnapshot) => void) | undefined;
+}
+
+export function setPhase(ctx: RunContext, phase: Phase): void {
+  ctx.phase = phase;
+  ctx.journal.write("phase", { phase });
+}
+
+export function snapshot(ctx: RunContext): ProgressSnapshot {
+  return {
+    runId: ctx.runId,
+    experiment: ctx.experiment.metadata.name,
+    phase: ctx.phase,
+    elapsedMs: Date.now() - ctx.startedAt,
+    plannedMs: ctx.plannedMs,
+    activeFaults: [...ctx.active.keys()],
+    expectations: ctx.evaluators.map((e) => ({ name: e.name, status: e.status() })),
+  };
+}
+
+/** Sleeps until `until` (epoch ms) or until the run is signalled, whichever is first. */
+export function sleepUntil(until: number, signal: AbortSignal): Promise<void> {
+  const ms = until - Date.now();
+  if (ms <= 0 || signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,32 @@
+import type { ExitCodeValue } from "../errors/gameday-error.js";
+import type { ExpectationResult } from "../interfaces/expectation.js";
+import type { PlannedFault } from "../interfaces/injector.js";
+import type { SteadyStateResult } from "./steps/steady-state-step.js";
+import type { Timeline } from "./timeline.js";
+
+export type Verdict = "passed" | "failed" | "aborted" | "not-run" | "error";
+
+/** The whole outcome of a run as data: written as run.json and read by every reporter. */
+export interface RunResult {
+  runId: string;
+  experiment: string;
+  description?: string | undefined;
+  file: string;
+  target: string;
+  verdict: Verdict;
+  exitCode: ExitCodeValue;
+  /** One sentence: why this verdict. */
+  reason: string;
+  startedAt: number;
+  endedAt: number;
+  plans: PlannedFault[];
+  steadyStateBefore: SteadyStateResult[];
+  expectations: ExpectationResult[];
+  recovery: SteadyStateResult[];
+  timeline: Timeline;
+  /** Faults that could not be verified reverted: what may remain in the target. */
+  remaining: string[];
+  load?: { requests: number; errors: number } | undefined;
+  artifactsDir: string;
+  journalPath: string;
+}

@@ -1,0 +1,78 @@
+import type { AbortCondition } from "../../experiment/schema.js";
+import { createProbe } from "../../probes/probe-factory.js";
+import { describeComparator, formatValue, holds } from "../expectations/comparator.js";
+import { type RunContext, sleepUntil, snapshot } from "../run-context.js";
+import { injectFault, revertFault } from "./fault-actions.js";
+
+export interface MethodOutcome {
+  aborted?: { reason: string; by: "condition" | "signal" };
+  revertErrors: string[];
+}
+
+/** Tracks how long an abort condition has held without a break. */
+function abortTracker(condition: AbortCondition, ctx: RunContext) {
+  const probe = createProbe(condition, ctx.probes);
+  let since: number | undefined;
+  return {
+    async check(windowStart: number, now: number): Promise<string | undefined> {
+      const value = await probe.sample({ start: windowStart, end: now });
+      if (value === undefined || !holds(condition, value)) {
+        since = undefined;
+        return undefined;
+      }
+      since ??= now;
+      if (now - since < condition.for) return undefined;
+      return `${condition.name ?? probe.description}: ${probe.description} ${describeComparator(condition)} for ${now - since} ms (last ${formatValue(value)})`;
+    },
+  };
+}
+
+/** Injects each fault at its offset, reverts it at its end, and samples expectations and abort conditions. */
+export async function methodStep(ctx: RunContext): Promise<MethodOutcome> {
+  const start = Date.now();
+  ctx.timeline.method = { start };
+  const interval = ctx.experiment.spec.sampleInterval;
+  const schedule = ctx.experiment.spec.faults.map((spec) => ({
+    spec,
+    startAt: start + spec.at,
+    endAt: start + spec.at + spec.for,
+    state: "pending" as "pending" | "active" | "done",
+  }));
+  const aborts = ctx.experiment.spec.abortWhen.map((c) => abortTracker(c, ctx));
+  const revertErrors: string[] = [];
+  let nextSample = start;
+  let outcome: MethodOutcome["aborted"];
+  while (!outcome) {
+    let now = Date.now();
+    for (const s of schedule) {
+      if (s.state === "pending" && now >= s.startAt) {
+        s.state = "active";
+        await injectFault(ctx, s.spec);
+      }
+      if (s.state === "active" && now >= s.endAt) {
+        s.state = "done";
+        const err = await revertFault(ctx, s.spec.name);
+        if (err) revertErrors.push(err);
+      }
+    }
+    if (schedule.every((s) => s.state === "done")) break;
+    now = Date.now();
+    if (now >= nextSample) {
+      nextSample += interval;
+      const reasons = await Promise.all(aborts.map((a) => a.check(start, now)));
+      const reason = reasons.find((r) => r !== undefined);
+      if (reason) outcome = { reason, by: "condition" };
+      await Promise.all(ctx.evaluators.map((e) => e.tick(now, ctx.phase, ctx.timeline)));
+      ctx.onProgress?.(snapshot(ctx));
+    }
+    if (ctx.signal.aborted) outcome ??= { reason: String(ctx.signal.reason ?? "signal"), by: "signal" };
+    if (outcome) break;
+    const nextFault = Math.min(
+      ...schedule.map((s) => (s.state === "pending" ? s.startAt : s.state === "active" ? s.endAt : Infinity)),
+    );
+    await sleepUntil(Math.min(nextSample, nextFault), ctx.signal);
+  }
+  if (outcome) ctx.journal.write("abort", outcome);
+  ctx.timeline.method.end = Date.now();
+  return { aborted: outcome, revertErrors };
+}

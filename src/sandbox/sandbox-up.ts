@@ -1,0 +1,106 @@
+import { mkdirSync } from "node:fs";
+import { BREAKS, type Break, breakSchema, normalizeBreaks } from "../../sandbox-services/lib/breaks.js";
+import { SERVICE_NAMES } from "../../sandbox-services/lib/topology.js";
+import { InfrastructureError, ValidationError } from "../errors/gameday-error.js";
+import { type ControlContext, ensureComponent, ownedPid } from "./component-control.js";
+import { waitFor } from "./health-probes.js";
+import { renderPrometheusConfig, targetsUp, writeIfChanged } from "./prometheus-config.js";
+import { componentSpecs } from "./sandbox-components.js";
+import { type SandboxEndpoints, sandboxEndpoints } from "./sandbox-endpoints.js";
+import { resolveLayout, type SandboxLayoutOptions } from "./sandbox-layout.js";
+import { readState, type SandboxState, writeState } from "./sandbox-state.js";
+import { ensureService } from "./service-control.js";
+import { ensureProxies } from "./toxiproxy-proxies.js";
+
+export interface SandboxUpOptions extends SandboxLayoutOptions {
+  /** SANDBOX_BREAK switches for the services; omitted means none (the healthy baseline). */
+  breaks?: string[];
+  log?: (line: string) => void;
+  /** Per wait (a component's health, Prometheus' first scrapes); default 30 s. */
+  timeoutMs?: number;
+}
+
+function validBreaks(breaks: string[]): Break[] {
+  const unknown = breaks.filter((b) => !breakSchema.safeParse(b).success);
+  if (unknown.length > 0) {
+    throw new ValidationError([
+      {
+        file: "--break",
+        path: "",
+        message: `unknown switch ${unknown.join(", ")} (expected ${BREAKS.join(", ")})`,
+      },
+    ]);
+  }
+  return normalizeBreaks(breaks as Break[]);
+}
+
+async function settleAll(tasks: Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(tasks)).flatMap((r) =>
+    r.status === "rejected" ? [r.reason] : [],
+  );
+  if (failed.length === 1) throw failed[0];
+  if (failed.length > 1) {
+    throw new InfrastructureError(failed.map((e) => (e instanceof Error ? e.message : String(e))).join("\n"));
+  }
+}
+
+/**
+ * Brings the sandbox up, idempotently: starts (detached) whatever is not already running and
+ * healthy, restarts only the services whose switches changed, and returns once Prometheus has
+ * scraped all four services. A failure leaves what started recorded, so `sandboxDown` cleans up.
+ */
+export async function sandboxUp(opts: SandboxUpOptions = {}): Promise<SandboxEndpoints> {
+  const log = opts.log ?? (() => {});
+  const breaks = validBreaks(opts.breaks ?? []);
+  const layout = resolveLayout(opts);
+  mkdirSync(layout.stateDir, { recursive: true });
+  const previous = readState(layout);
+  const state: SandboxState = {
+    version: 1,
+    ports: layout.ports,
+    breaks,
+    components: { ...previous?.components },
+  };
+  const endpoints = sandboxEndpoints(layout, breaks);
+  const specs = componentSpecs(layout, endpoints, breaks);
+  if (previous && JSON.stringify(previous.ports) !== JSON.stringify(layout.ports)) {
+    const alive = Object.values(specs).filter((s) => ownedPid(s, previous) !== undefined);
+    if (alive.length > 0) {
+      throw new InfrastructureError(
+        `the sandbox in ${layout.stateDir} runs on other ports (${alive.map((s) => s.name).join(", ")}); run sandbox down first`,
+      );
+    }
+  }
+  const ctx: ControlContext = { layout, state, log, startTimeoutMs: opts.timeoutMs ?? 30_000 };
+  try {
+    await ensureComponent(specs.toxiproxy, ctx);
+    await ensureProxies(endpoints.toxiproxyUrl, endpoints.proxies, log);
+    const configChanged = writeIfChanged(layout.prometheusConfig, renderPrometheusConfig(layout.ports));
+    await settleAll([
+      ...SERVICE_NAMES.map((name) => ensureService(specs[name], ctx)),
+      ensureComponent(specs.prometheus, ctx, configChanged),
+    ]);
+    const healthySince = Date.now();
+    await waitFor(
+      `Prometheus on ${endpoints.prometheusUrl} to scrape ${SERVICE_NAMES.join(", ")}`,
+      () => targetsUp(endpoints.prometheusUrl, healthySince),
+      ctx.startTimeoutMs,
+      250,
+    ).catch((err: unknown) => {
+      const external = state.components.prometheus?.owned === false;
+      const hint = external
+        ? " (that Prometheus was not started by the sandbox, so it may not scrape it)"
+        : "";
+      throw new InfrastructureError(`${err instanceof Error ? err.message : String(err)}${hint}`, {
+        cause: err,
+      });
+    });
+  } finally {
+    writeState(layout, state);
+  }
+  log(
+    `sandbox ready (switches [${breaks.join(",")}]): gateway ${endpoints.gatewayUrl}, ` +
+      `toxiproxy ${endpoints.toxiproxyUrl}, prometheus ${endpoints.prometheusUrl}`,
+  );
+  return endpoints;
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import { parseBreaks } from "../../sandbox-services/lib/breaks.js";
+import { loadServiceConfig } from "../../sandbox-services/lib/service-config.js";
+
+describe("SANDBOX_BREAK", () => {
+  it("parses a comma list, trimmed, deduplicated and in canonical order", () => {
+    expect(parseBreaks(" timeout, breaker,,timeout ")).toEqual(["breaker", "timeout"]);
+    expect(parseBreaks(undefined)).toEqual([]);
+  });
+
+  it("refuses unknown switches instead of silently breaking nothing", () => {
+    expect(() => parseBreaks("breakr")).toThrow(/unknown switch breakr.*breaker, jitter/);
+  });
+});
+
+describe("service config", () => {
+  it("ships the documented countermeasures by default", () => {
+    const gateway = loadServiceConfig("gateway", {});
+    expect(gateway.port).toBe(18080);
+    expect(gateway.dependency).toMatchObject({
+      name: "orders",
+      url: "http://127.0.0.1:28081",
+      path: "/orders",
+      timeoutMs: 1500,
+      retries: 0,
+      fallback: false,
+    });
+    expect(gateway.dependency?.breaker.enabled).toBe(false);
+
+    const orders = loadServiceConfig("orders", {});
+    expect(orders.dependency).toMatchObject({
+      name: "payments",
+      url: "http://127.0.0.1:28082",
+      timeoutMs: 300,
+      retries: 0,
+      fallback: true,
+    });
+    expect(orders.dependency?.breaker).toEqual({
+      enabled: true,
+      errorThresholdPercentage: 50,
+      rollingCountTimeoutMs: 5000,
+      volumeThreshold: 5,
+      resetTimeoutMs: 3000,
+    });
+
+    const payments = loadServiceConfig("payments", {});
+    expect(payments.dependency).toMatchObject({
+      name: "risk",
+      timeoutMs: 200,
+      retries: 3,
+      backoff: { baseMs: 25, capMs: 400, jitter: "full" },
+      budget: { ratio: 0.5, minRetries: 10, windowMs: 10_000 },
+    });
+    expect(loadServiceConfig("risk", {}).dependency).toBeUndefined();
+  });
+
+  it("reads per-service variables", () => {
+    const orders = loadServiceConfig("orders", {
+      SANDBOX_ORDERS_PORT: "19001",
+      SANDBOX_ORDERS_DEPENDENCY_URL: "http://127.0.0.1:19002",
+      SANDBOX_ORDERS_BREAKER_RESET_TIMEOUT_MS: "1000",
+      SANDBOX_ORDERS_FALLBACK: "off",
+      SANDBOX_PAYMENTS_TIMEOUT_MS: "9", // another service's variable: ignored here
+    });
+    expect(orders.port).toBe(19001);
+    expect(orders.dependency?.url).toBe("http://127.0.0.1:19002");
+    expect(orders.dependency?.breaker.resetTimeoutMs).toBe(1000);
+    expect(orders.dependency?.fallback).toBe(false);
+    expect(orders.dependency?.timeoutMs).toBe(300);
+  });
+
+  it("lets SANDBOX_BREAK switches win over the fine-grained variables", () => {
+    const env = {
+      SANDBOX_BREAK: "breaker,jitter,timeout,retries,fallback",
+      SANDBOX_ORDERS_BREAKER: "on",
+      SANDBOX_PAYMENTS_RETRIES: "5",
+    };
+    const orders = loadServiceConfig("orders", env).dependency;
+    expect(orders?.breaker.enabled).toBe(false);
+    expect(orders?.fallback).toBe(false);
+    expect(orders?.timeoutMs).toBe(0);
+    const payments = loadServiceConfig("payments", env).dependency;
+    expect(payments?.retries).toBe(0);
+    expect(payments?.backoff.jitter).toBe("none");
+    expect(loadServiceConfig("gateway", env).dependency?.timeoutMs).toBe(0);
+  });
+
+  it("names the variable and the problem on bad input", () => {
+    expect(() => loadServiceConfig("payments", { SANDBOX_PAYMENTS_RETRIES: "three" })).toThrow(
+      /SANDBOX_PAYMENTS_RETRIES=three/,
+    );
+    expect(() => loadServiceConfig("orders", { SANDBOX_ORDERS_BREAKER: "maybe" })).toThrow(
+      /SANDBOX_ORDERS_BREAKER=maybe/,
+    );
+    expect(() => loadServiceConfig("payments", { SANDBOX_PAYMENTS_RETRIES: "50" })).toThrow(
+      /dependency\.retries/,
+    );
+    expect(() => loadServiceConfig("risk", { SANDBOX_BREAK: "nope" })).toThrow(/SANDBOX_BREAK/);
+  });
+});

@@ -1,0 +1,98 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** The sandbox's fixed loopback endpoints (see targets.yaml). */
+export const SANDBOX = {
+  gateway: "http://127.0.0.1:18080",
+  toxiproxy: "http://127.0.0.1:8474",
+  prometheus: "http://127.0.0.1:19090",
+};
+
+export interface Workspace {
+  dir: string;
+  targets: string;
+  stateDir: string;
+  write(name: string, yaml: string): string;
+}
+
+/** A temp folder with a targets file for the sandbox (overridable) and a state dir. */
+export function workspace(overrides: { toxiproxy?: string; prometheus?: string } = {}): Workspace {
+  const dir = mkdtempSync(join(tmpdir(), "gameday-test-"));
+  const targets = join(dir, "targets.yaml");
+  writeFileSync(
+    targets,
+    `apiVersion: gameday/v1
+kind: Targets
+targets:
+  sandbox:
+    vars: { GATEWAY_URL: "${SANDBOX.gateway}" }
+    toxiproxy: { url: "${overrides.toxiproxy ?? SANDBOX.toxiproxy}", proxies: [orders, payments, risk] }
+    prometheus: { url: "${overrides.prometheus ?? SANDBOX.prometheus}" }
+    scrape:
+      gateway: http://127.0.0.1:18080/metrics
+      orders: http://127.0.0.1:18081/metrics
+      payments: http://127.0.0.1:18082/metrics
+      risk: http://127.0.0.1:18083/metrics
+`,
+  );
+  return {
+    dir,
+    targets,
+    stateDir: join(dir, "state"),
+    write(name, yaml) {
+      const file = join(dir, name);
+      writeFileSync(file, yaml);
+      return file;
+    },
+  };
+}
+
+/** A short experiment: 2 s baseline, one fault, given expectations (YAML list items, indented 4). */
+export function experiment(opts: {
+  name: string;
+  fault: string;
+  faultFor?: string;
+  expect?: string;
+  steady?: string;
+  abort?: string;
+  recovery?: string;
+}): string {
+  return `apiVersion: gameday/v1
+kind: Experiment
+metadata: { name: ${opts.name} }
+spec:
+  target: sandbox
+  sampleInterval: 500ms
+  load: { url: "\${GATEWAY_URL}/checkout", rate: 40, timeout: 2s }
+  steadyState:
+${opts.steady ?? "    - { name: checkout healthy, source: load, metric: errorRatio, below: 0.05, over: 2s }"}
+  faults:
+    - name: f1
+      at: 500ms
+      for: ${opts.faultFor ?? "3s"}
+      toxiproxy: ${opts.fault}
+  expect:
+${opts.expect ?? "    []"}
+  abortWhen:
+${opts.abort ?? "    []"}
+  recovery: { within: ${opts.recovery ?? "15s"} }
+`;
+}
+
+interface ProxyJson {
+  name: string;
+  enabled: boolean;
+  toxics: { name: string }[];
+}
+
+/** Everything gameday-owned still in the sandbox's Toxiproxy: must be empty after every run. */
+export async function leftovers(url = SANDBOX.toxiproxy): Promise<string[]> {
+  const proxies = (await (await fetch(`${url}/proxies`)).json()) as Record<string, ProxyJson>;
+  const out: string[] = [];
+  for (const p of Object.values(proxies)) {
+    if (!p.enabled) out.push(`${p.name} disabled`);
+    for (const t of p.toxics) out.push(`${p.name}/${t.name}`);
+  }
+  return out;
+}
