@@ -83,5 +83,12 @@ ensure_all() {
   ensure_node
   ensure_toxiproxy
   ensure_prometheus
+  ensure_redis
+  ensure_kube
   ensure_build
 }
+
+# shellcheck source=redis.sh
+source "$(dirname "${BASH_SOURCE[0]}")/redis.sh"
+# shellcheck source=kube.sh
+source "$(dirname "${BASH_SOURCE[0]}")/kube.sh"

@@ -1,13 +1,27 @@
 #!/usr/bin/env node
+import type { Command as CommandType } from "commander";
 import { Command, CommanderError } from "commander";
 import pc from "picocolors";
 import { ExitCode, GamedayError } from "../errors/gameday-error.js";
-import { registerPlanCommand } from "./commands/plan-command.js";
-import { registerRecoverCommand } from "./commands/recover-command.js";
-import { registerRunCommand } from "./commands/run-command.js";
-import { registerSandboxCommand } from "./commands/sandbox-command.js";
-import { registerSchemaCommand } from "./commands/schema-command.js";
-import { registerValidateCommand } from "./commands/validate-command.js";
+
+type Register = (program: CommandType) => void;
+
+/**
+ * Commands by name, loaded on demand: importing all of them (bullmq, dockerode, the Kubernetes
+ * client, ...) costs a second and ~100 MB before anything runs. Help loads them all.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  run: async () => (await import("./commands/run-command.js")).registerRunCommand,
+  validate: async () => (await import("./commands/validate-command.js")).registerValidateCommand,
+  plan: async () => (await import("./commands/plan-command.js")).registerPlanCommand,
+  schema: async () => (await import("./commands/schema-command.js")).registerSchemaCommand,
+  recover: async () => (await import("./commands/recover-command.js")).registerRecoverCommand,
+  sandbox: async () => (await import("./commands/sandbox-command.js")).registerSandboxCommand,
+  enqueue: async () => (await import("./commands/enqueue-command.js")).registerEnqueueCommand,
+  worker: async () => (await import("./commands/worker-command.js")).registerWorkerCommand,
+  schedule: async () => (await import("./commands/schedule-command.js")).registerScheduleCommand,
+  runs: async () => (await import("./commands/runs-command.js")).registerRunsCommand,
+};
 
 const program = new Command("gameday")
   .description(
@@ -17,16 +31,9 @@ const program = new Command("gameday")
   .exitOverride()
   .showHelpAfterError();
 
-for (const register of [
-  registerRunCommand,
-  registerValidateCommand,
-  registerPlanCommand,
-  registerSchemaCommand,
-  registerRecoverCommand,
-  registerSandboxCommand,
-]) {
-  register(program);
-}
+const named = process.argv.slice(2).find((a) => !a.startsWith("-"));
+const wanted = named !== undefined && named in COMMANDS ? [named] : Object.keys(COMMANDS);
+for (const name of wanted) (await (COMMANDS[name] as () => Promise<Register>)())(program);
 
 try {
   await program.parseAsync(process.argv);

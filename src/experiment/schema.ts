@@ -1,13 +1,15 @@
 import { z } from "zod";
 import { abortConditionSchema, expectationSchema, steadyStateSchema } from "./check-schemas.js";
 import { didYouMean } from "./did-you-mean.js";
+import { dockerFaultSchema } from "./docker-fault-schema.js";
 import { duration, positiveDuration } from "./duration.js";
+import { kubernetesFaultSchema } from "./kubernetes-fault-schema.js";
 import { isObject, onObjects, report } from "./refine-helpers.js";
 import { toxiproxyFaultSchema } from "./toxiproxy-fault-schema.js";
 
 export { abortConditionSchema, CHECKS, expectationSchema, steadyStateSchema } from "./check-schemas.js";
 
-const FAULT_FAMILIES = ["toxiproxy"] as const;
+const FAULT_FAMILIES = ["toxiproxy", "kubernetes", "docker"] as const;
 
 export const faultSchema = z
   .strictObject({
@@ -20,6 +22,12 @@ export const faultSchema = z
     at: duration.default(0).describe("start offset from the beginning of the method"),
     for: positiveDuration.describe("how long the fault stays injected"),
     toxiproxy: toxiproxyFaultSchema.optional().describe("a Toxiproxy toxic on a proxy listed in the target"),
+    docker: dockerFaultSchema
+      .optional()
+      .describe("stop, kill, pause, restart, memory or CPU pressure, or a network outage of containers"),
+    kubernetes: kubernetesFaultSchema
+      .optional()
+      .describe("pod deletion, scale to zero, memory pressure or a network toxic in a Kubernetes cluster"),
   })
   .superRefine((v, ctx) => {
     const families = FAULT_FAMILIES.filter((k) => v[k] !== undefined);

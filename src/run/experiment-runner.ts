@@ -5,6 +5,7 @@ import type { Experiment } from "../experiment/schema.js";
 import { InjectorRegistry } from "../faults/injector-registry.js";
 import type { ExpectationResult } from "../interfaces/expectation.js";
 import type { PlannedFault } from "../interfaces/injector.js";
+import type { RunLock } from "../interfaces/run-lock.js";
 import { LoadGenerator } from "../load/load-generator.js";
 import { PrometheusClient } from "../probes/prometheus-client.js";
 import type { Target } from "../targets/targets-schema.js";
@@ -30,6 +31,8 @@ export interface RunRequest {
   onProgress?: (s: ProgressSnapshot) => void;
   onEvent?: JournalListener;
   injectors?: InjectorRegistry;
+  /** The target lock; the local file lock unless given (queue workers hold theirs in Redis). */
+  lock?: RunLock;
 }
 
 /** Planned wall time: baseline, the fault schedule, and the recovery window at most. */
@@ -61,7 +64,7 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     phase: "preflight",
     startedAt: Date.now(),
     plannedMs: plannedDuration(experiment),
-    injectors: req.injectors ?? new InjectorRegistry(req.target),
+    injectors: req.injectors ?? (await InjectorRegistry.forTarget(req.target)),
     probes: {
       target: req.target,
       prometheus: req.target.prometheus ? new PrometheusClient(req.target.prometheus.url) : undefined,
@@ -78,7 +81,7 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     target: req.targetName,
     pid: process.pid,
   });
-  const lock = new TargetLock(req.stateDir, req.targetName);
+  const lock: RunLock = req.lock ?? new TargetLock(req.stateDir, req.targetName);
   let plans: PlannedFault[] = [];
   let steadyBefore: SteadyStateResult[] | undefined;
   let recovery: SteadyStateResult[] | undefined;
@@ -93,7 +96,7 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
       ctx.probes.load = ctx.load.stats;
     }
     plans = await preflightStep(ctx);
-    lock.acquire(runId);
+    await lock.acquire(runId);
     ctx.load?.start();
     setPhase(ctx, "baseline");
     steadyBefore = await steadyStateBefore(ctx);
@@ -133,7 +136,7 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     journal.write("error", { message: error.message });
   } finally {
     await ctx.load?.stop();
-    lock.release();
+    await lock.release();
   }
   const expectations: ExpectationResult[] = ran ? ctx.evaluators.map((e) => e.finish(ctx.timeline)) : [];
   for (const e of expectations) journal.write("expectation", { ...e, samples: undefined });

@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { PreflightError } from "../errors/gameday-error.js";
+import type { RunLock } from "../interfaces/run-lock.js";
 
 function alive(pid: number): boolean {
   try {
@@ -15,7 +16,7 @@ function alive(pid: number): boolean {
  * One run per target on this machine: an O_EXCL lock file holding the owner's pid and run id.
  * A lock whose process is gone is stale and taken over (the runner was killed).
  */
-export class TargetLock {
+export class TargetLock implements RunLock {
   private readonly path: string;
   private held = false;
 

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { dockerTargetSchema } from "./docker-target-schema.js";
+import { kubernetesTargetSchema } from "./kubernetes-target-schema.js";
 
 /**
  * A target environment: the endpoints gameday may touch. Anything not listed here is out of the
@@ -14,6 +16,8 @@ export const targetSchema = z.strictObject({
       proxies: z.array(z.string().min(1)).min(1).describe("allow-list of proxies faults may touch"),
     })
     .optional(),
+  kubernetes: kubernetesTargetSchema.optional(),
+  docker: dockerTargetSchema.optional(),
   prometheus: z.strictObject({ url: z.string().url() }).optional(),
   scrape: z.record(z.string(), z.string().url()).default({}).describe("service name to its /metrics URL"),
 });

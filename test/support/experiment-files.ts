@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type CliResult, runCli } from "./cli.js";
 
 /** The sandbox's fixed loopback endpoints (see targets.yaml). */
 export const SANDBOX = {
@@ -95,4 +96,10 @@ export async function leftovers(url = SANDBOX.toxiproxy): Promise<string[]> {
     for (const t of p.toxics) out.push(`${p.name}/${t.name}`);
   }
   return out;
+}
+
+/** Writes an experiment into the workspace and runs it with the real CLI against the workspace's targets. */
+export function runIn(ws: Workspace, name: string, yaml: string, extra: string[] = []): Promise<CliResult> {
+  const file = ws.write(name, yaml);
+  return runCli(["run", file, "--targets", ws.targets, "--state-dir", ws.stateDir, ...extra]);
 }

@@ -1,9 +1,14 @@
-import { sandboxDown } from "../../src/sandbox/sandbox-stack.js";
+import { sandboxDown, sandboxStatus } from "../../src/sandbox/sandbox-stack.js";
 import { SANDBOX_STATE_DIR } from "./sandbox.js";
 
-/** Test files start the stack on demand; the run ends by stopping whatever they started. */
-export default function setup(): () => Promise<void> {
+/**
+ * Test files start the shared stack on demand. At the end, stop it only if it was not already
+ * running when this vitest run began: a second run (or `npm run demo -- --keep`) must not lose it.
+ */
+export default async function setup(): Promise<() => Promise<void>> {
+  const before = await sandboxStatus({ stateDir: SANDBOX_STATE_DIR });
+  const wasUp = before.recorded && before.components.some((c) => c.running);
   return async () => {
-    await sandboxDown({ stateDir: SANDBOX_STATE_DIR });
+    if (!wasUp) await sandboxDown({ stateDir: SANDBOX_STATE_DIR });
   };
 }

@@ -26,7 +26,7 @@ export function registerPlanCommand(program: Command): void {
             `  load: ${spec.load.method} ${spec.load.url} at ${spec.load.rate}/s, timeout ${formatDuration(spec.load.timeout)}`,
           );
         for (const s of spec.steadyState) out(`  steady state: ${s.name} (over ${formatDuration(s.over)})`);
-        const injectors = new InjectorRegistry(input.target);
+        const injectors = await InjectorRegistry.forTarget(input.target);
         for (const fault of spec.faults) {
           const plan = await injectors.for(fault).plan(fault);
           out(

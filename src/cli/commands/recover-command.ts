@@ -2,8 +2,11 @@ import type { Command } from "commander";
 import pc from "picocolors";
 import { ExitCode } from "../../errors/gameday-error.js";
 import { InjectorRegistry } from "../../faults/injector-registry.js";
+import { queueConfig } from "../../queue/queue-config.js";
+import { recoverLeases } from "../../queue/recover-leases.js";
 import { loadTargets } from "../../targets/targets-loader.js";
 import { CLI_OPTIONS } from "../cli-options.js";
+import { QUEUE_OPTIONS } from "../queue-options.js";
 
 /** Finds faults by the owner tag they carry in the target itself, so no journal is needed. */
 export function registerRecoverCommand(program: Command): void {
@@ -14,13 +17,22 @@ export function registerRecoverCommand(program: Command): void {
     .addOption(CLI_OPTIONS.target())
     .addOption(CLI_OPTIONS.runId())
     .addOption(CLI_OPTIONS.dryRun())
+    .addOption(QUEUE_OPTIONS.leases())
+    .addOption(QUEUE_OPTIONS.redis())
+    .addOption(QUEUE_OPTIONS.prefix())
     .action(async (opts) => {
+      // Queued runs: the lease records name each dead run's targets, so no targets file is needed.
+      if (opts.leases) {
+        const failed = await recoverLeases(queueConfig(opts), Boolean(opts.dryRun), process.stdout);
+        process.exitCode = failed ? ExitCode.error : ExitCode.passed;
+        return;
+      }
       const targets = await loadTargets(opts.targets);
       let failed = 0;
       let found = 0;
       for (const [name, target] of Object.entries(targets.targets.targets)) {
         if (opts.target && opts.target !== name) continue;
-        for (const injector of new InjectorRegistry(target).all()) {
+        for (const injector of (await InjectorRegistry.forTarget(target)).all()) {
           const orphans = await injector.findOrphans(opts.run);
           for (const o of orphans) {
             found++;

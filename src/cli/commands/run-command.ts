@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { ExitCode, type ExitCodeValue } from "../../errors/gameday-error.js";
+import { expandGameDays, type SuiteMembership, suiteStopped } from "../../experiment/expand-game-days.js";
 import type { Reporter } from "../../interfaces/reporter.js";
 import { ConsoleReporter } from "../../report/console-reporter.js";
 import { JsonReporter } from "../../report/json-reporter.js";
@@ -53,14 +54,21 @@ export function registerRunCommand(program: Command): void {
     .addOption(CLI_OPTIONS.json())
     .addOption(CLI_OPTIONS.quiet())
     .action(async (files: string[], opts) => {
-      const inputs = await loadInputs(files, opts.targets);
+      // A `kind: GameDay` file stands for its experiments, in order (stopping at the first failure unless continueOnFailure).
+      const planned = await expandGameDays(files);
+      const inputs = await loadInputs(
+        planned.map((p) => p.file),
+        opts.targets,
+      );
       const controller = new AbortController();
       const untrap = trapSignals(controller, (s) => process.stderr.write(`${s}\n`));
       const console = new ReporterSet([new ConsoleReporter()]);
       const results: RunResult[] = [];
       try {
-        for (const input of inputs) {
+        const done: { suite?: SuiteMembership | undefined; exitCode: number }[] = [];
+        for (const [i, input] of inputs.entries()) {
           if (controller.signal.aborted) break;
+          if (suiteStopped(planned[i] ?? input, done)) continue;
           const result = await runExperiment({
             ...input,
             stateDir: opts.stateDir,
@@ -72,6 +80,7 @@ export function registerRunCommand(program: Command): void {
           await new ReporterSet([new JunitReporter(), new MarkdownReporter()]).onSuiteEnd([result]);
           await console.onRunEnd(result);
           results.push(result);
+          done.push({ suite: planned[i]?.suite, exitCode: result.exitCode });
         }
       } finally {
         untrap();

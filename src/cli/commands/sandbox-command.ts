@@ -1,6 +1,15 @@
 import type { Command } from "commander";
+import { composeDown, composeStatus, composeUp } from "../../sandbox/docker/compose-stack.js";
 import { sandboxDown, sandboxStatus, sandboxUp } from "../../sandbox/sandbox-stack.js";
 import { CLI_OPTIONS } from "../cli-options.js";
+import { DOCKER_OPTIONS } from "../docker-options.js";
+
+/** The compose stack's options, when --runtime docker. */
+const dockerOpts = (o: Record<string, unknown>) => ({
+  project: o.project as string,
+  portOffset: o.portOffset as number | undefined,
+  registryImages: Boolean(o.registryImages),
+});
 
 export function registerSandboxCommand(program: Command): void {
   const sandbox = program
@@ -14,7 +23,16 @@ export function registerSandboxCommand(program: Command): void {
     .description("start the stack detached (idempotent) and print its endpoints")
     .addOption(CLI_OPTIONS.stateDir())
     .addOption(CLI_OPTIONS.breaks())
+    .addOption(DOCKER_OPTIONS.runtime())
+    .addOption(DOCKER_OPTIONS.project())
+    .addOption(DOCKER_OPTIONS.portOffset())
+    .addOption(DOCKER_OPTIONS.registryImages())
     .action(async (opts) => {
+      if (opts.runtime === "docker") {
+        const endpoints = await composeUp({ ...dockerOpts(opts), breaks: opts.break ?? [], log });
+        process.stdout.write(`${JSON.stringify(endpoints, null, 2)}\n`);
+        return;
+      }
       const endpoints = await sandboxUp({
         stateDir: `${opts.stateDir}/sandbox`,
         breaks: opts.break ?? [],
@@ -26,14 +44,23 @@ export function registerSandboxCommand(program: Command): void {
     .command("down")
     .description("stop every process of the stack and verify it is gone")
     .addOption(CLI_OPTIONS.stateDir())
+    .addOption(DOCKER_OPTIONS.runtime())
+    .addOption(DOCKER_OPTIONS.project())
     .action(async (opts) => {
+      if (opts.runtime === "docker") return composeDown({ ...dockerOpts(opts), log });
       await sandboxDown({ stateDir: `${opts.stateDir}/sandbox`, log });
     });
   sandbox
     .command("status")
     .description("each component, its pid, health and endpoint")
     .addOption(CLI_OPTIONS.stateDir())
+    .addOption(DOCKER_OPTIONS.runtime())
+    .addOption(DOCKER_OPTIONS.project())
     .action(async (opts) => {
+      if (opts.runtime === "docker") {
+        process.stdout.write(await composeStatus(dockerOpts(opts)));
+        return;
+      }
       process.stdout.write(
         `${JSON.stringify(await sandboxStatus({ stateDir: `${opts.stateDir}/sandbox` }), null, 2)}\n`,
       );

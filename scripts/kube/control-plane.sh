@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# A real, local Kubernetes control plane for gameday's tests: etcd, kube-apiserver,
+# kube-controller-manager, kube-scheduler and kwok (fake nodes whose pods become Running).
+# Everything binds to 127.0.0.1. Usage: control-plane.sh start|stop|status
+#   GAMEDAY_KUBE_STATE      state dir (default .gameday/kube): certs, etcd data, logs, pids, kubeconfig
+#   GAMEDAY_KUBE_PORT_BASE  ports base+3 (API server), +79/+80 (etcd), +57 (controller-manager),
+#                           +59 (scheduler), +47 (kwok); default 36400
+# The kubeconfig has two contexts: gameday-admin (system:masters) and, once a test makes one, others.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+source scripts/lib/tools.sh
+
+
+state="$(realpath -m "${GAMEDAY_KUBE_STATE:-$root/.gameday/kube}")"
+base="${GAMEDAY_KUBE_PORT_BASE:-36400}"
+api_port=$((base + 3)) etcd_port=$((base + 79)) peer_port=$((base + 80))
+kcm_port=$((base + 57)) sched_port=$((base + 59)) kwok_port=$((base + 47))
+components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
+kubeconfig="$state/kubeconfig"
+
+running() { [ -f "$state/$1.pid" ] && kill -0 "$(cat "$state/$1.pid")" 2>/dev/null; }
+
+launch() { # name, args...: started in its own session so a test runner's signals do not reach it
+  local name="$1"; shift
+  setsid "$(kube_bin_dir)/$name" "$@" >"$state/$name.log" 2>&1 < /dev/null &
+  echo $! >"$state/$name.pid"
+}
+
+certs() {
+  local d="$state/pki"
+  [ -f "$d/apiserver.crt" ] && return 0
+  mkdir -p "$d"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=gameday-kube-ca" \
+    -keyout "$d/ca.key" -out "$d/ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" -keyout "$d/apiserver.key" -out "$d/apiserver.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes.default.svc\n' >"$d/san.ext"
+  openssl x509 -req -in "$d/apiserver.csr" -CA "$d/ca.crt" -CAkey "$d/ca.key" -CAcreateserial -days 3650 \
+    -extfile "$d/san.ext" -out "$d/apiserver.crt" 2>/dev/null
+  openssl genrsa -out "$d/sa.key" 2048 2>/dev/null
+  openssl rsa -in "$d/sa.key" -pubout -out "$d/sa.pub" 2>/dev/null
+  echo "$(openssl rand -hex 24),gameday-admin,gameday-admin,system:masters" >"$d/tokens.csv"
+}
+
+write_kubeconfig() {
+  local token; token="$(cut -d, -f1 "$state/pki/tokens.csv")"
+  cat >"$kubeconfig" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- name: gameday-local
+  cluster: { server: "https://127.0.0.1:$api_port", certificate-authority: "$state/pki/ca.crt" }
+users:
+- name: gameday-admin
+  user: { token: "$token" }
+contexts:
+- name: gameday-admin
+  context: { cluster: gameday-local, user: gameday-admin }
+current-context: gameday-admin
+EOF
+}
+
+wait_for() { # description, seconds, command...
+  local what="$1" secs="$2"; shift 2
+  for _ in $(seq 1 $((secs * 5))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  die "$what not ready after ${secs}s; logs in $state"
+}
+
+kubectl_() { "$(kube_bin_dir)/kubectl" --kubeconfig "$kubeconfig" "$@"; }
+
+start() {
+  ensure_kube
+  mkdir -p "$state"
+  if running kube-apiserver && kubectl_ get --raw /readyz >/dev/null 2>&1; then
+    log "kube control plane already running at https://127.0.0.1:$api_port ($kubeconfig)"; return 0
+  fi
+  stop_all quiet
+  certs; write_kubeconfig
+  local t0=$SECONDS pki="$state/pki"
+  launch etcd --name gameday --data-dir "$state/etcd" \
+    --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
+    --listen-peer-urls "http://127.0.0.1:$peer_port" --initial-advertise-peer-urls "http://127.0.0.1:$peer_port" \
+    --initial-cluster "gameday=http://127.0.0.1:$peer_port" \
+    --unsafe-no-fsync --quota-backend-bytes 1073741824
+  wait_for etcd 30 curl -sf "http://127.0.0.1:$etcd_port/health"
+  launch kube-apiserver --etcd-servers "http://127.0.0.1:$etcd_port" \
+    --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
+    --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" --client-ca-file "$pki/ca.crt" \
+    --token-auth-file "$pki/tokens.csv" --authorization-mode RBAC \
+    --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$pki/sa.pub" \
+    --service-account-signing-key-file "$pki/sa.key" --service-cluster-ip-range 10.96.0.0/24 \
+    --endpoint-reconciler-type none --allow-privileged=true --profiling=false
+  wait_for kube-apiserver 90 kubectl_ get --raw /readyz
+  launch kube-controller-manager --kubeconfig "$kubeconfig" --authentication-kubeconfig "$kubeconfig" \
+    --authorization-kubeconfig "$kubeconfig" --bind-address 127.0.0.1 --secure-port "$kcm_port" \
+    --leader-elect=false --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" \
+    --concurrent-deployment-syncs 5 --concurrent-replicaset-syncs 5
+  launch kube-scheduler --kubeconfig "$kubeconfig" --authentication-kubeconfig "$kubeconfig" \
+    --authorization-kubeconfig "$kubeconfig" --bind-address 127.0.0.1 --secure-port "$sched_port" --leader-elect=false
+  launch kwok --kubeconfig "$kubeconfig" --manage-all-nodes=false \
+    --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
+    --server-address "127.0.0.1:$kwok_port" --node-ip 127.0.0.1 --node-lease-duration-seconds 40
+  for n in 0 1; do
+    kubectl_ apply -f - >/dev/null <<EOF
+apiVersion: v1
+kind: Node
+metadata:
+  name: kwok-node-$n
+  annotations: { kwok.x-k8s.io/node: fake }
+  labels: { type: kwok, kubernetes.io/hostname: kwok-node-$n }
+status:
+  allocatable: { cpu: "32", memory: 64Gi, pods: "110" }
+  capacity: { cpu: "32", memory: 64Gi, pods: "110" }
+EOF
+  done
+  wait_for "kwok nodes" 60 bash -c "'$(kube_bin_dir)/kubectl' --kubeconfig '$kubeconfig' get nodes --no-headers | grep -c ' Ready' | grep -qx 2"
+  wait_for "default service account" 60 kubectl_ get serviceaccount default -n default
+  log "kube control plane up in $((SECONDS - t0)) s at https://127.0.0.1:$api_port; KUBECONFIG=$kubeconfig"
+}
+
+stop_all() {
+  local c pid
+  for c in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
+    if running "$c"; then
+      pid="$(cat "$state/$c.pid")"
+      kill "$pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$state/$c.pid"
+  done
+  # A fresh etcd per start: tests must not depend on what an earlier run left.
+  rm -rf "$state/etcd"
+  [ "${1:-}" = quiet ] || log "kube control plane stopped"
+}
+
+status() {
+  local c
+  for c in "${components[@]}"; do
+    if running "$c"; then echo "$c running (pid $(cat "$state/$c.pid"))"; else echo "$c stopped"; fi
+  done
+  echo "kubeconfig: $kubeconfig"
+}
+
+case "${1:-}" in
+  start) start ;;
+  stop) stop_all ;;
+  status) status ;;
+  build) ensure_kube ;;
+  *) echo "usage: $0 start|stop|status|build" >&2; exit 2 ;;
+esac

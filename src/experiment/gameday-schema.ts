@@ -1,0 +1,34 @@
+import { z } from "zod";
+
+/**
+ * A game day: an ordered suite of experiment files (paths relative to this file) with one
+ * combined verdict. By default the suite stops at the first experiment that does not pass.
+ */
+export const gameDaySchema = z
+  .strictObject({
+    apiVersion: z.literal("gameday/v1").describe("the file format version"),
+    kind: z.literal("GameDay"),
+    metadata: z.strictObject({
+      name: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, {
+          error: "expected a name of lowercase letters, digits and dashes (at most 63)",
+        })
+        .describe("the game day's id in run history, schedules and reports"),
+      description: z.string().optional().describe("what the day is for, in a sentence"),
+      labels: z.record(z.string(), z.string()).default({}),
+    }),
+    spec: z.strictObject({
+      experiments: z
+        .array(z.string().min(1, { error: "expected a file path" }))
+        .min(1, { error: "expected at least one experiment file" })
+        .describe("experiment files, run in this order; relative paths start at this file's folder"),
+      continueOnFailure: z
+        .boolean()
+        .default(false)
+        .describe("run the remaining experiments after one did not pass (default: stop there)"),
+    }),
+  })
+  .describe("a gameday suite: experiments run in order with one combined verdict");
+
+export type GameDay = z.infer<typeof gameDaySchema>;

@@ -1,0 +1,103 @@
+import type Docker from "dockerode";
+import type { DockerFaultSpec } from "../../experiment/docker-fault-schema.js";
+import { type PriorState, priorStateSchema } from "./prior-state.js";
+
+/**
+ * Containers cannot be relabelled after creation, so ownership lives on something gameday creates:
+ * one marker container per touched container, created (never started, no network) from the
+ * target's own image before any harm is done. Its labels say who owns the fault, what was done and
+ * the exact prior state; `gameday recover` lists these to revert orphans without the journal.
+ */
+export const LABEL = {
+  owner: "gameday.owner",
+  run: "gameday.run",
+  fault: "gameday.fault",
+  role: "gameday.role",
+  target: "gameday.target",
+  spec: "gameday.spec",
+  prior: "gameday.prior",
+  deadline: "gameday.deadline",
+} as const;
+
+export interface OwnerRecord {
+  ownerTag: string;
+  runId: string;
+  fault: string;
+  spec: DockerFaultSpec;
+  prior: PriorState;
+  /** When the fault was planned to end (its hog processes exit by themselves then). */
+  deadline: string;
+}
+
+export interface Marker {
+  id: string;
+  record: OwnerRecord;
+}
+
+export async function createMarker(
+  docker: Docker,
+  target: Docker.ContainerInspectInfo,
+  record: OwnerRecord,
+): Promise<Marker> {
+  const name = `gameday-marker-${record.runId}-${record.fault}-${target.Id.slice(0, 12)}`;
+  const container = await docker.createContainer({
+    name,
+    Image: target.Image,
+    Entrypoint: ["/gameday-owner-marker-never-started"],
+    Cmd: [],
+    Labels: {
+      [LABEL.owner]: record.ownerTag,
+      [LABEL.run]: record.runId,
+      [LABEL.fault]: record.fault,
+      [LABEL.role]: "owner-marker",
+      [LABEL.target]: target.Id,
+      [LABEL.spec]: JSON.stringify(record.spec),
+      [LABEL.prior]: JSON.stringify(record.prior),
+      [LABEL.deadline]: record.deadline,
+    },
+    HostConfig: { NetworkMode: "none", RestartPolicy: { Name: "no" } },
+  });
+  return { id: container.id, record };
+}
+
+/** Markers of one run, or of every run; a marker whose labels cannot be read is still listed. */
+export async function listMarkers(
+  docker: Docker,
+  runId?: string,
+): Promise<Array<Marker | { id: string; broken: string }>> {
+  const label =
+    runId === undefined
+      ? [`${LABEL.role}=owner-marker`]
+      : [`${LABEL.role}=owner-marker`, `${LABEL.run}=${runId}`];
+  const found = await docker.listContainers({ all: true, filters: { label } });
+  return found.map((c) => {
+    const l = c.Labels;
+    try {
+      return {
+        id: c.Id,
+        record: {
+          ownerTag: l[LABEL.owner] ?? "",
+          runId: l[LABEL.run] ?? "",
+          fault: l[LABEL.fault] ?? "",
+          // Stored already parsed (bytes, milliseconds): read back as written, not re-validated.
+          spec: JSON.parse(l[LABEL.spec] ?? "") as DockerFaultSpec,
+          prior: priorStateSchema.parse(JSON.parse(l[LABEL.prior] ?? "")),
+          deadline: l[LABEL.deadline] ?? "",
+        },
+      };
+    } catch (err) {
+      return {
+        id: c.Id,
+        broken: `marker ${c.Id.slice(0, 12)} has unreadable labels: ${(err as Error).message}`,
+      };
+    }
+  });
+}
+
+export async function removeMarker(docker: Docker, id: string): Promise<void> {
+  try {
+    await docker.getContainer(id).remove({ force: true });
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+  }
+}

@@ -1,0 +1,72 @@
+import type Docker from "dockerode";
+import { z } from "zod";
+
+/**
+ * What a container was before gameday touched it: exactly what a revert must bring back and verify.
+ * Stored as JSON in the owner marker's labels, so `gameday recover` can restore it without a journal.
+ */
+export const priorStateSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  running: z.boolean(),
+  paused: z.boolean(),
+  memory: z.number(),
+  memorySwap: z.number(),
+  cpuQuota: z.number(),
+  nanoCpus: z.number(),
+  restartPolicy: z.strictObject({ name: z.string(), maximumRetryCount: z.number() }),
+  oomScoreAdj: z.number(),
+  /** network name -> aliases, so a network outage reconnects each one as it was */
+  networks: z.record(z.string(), z.array(z.string())),
+  networkMode: z.string(),
+});
+export type PriorState = z.infer<typeof priorStateSchema>;
+
+export function containerName(info: Docker.ContainerInspectInfo): string {
+  return info.Name.replace(/^\//, "");
+}
+
+export function priorStateOf(info: Docker.ContainerInspectInfo): PriorState {
+  const hc = info.HostConfig;
+  const networks = Object.fromEntries(
+    Object.entries(info.NetworkSettings.Networks ?? {}).map(([name, ep]) => [name, ep.Aliases ?? []]),
+  );
+  return {
+    id: info.Id,
+    name: containerName(info),
+    running: info.State.Running,
+    paused: info.State.Paused,
+    memory: hc.Memory ?? 0,
+    memorySwap: hc.MemorySwap ?? 0,
+    cpuQuota: hc.CpuQuota ?? 0,
+    nanoCpus: hc.NanoCpus ?? 0,
+    restartPolicy: {
+      name: hc.RestartPolicy?.Name ?? "",
+      maximumRetryCount: hc.RestartPolicy?.MaximumRetryCount ?? 0,
+    },
+    oomScoreAdj: hc.OomScoreAdj ?? 0,
+    networks,
+    networkMode: hc.NetworkMode ?? "",
+  };
+}
+
+/** A CPU quota of 0 and of -1 both mean "none" to the kernel; the Engine can only write -1 back. */
+const quota = (q: number) => (q <= 0 ? -1 : q);
+
+/** Differences between the state now and the prior state, in words; empty means restored. */
+export function stateDifferences(prior: PriorState, now: PriorState): string[] {
+  const out: string[] = [];
+  const check = (what: string, was: unknown, is: unknown) => {
+    if (JSON.stringify(was) !== JSON.stringify(is))
+      out.push(`${what} is ${JSON.stringify(is)}, was ${JSON.stringify(was)}`);
+  };
+  check("running", prior.running, now.running);
+  check("paused", prior.paused, now.paused);
+  check("memory limit", prior.memory, now.memory);
+  check("memory+swap limit", prior.memorySwap, now.memorySwap);
+  check("CPU quota", quota(prior.cpuQuota), quota(now.cpuQuota));
+  check("NanoCpus", prior.nanoCpus, now.nanoCpus);
+  check("restart policy", prior.restartPolicy, now.restartPolicy);
+  check("networks", Object.keys(prior.networks).sort(), Object.keys(now.networks).sort());
+  return out;
+}

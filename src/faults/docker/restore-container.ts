@@ -1,0 +1,81 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type Docker from "dockerode";
+import { execIn } from "./container-exec.js";
+import { inspectOrUndefined } from "./docker-client.js";
+import { findHelpersCmd, oomScoreAdjCmd } from "./helper-scripts.js";
+import type { OwnerRecord } from "./owner-marker.js";
+import { type PriorState, priorStateOf, stateDifferences } from "./prior-state.js";
+
+const usesHelper = (r: OwnerRecord) => r.spec.action === "memory-hog" || r.spec.action === "cpu-burn";
+
+/** Writes back what the action changed: limits, networks, then the run state, then helper processes. */
+export async function restoreContainer(docker: Docker, r: OwnerRecord): Promise<"restored" | "vanished"> {
+  const { prior, spec } = r;
+  let info = await inspectOrUndefined(docker, prior.id);
+  if (!info) return "vanished";
+  const c = docker.getContainer(prior.id);
+  if (spec.action === "memory-limit") await c.update({ Memory: prior.memory, MemorySwap: prior.memorySwap });
+  if (spec.action === "cpu-quota")
+    await c.update(
+      prior.nanoCpus > 0
+        ? { NanoCpus: prior.nanoCpus }
+        : { CpuQuota: prior.cpuQuota > 0 ? prior.cpuQuota : -1 },
+    );
+  const connected = Object.keys(info.NetworkSettings.Networks ?? {});
+  for (const [network, aliases] of Object.entries(prior.networks))
+    if (!connected.includes(network))
+      await docker.getNetwork(network).connect({ Container: prior.id, EndpointConfig: { Aliases: aliases } });
+  info = await waitSettled(docker, prior.id);
+  if (!info) return "vanished";
+  if (info.State.Paused && !prior.paused) await c.unpause();
+  if (!info.State.Running && prior.running) await c.start();
+  if (prior.running && usesHelper(r)) await execIn(docker, prior.id, findHelpersCmd(r.ownerTag, true));
+  if (prior.running && spec.action === "memory-hog" && spec.oomVictim === "main") {
+    const now = await execIn(docker, prior.id, oomScoreAdjCmd());
+    if (now.stdout.trim() !== String(prior.oomScoreAdj))
+      await execIn(docker, prior.id, oomScoreAdjCmd(prior.oomScoreAdj), { privileged: true });
+  }
+  return "restored";
+}
+
+/** A container the restart policy is bringing back is neither running nor stopped: wait (bounded). */
+async function waitSettled(docker: Docker, id: string, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const info = await inspectOrUndefined(docker, id);
+    if (!info?.State.Restarting || Date.now() > deadline) return info;
+    await sleep(100);
+  }
+}
+
+/** What is still different from the prior state, in words; empty when fully restored. */
+export async function remainingDifferences(
+  docker: Docker,
+  r: OwnerRecord,
+  settleMs = 5000,
+): Promise<string[]> {
+  const deadline = Date.now() + settleMs;
+  let diffs: string[] = [];
+  // The run state may still be moving (a restart in progress): re-read until it matches or time is up.
+  for (;;) {
+    const info = await waitSettled(docker, r.prior.id);
+    if (!info) return [`container ${r.prior.name} disappeared during the fault, so it was not restored`];
+    diffs = stateDifferences(r.prior, priorStateOf(info)).map((d) => `${d}`);
+    if (diffs.length === 0 || Date.now() > deadline) break;
+    await sleep(100);
+  }
+  if (diffs.length > 0) return diffs;
+  if (r.prior.running && usesHelper(r)) {
+    const left = await execIn(docker, r.prior.id, findHelpersCmd(r.ownerTag, false));
+    const pids = JSON.parse(left.stdout || "[]") as number[];
+    if (pids.length > 0) diffs.push(`helper processes ${pids.join(", ")} still run in it`);
+  }
+  if (r.prior.running && r.spec.action === "memory-hog" && r.spec.oomVictim === "main") {
+    const adj = (await execIn(docker, r.prior.id, oomScoreAdjCmd())).stdout.trim();
+    if (adj !== String(r.prior.oomScoreAdj))
+      diffs.push(`PID 1's oom_score_adj is ${adj}, was ${r.prior.oomScoreAdj}`);
+  }
+  return diffs;
+}
+
+export type { PriorState };

@@ -1,0 +1,53 @@
+import type { V1Pod } from "@kubernetes/client-node";
+import { ownerAnnotations, ownerLabels } from "./owner-labels.js";
+
+/** Seconds the kubelet lets the stress pod live past the fault's end before killing it itself. */
+export const DEADLINE_SLACK_S = 30;
+
+export interface StressPodInput {
+  target: V1Pod;
+  memory: string;
+  image: string;
+  durationMs: number;
+  runId: string;
+  fault: string;
+}
+
+/**
+ * A pod pinned to the target's node (nodeName skips the scheduler) that allocates `memory`.
+ * Two dead-man's switches end it if gameday dies: stress-ng's own --timeout, and
+ * activeDeadlineSeconds, which the kubelet enforces even if the process ignores signals.
+ * (Not an ephemeral container: those can never be removed from a pod, so revert could not be verified.)
+ */
+export function stressPod(input: StressPodInput): V1Pod {
+  const seconds = Math.max(1, Math.ceil(input.durationMs / 1000));
+  const target = input.target.metadata?.name ?? "pod";
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      generateName: `gameday-stress-${input.fault}-`.slice(0, 58),
+      labels: { ...ownerLabels(input.runId, input.fault), "gameday.dev/stress-for": target.slice(0, 63) },
+      annotations: { ...ownerAnnotations(input.runId, input.fault), "gameday.dev/target-pod": target },
+    },
+    spec: {
+      nodeName: input.target.spec?.nodeName,
+      restartPolicy: "Never",
+      activeDeadlineSeconds: seconds + DEADLINE_SLACK_S,
+      terminationGracePeriodSeconds: 0,
+      tolerations: [{ operator: "Exists" }],
+      containers: [
+        {
+          name: "stress",
+          image: input.image,
+          command: ["stress-ng"],
+          args: ["--vm", "1", "--vm-bytes", input.memory, "--vm-keep", "--timeout", `${seconds}s`],
+          resources: {
+            requests: { memory: input.memory, cpu: "50m" },
+            limits: { memory: input.memory, cpu: "500m" },
+          },
+        },
+      ],
+    },
+  };
+}

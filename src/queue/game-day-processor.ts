@@ -1,0 +1,225 @@
+import { join } from "node:path";
+import { DelayedError, type Job, UnrecoverableError } from "bullmq";
+import type { Redis } from "ioredis";
+import { combinedExitCode } from "../cli/commands/run-command.js";
+import { ExitCode } from "../errors/gameday-error.js";
+import { suiteStopped } from "../experiment/expand-game-days.js";
+import { JunitReporter } from "../report/junit-reporter.js";
+import { MarkdownReporter } from "../report/markdown-reporter.js";
+import { ReporterSet } from "../report/reporter-registry.js";
+import { runExperiment } from "../run/experiment-runner.js";
+import type { RunResult } from "../run/run-result.js";
+import { experimentOutcome } from "./experiment-outcome.js";
+import type { WorkerIdentity } from "./lease-info.js";
+import { loadPayload } from "./load-payload.js";
+import { progressPublisher } from "./progress-publisher.js";
+import type { QueueKeys } from "./queue-keys.js";
+import { acquireLocks } from "./redis-locks.js";
+import { RedisRunLock } from "./redis-run-lock.js";
+import type { RunHistory } from "./run-history.js";
+import { RunLease } from "./run-lease.js";
+import type { RunRecord } from "./run-record.js";
+import { verdictOf } from "./verdict-of.js";
+import { withTimeout } from "./with-timeout.js";
+
+export interface WorkerContext {
+  redis: Redis;
+  keys: QueueKeys;
+  history: RunHistory;
+  stateDir: string;
+  leaseTtlMs: number;
+  identity: WorkerIdentity;
+  /** Aborted on SIGTERM: runs stop their method and roll back. */
+  shutdown: AbortSignal;
+  log: (line: string) => void;
+}
+
+export type JobOutcome = Pick<RunRecord, "id" | "status" | "verdict" | "exitCode" | "reason">;
+
+/** One queued game day on one worker: lease and locks, the experiments in order, the record. */
+export async function processGameDay(
+  job: Job,
+  token: string | undefined,
+  ctx: WorkerContext,
+): Promise<JobOutcome> {
+  const id = String(job.id);
+  const existing = await ctx.history.get(id);
+  let loaded: ReturnType<typeof loadPayload>;
+  try {
+    loaded = loadPayload(job.data);
+  } catch (err) {
+    const reason = (err as Error).message;
+    const base = existing ?? baseRecord(id, job, undefined);
+    await ctx.history.update(
+      id,
+      { status: "finished", verdict: "error", exitCode: ExitCode.invalid, reason, endedAt: Date.now() },
+      base,
+    );
+    throw err instanceof UnrecoverableError ? err : new UnrecoverableError(reason);
+  }
+  const { payload, inputs } = loaded;
+  const base = existing ?? baseRecord(id, job, payload);
+  const targets = Object.fromEntries(inputs.map((i) => [i.targetName, i.target]));
+  // The game day's own lock first, so an overlapping schedule is reported as that, not as a busy target.
+  const lockKeys = [
+    ...(payload.schedule ? [ctx.keys.lock(`gameday:${payload.name}`)] : []),
+    ...Object.keys(targets).map((t) => ctx.keys.lock(`target:${t}`)),
+  ];
+  const controller = new AbortController();
+  const stop = () => controller.abort("worker shutting down (SIGTERM)");
+  ctx.shutdown.addEventListener("abort", stop, { once: true });
+  const lease = new RunLease(
+    ctx.redis,
+    ctx.keys,
+    {
+      leaseId: `${id}.${Date.now().toString(36)}`,
+      recordId: id,
+      name: payload.name,
+      worker: ctx.identity,
+      targets,
+      lockKeys,
+      ttlMs: ctx.leaseTtlMs,
+      openedAt: Date.now(),
+    },
+    { ttlMs: ctx.leaseTtlMs, onLost: (reason) => controller.abort(`lease lost: ${reason}`) },
+  );
+  try {
+    await lease.open();
+    const attempt = await acquireLocks(ctx.redis, lockKeys, lease.id);
+    if (!attempt.ok) {
+      await lease.close();
+      const holder = (await ctx.redis.get(ctx.keys.leaseInfo(attempt.holder))) ?? "";
+      const holderRun = /"recordId":"([^"]+)"/.exec(holder)?.[1] ?? attempt.holder;
+      if (payload.schedule && attempt.key === lockKeys[0]) {
+        const reason = `skipped: the previous run ${holderRun} of game day ${payload.name} is still running`;
+        ctx.log(`${id}: ${reason}`);
+        await ctx.history.update(
+          id,
+          {
+            status: "skipped",
+            verdict: "not-run",
+            exitCode: ExitCode.notRun,
+            reason,
+            endedAt: Date.now(),
+            startedAt: Date.now(),
+            worker: ctx.identity,
+          },
+          base,
+        );
+        return { id, status: "skipped", reason };
+      }
+      const reason = `waiting for ${attempt.key.slice(ctx.keys.lock("").length)}, held by run ${holderRun}`;
+      if (existing?.reason !== reason) await ctx.history.update(id, { status: "waiting", reason }, base);
+      await job.updateProgress({ type: "status", status: "waiting", message: reason });
+      // Back to the delayed set: the worker's slot is free for runs on other targets meanwhile.
+      await job.moveToDelayed(Date.now() + 500 + Math.floor(Math.random() * 500), token);
+      throw new DelayedError();
+    }
+    return await runAll(job, id, base, payload, inputs, lease, controller, ctx);
+  } finally {
+    ctx.shutdown.removeEventListener("abort", stop);
+    lease.stop();
+  }
+}
+
+async function runAll(
+  job: Job,
+  id: string,
+  base: RunRecord,
+  payload: ReturnType<typeof loadPayload>["payload"],
+  inputs: ReturnType<typeof loadPayload>["inputs"],
+  lease: RunLease,
+  controller: AbortController,
+  ctx: WorkerContext,
+): Promise<JobOutcome> {
+  const startedAt = Date.now();
+  let record = await ctx.history.update(
+    id,
+    { status: "running", startedAt, worker: ctx.identity, reason: undefined },
+    base,
+  );
+  ctx.log(`${id}: running ${payload.kind} ${payload.name} (${inputs.length} experiment(s))`);
+  const publish = progressPublisher(job);
+  const results: RunResult[] = [];
+  const suite = { name: payload.name, file: payload.file, continueOnFailure: payload.continueOnFailure };
+  const done: { suite: typeof suite; exitCode: number }[] = [];
+  try {
+    for (const input of inputs) {
+      if (controller.signal.aborted) break;
+      if (suiteStopped({ file: input.file, suite }, done)) continue;
+      const result = await runExperiment({
+        ...input,
+        stateDir: ctx.stateDir,
+        signal: controller.signal,
+        lock: new RedisRunLock(lease, input.targetName),
+        onEvent: publish.event,
+        onProgress: publish.snapshot,
+      });
+      await new ReporterSet([new JunitReporter(), new MarkdownReporter()]).onSuiteEnd([result]);
+      publish.runEnd(result);
+      results.push(result);
+      done.push({ suite, exitCode: result.exitCode });
+      record = await ctx.history.update(id, { experiments: results.map(experimentOutcome) }, record);
+    }
+  } finally {
+    await publish.flush();
+  }
+  const dir = join(ctx.stateDir, "gamedays", id.replace(/[^A-Za-z0-9._-]/g, "_"));
+  const artifacts = { report: join(dir, "report.md"), junit: join(dir, "junit.xml") };
+  if (results.length)
+    await new ReporterSet([
+      new MarkdownReporter({ outFile: artifacts.report }),
+      new JunitReporter({ outFile: artifacts.junit }),
+    ]).onSuiteEnd(results);
+  let exitCode = results.length ? combinedExitCode(results) : ExitCode.aborted;
+  let reason = summarize(results, inputs.length);
+  if (lease.lost) {
+    exitCode = ExitCode.error;
+    reason = `lease lost (${lease.lost}); the run was stopped and rolled back. ${reason}`;
+  } else if (!results.length)
+    reason = String(controller.signal.reason ?? "stopped before any experiment ran");
+  const remaining = results.flatMap((r) => r.remaining);
+  // Redis may be away right now: the record waits in the offline queue, the lease expires by itself.
+  await withTimeout(lease.close(), ctx.leaseTtlMs, "releasing the lease").catch((err) =>
+    ctx.log(`${id}: ${(err as Error).message}`),
+  );
+  const outcome = { id, status: "finished" as const, verdict: verdictOf(exitCode), exitCode, reason };
+  await ctx.history.update(
+    id,
+    { ...outcome, endedAt: Date.now(), remaining, artifacts, experiments: results.map(experimentOutcome) },
+    record,
+  );
+  ctx.log(`${id}: ${outcome.verdict} (exit ${exitCode}): ${reason}`);
+  return outcome;
+}
+
+function summarize(results: RunResult[], planned: number): string {
+  const passed = results.filter((r) => r.verdict === "passed").length;
+  const notPassed = results
+    .filter((r) => r.verdict !== "passed")
+    .map((r) => `${r.experiment}: ${r.verdict} (${r.reason})`);
+  const skipped = planned - results.length;
+  return `${passed}/${planned} experiments passed${skipped ? `, ${skipped} not started` : ""}${notPassed.length ? `; ${notPassed.join("; ")}` : ""}`;
+}
+
+function baseRecord(
+  id: string,
+  job: Job,
+  payload:
+    | { name: string; kind: "suite" | "experiment"; file: string; schedule?: string | undefined }
+    | undefined,
+): RunRecord {
+  const data = (job.data ?? {}) as Record<string, unknown>;
+  return {
+    id,
+    name: payload?.name ?? String(data.name ?? job.name),
+    kind: payload?.kind ?? "experiment",
+    file: payload?.file ?? String(data.file ?? "?"),
+    ...(payload?.schedule ? { schedule: payload.schedule } : {}),
+    status: "queued",
+    enqueuedAt: job.timestamp,
+    experiments: [],
+    reverted: [],
+    remaining: [],
+  };
+}

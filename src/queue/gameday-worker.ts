@@ -1,0 +1,99 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { Worker } from "bullmq";
+import type { Redis } from "ioredis";
+import { processGameDay, type WorkerContext } from "./game-day-processor.js";
+import { LeaseJanitor } from "./lease-janitor.js";
+import type { QueueConfig } from "./queue-config.js";
+import { connectRedis, redisClient } from "./redis-connection.js";
+import { RunHistory } from "./run-history.js";
+
+export interface WorkerOptions {
+  concurrency: number;
+  stateDir: string;
+  leaseTtlMs: number;
+  janitorIntervalMs: number;
+  log: (line: string) => void;
+}
+
+export interface RunningWorker {
+  id: string;
+  /** Stops taking jobs, stops running methods (they roll back) and waits for every job to end. */
+  close(): Promise<void>;
+}
+
+/**
+ * A bullmq worker running queued game days, plus the janitor that reverts the faults of runs whose
+ * worker died. Every worker is a janitor: the first to see an expired lease reaps it.
+ */
+export async function startWorker(q: QueueConfig, opts: WorkerOptions): Promise<RunningWorker> {
+  const redis: Redis = await connectRedis(q.url);
+  const identity = {
+    id: `${hostname()}:${process.pid}:${randomBytes(2).toString("hex")}`,
+    host: hostname(),
+    pid: process.pid,
+  };
+  const history = new RunHistory(redis, q.keys);
+  const shutdown = new AbortController();
+  const ctx: WorkerContext = {
+    redis,
+    keys: q.keys,
+    history,
+    stateDir: opts.stateDir,
+    leaseTtlMs: opts.leaseTtlMs,
+    identity,
+    shutdown: shutdown.signal,
+    log: opts.log,
+  };
+  const bullConnection = redisClient(q.url);
+  bullConnection.on("error", () => {});
+  const worker = new Worker(q.keys.queueName, (job, token) => processGameDay(job, token, ctx), {
+    connection: bullConnection,
+    prefix: q.prefix,
+    concurrency: opts.concurrency,
+    // A job whose worker died is not run again by bullmq: the janitor reverts it and records an error.
+    maxStalledCount: 0,
+  });
+  worker.on("failed", (job, err) => opts.log(`${job?.id ?? "?"}: job failed: ${err.message}`));
+  let redisDown = false;
+  worker.on("error", (err) => {
+    if (!redisDown) opts.log(`worker: ${err.message} (retrying)`);
+    redisDown = true;
+  });
+  redis.on("ready", () => {
+    if (redisDown) opts.log(`worker: reconnected to Redis at ${q.url}`);
+    redisDown = false;
+  });
+
+  const janitor = new LeaseJanitor(redis, q.keys, history, identity.id, opts.log);
+  let sweeping = false;
+  const sweep = async () => {
+    if (sweeping || redis.status !== "ready") return;
+    sweeping = true;
+    try {
+      await janitor.sweep();
+    } catch (err) {
+      opts.log(`janitor: ${(err as Error).message}`);
+    } finally {
+      sweeping = false;
+    }
+  };
+  const timer = setInterval(() => void sweep(), opts.janitorIntervalMs);
+  void sweep();
+  await worker.waitUntilReady();
+  opts.log(
+    `worker ${identity.id} ready: concurrency ${opts.concurrency}, queue ${q.prefix}/${q.keys.queueName} on ${q.url}`,
+  );
+
+  return {
+    id: identity.id,
+    close: async () => {
+      shutdown.abort();
+      clearInterval(timer);
+      await worker.close();
+      while (sweeping) await new Promise((r) => setTimeout(r, 50));
+      await bullConnection.quit().catch(() => {});
+      await redis.quit().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import { z } from "zod";
+
+/**
+ * What a queued job carries: the texts of its files, not paths, so a worker on another machine
+ * needs nothing but network access to the targets. The worker validates it all again.
+ */
+export const jobPayloadSchema = z.strictObject({
+  v: z.literal(1),
+  /** The game day's name (or the single experiment's). */
+  name: z.string().min(1),
+  kind: z.enum(["suite", "experiment"]),
+  /** The file that was enqueued or scheduled. */
+  file: z.string().min(1),
+  continueOnFailure: z.boolean(),
+  experiments: z.array(z.strictObject({ file: z.string().min(1), text: z.string() })).min(1),
+  targets: z.strictObject({ file: z.string().min(1), text: z.string() }).optional(),
+  /** Set on jobs a schedule created: at most one run of that game day at a time. */
+  schedule: z.string().optional(),
+});
+
+export type JobPayload = z.infer<typeof jobPayloadSchema>;

@@ -1,0 +1,45 @@
+import pc from "picocolors";
+import { LeaseJanitor } from "./lease-janitor.js";
+import type { QueueConfig } from "./queue-config.js";
+import { connectRedis } from "./redis-connection.js";
+import { RunHistory } from "./run-history.js";
+
+/**
+ * `gameday recover --leases`: one janitor sweep from the command line (no worker needed).
+ * Returns how many faults could not be reverted. With dryRun, lists the expired leases only.
+ */
+export async function recoverLeases(
+  q: QueueConfig,
+  dryRun: boolean,
+  out: NodeJS.WritableStream,
+): Promise<number> {
+  const redis = await connectRedis(q.url);
+  try {
+    if (dryRun) {
+      let n = 0;
+      for (const id of await redis.smembers(q.keys.leases)) {
+        if (await redis.exists(q.keys.lease(id))) continue;
+        n++;
+        out.write(
+          `would reap expired lease ${id}: ${(await redis.get(q.keys.leaseInfo(id))) ?? "(no info)"}\n`,
+        );
+      }
+      out.write(`${n} expired lease(s)\n`);
+      return 0;
+    }
+    const reaped = await new LeaseJanitor(
+      redis,
+      q.keys,
+      new RunHistory(redis, q.keys),
+      `recover:${process.pid}`,
+    ).sweep();
+    for (const r of reaped) {
+      for (const x of r.reverted) out.write(`${pc.green("reverted")} ${x} (run ${r.recordId})\n`);
+      for (const x of r.remaining) out.write(`${pc.red("FAILED")} ${x} (run ${r.recordId})\n`);
+    }
+    out.write(`${reaped.length} expired lease(s) reaped\n`);
+    return reaped.reduce((n, r) => n + r.remaining.length, 0);
+  } finally {
+    await redis.quit().catch(() => {});
+  }
+}

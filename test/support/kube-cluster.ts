@@ -1,0 +1,120 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { AppsV1Api, CoreV1Api, KubeConfig, type V1Deployment } from "@kubernetes/client-node";
+import { REPO } from "./cli.js";
+
+const run = promisify(execFile);
+const SCRIPT = join(REPO, "scripts/kube/control-plane.sh");
+export const KUBE_VERSION = "1.34.4";
+const TOOLS = process.env.GAMEDAY_TOOLS ?? join(homedir(), ".cache", "gameday-tools");
+export const KUBE_BIN = join(TOOLS, `kube-${KUBE_VERSION}`, "bin");
+/** Own state dir and ports: never the shared sandbox's. */
+const ENV = {
+  ...process.env,
+  GAMEDAY_KUBE_STATE: join(REPO, ".gameday/kube-test"),
+  GAMEDAY_KUBE_PORT_BASE: "36400",
+};
+export const KUBECONFIG = join(REPO, ".gameday/kube-test/kubeconfig");
+export const ADMIN_CONTEXT = "gameday-admin";
+
+export interface Cluster {
+  kubeconfig: string;
+  core: CoreV1Api;
+  apps: AppsV1Api;
+}
+
+/** Starts the real control plane (reused if up); fails loudly when .ci/run has not built it. */
+export async function startCluster(): Promise<Cluster> {
+  for (const b of ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd", "kwok", "kubectl"])
+    if (!existsSync(join(KUBE_BIN, b)))
+      throw new Error(
+        `${b} is not built in ${KUBE_BIN}: run .ci/run, or \`bash scripts/kube/control-plane.sh build\` (a cold build takes tens of minutes)`,
+      );
+  try {
+    await run("bash", [SCRIPT, "start"], { env: ENV, timeout: 180_000 });
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`the kube control plane did not start: ${e.stderr ?? e.message}`);
+  }
+  const kc = new KubeConfig();
+  kc.loadFromFile(KUBECONFIG);
+  return { kubeconfig: KUBECONFIG, core: kc.makeApiClient(CoreV1Api), apps: kc.makeApiClient(AppsV1Api) };
+}
+
+export async function stopCluster(): Promise<void> {
+  await run("bash", [SCRIPT, "stop"], { env: ENV, timeout: 60_000 });
+}
+
+export async function kubectl(args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return run(join(KUBE_BIN, "kubectl"), ["--kubeconfig", KUBECONFIG, ...args], { timeout: 60_000 });
+}
+
+export async function createNamespace(c: Cluster, name: string): Promise<void> {
+  await c.core.createNamespace({ body: { metadata: { name } } });
+  // Pods need the namespace's default service account, which the controller-manager creates.
+  for (let i = 0; i < 100; i++) {
+    try {
+      await c.core.readNamespacedServiceAccount({ namespace: name, name: "default" });
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`namespace ${name}: no default service account after 10 s`);
+}
+
+/** A Deployment whose pods kwok runs on the fake nodes. */
+export function deployment(name: string, replicas: number): V1Deployment {
+  return {
+    metadata: { name, labels: { app: name } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          nodeSelector: { type: "kwok" },
+          containers: [{ name: "app", image: "example.invalid/app:1" }],
+        },
+      },
+    },
+  };
+}
+
+export async function waitDeploymentReady(c: Cluster, ns: string, name: string, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    const d = await c.apps.readNamespacedDeployment({ namespace: ns, name });
+    const want = d.spec?.replicas ?? 1;
+    last = `${d.status?.readyReplicas ?? 0}/${want} ready`;
+    if ((d.status?.readyReplicas ?? 0) === want && (d.status?.replicas ?? 0) === want) return d;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`deployment ${ns}/${name} not ready after ${timeoutMs} ms (${last})`);
+}
+
+/** A targets file for the CLI naming this cluster, allow-listing `namespaces`. */
+export function kubeTargets(
+  namespaces: string[],
+  extra = "",
+): { dir: string; targets: string; stateDir: string } {
+  const dir = mkdtempSync(join(tmpdir(), "gameday-kube-"));
+  const targets = join(dir, "targets.yaml");
+  writeFileSync(
+    targets,
+    `apiVersion: gameday/v1
+kind: Targets
+targets:
+  kube:
+    kubernetes:
+      kubeconfig: ${KUBECONFIG}
+      contexts: [${ADMIN_CONTEXT}]
+      namespaces: [${namespaces.join(", ")}]
+${extra}`,
+  );
+  return { dir, targets, stateDir: join(dir, "state") };
+}
