@@ -4,9 +4,12 @@ import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { TOXIPROXY_VERSION, toxiproxyServerBin } from "../src/sandbox/tools.js";
 import { benchAbortLatency } from "./abort-latency.js";
+import { benchDocker } from "./docker-faults.js";
+import { benchKubernetesActions } from "./kubernetes-actions.js";
 import { benchOverhead } from "./orchestrator-overhead.js";
 import { benchPeerRun } from "./peer-run.js";
 import { benchPeerValidate } from "./peer-validate.js";
+import { benchQueue } from "./queue-section.js";
 import { benchRunnerResources } from "./runner-resources.js";
 import { findChaosToolkit, type Peer } from "./support/chaostoolkit.js";
 import type { BenchContext } from "./support/context.js";
@@ -28,6 +31,9 @@ const BENCHES: Bench[] = [
   { ids: ["6b"], run: benchPeerValidate },
   { ids: ["6c"], run: benchPeerRun },
   { ids: ["5"], run: benchRunnerResources },
+  { ids: ["7"], run: benchQueue },
+  { ids: ["k8s"], run: benchKubernetesActions },
+  { ids: ["docker"], run: benchDocker },
 ];
 
 function usage(): never {

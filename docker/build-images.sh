@@ -50,6 +50,8 @@ import_image() {
   local c
   for c in "$@"; do changes+=(--change "$c"); done
   tar -C "$root" -c . | docker import "${changes[@]}" - "$tag" >/dev/null
+  # The previous build of this tag is now dangling: remove it (only ours, by label).
+  docker image prune -f --filter "label=gameday.image=$tag" >/dev/null
   log "built $tag ($(docker image inspect -f '{{.Size}}' "$tag" | awk '{printf "%.0f MB", $1/1e6}'))"
 }
 

@@ -12,6 +12,8 @@ if [ -n "${GAMEDAY_BENCH_NO_INSTALL:-}" ]; then
   npx tsc -p tsconfig.json
 else
   ensure_all
+  source scripts/lib/docker.sh
+  ensure_docker # the docker section needs the engine and the sandbox images
 fi
 
 CHAOSTOOLKIT_VERSION="1.21.4"

@@ -14,7 +14,7 @@ while [ $# -gt 0 ]; do
     *) die "unknown option $1 (use --break <countermeasure> or --keep)" ;;
   esac
 done
-ensure_all
+ensure_demo
 gameday() { node dist/src/cli/main.js "$@"; }
 up_args=()
 for b in "${breaks[@]}"; do up_args+=(--break "$b"); done
@@ -22,7 +22,7 @@ gameday sandbox up "${up_args[@]}" >/dev/null
 [ "$keep" = 1 ] || trap 'node dist/src/cli/main.js sandbox down >/dev/null 2>&1 || true' EXIT
 mkdir -p reports
 set +e
-gameday run experiments/*.yaml --junit reports/junit.xml --report reports/gameday.md --json reports/gameday.json
+gameday run gamedays/demo.yaml --junit reports/junit.xml --report reports/gameday.md --json reports/gameday.json
 code=$?
 set -e
 log "reports: reports/gameday.md, reports/junit.xml, reports/gameday.json (exit $code)"

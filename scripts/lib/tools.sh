@@ -79,6 +79,16 @@ ensure_build() {
   npx tsc -p tsconfig.json
 }
 
+# What the demo game day and the benchmarks need: the process sandbox only.
+ensure_demo() {
+  ensure_node
+  ensure_toxiproxy
+  ensure_prometheus
+  ensure_build
+}
+
+# What the whole test suite needs: also Redis (queue), the Kubernetes control plane (built once,
+# cached) and the Docker Engine with the sandbox images.
 ensure_all() {
   ensure_node
   ensure_toxiproxy

@@ -83,7 +83,11 @@ export const kubernetesFaultSchema = z
     if (v.mode === "fixed" && v.count === undefined)
       ctx.addIssue({ code: "custom", path: ["count"], message: "mode fixed needs the number of pods" });
     if (v.mode === "percent" && v.percent === undefined)
-      ctx.addIssue({ code: "custom", path: ["percent"], message: "mode percent needs the share of pods, 1 to 100" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["percent"],
+        message: "mode percent needs the share of pods, 1 to 100",
+      });
   })
   .describe("a Kubernetes fault in an allow-listed namespace of the target's cluster");
 

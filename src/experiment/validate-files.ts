@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { type InputIssue, ValidationError } from "../errors/gameday-error.js";
 import { type LoadedTargets, loadTargets, targetsFilePath } from "../targets/targets-loader.js";
 import { type LoadExperimentOptions, loadExperimentText } from "./experiment-loader.js";
+import { declaredKind, loadGameDayText } from "./gameday-loader.js";
 import { readInputFile } from "./read-input.js";
 
 export interface ValidateFilesOptions extends Omit<LoadExperimentOptions, "targets"> {
@@ -52,13 +53,17 @@ export async function validateFiles(
 ): Promise<FileValidation[]> {
   const { targets, broken } = await targetsFor(opts);
   const loadOptions = { vars: opts.vars, env: opts.env, targets };
-  const results = await Promise.all(
-    files.map(async (file): Promise<FileValidation> => {
-      const issues = await issuesOf(async () =>
-        loadExperimentText(await readInputFile(file, "experiment file"), file, loadOptions),
-      );
-      return { file, ok: issues.length === 0, issues };
-    }),
-  );
+  const validateOne = async (file: string): Promise<FileValidation[]> => {
+    let listed: string[] = [];
+    const issues = await issuesOf(async () => {
+      const text = await readInputFile(file, "experiment file");
+      // A game day is valid when it and every experiment it lists are.
+      if (declaredKind(text) === "GameDay") listed = loadGameDayText(text, file).experimentFiles;
+      else loadExperimentText(text, file, loadOptions);
+    });
+    const members = await Promise.all(listed.map(validateOne));
+    return [{ file, ok: issues.length === 0, issues }, ...members.flat()];
+  };
+  const results = (await Promise.all(files.map(validateOne))).flat();
   return broken ? [broken, ...results] : results;
 }

@@ -4,9 +4,8 @@ import { REPO, runCli } from "../support/cli.js";
 import { leftovers } from "../support/experiment-files.js";
 import { ensureSandbox } from "../support/sandbox.js";
 
-const gameDay = readdirSync(`${REPO}experiments`)
-  .filter((f) => f.endsWith(".yaml"))
-  .map((f) => `experiments/${f}`);
+const gameDay = ["gamedays/demo.yaml"];
+const experiments = readdirSync(`${REPO}experiments`).filter((f) => f.endsWith(".yaml")).length;
 
 /**
  * The demo game day as a CI gate: green against the healthy stack, and red, naming the right
@@ -23,7 +22,7 @@ describe("the demo game day catches each removed countermeasure", () => {
       timeoutMs: 300_000,
     });
     expect(res.code, res.stderr).toBe(0);
-    expect(res.stderr).toContain(`${gameDay.length}/${gameDay.length} experiments passed`);
+    expect(res.stderr).toContain(`${experiments}/${experiments} experiments passed`);
     expect(await leftovers()).toEqual([]);
   });
 

@@ -100,6 +100,29 @@ describe("docker actions against a real Docker Engine", () => {
     });
   }
 
+  it("overlapping faults on one container each restore and verify their own part, in any order", async () => {
+    const squeeze = await injector.inject(
+      dockerFault("f-squeeze", { select, action: "memory-limit", limit: "100Mi" }),
+      {
+        runId,
+        experiment: "docker-actions",
+      },
+    );
+    const stop = await injector.inject(dockerFault("f-stop", { select, action: "stop", timeout: "1s" }), {
+      runId,
+      experiment: "docker-actions",
+    });
+    // The squeeze ends first: its limit comes back, but the container stays stopped (the stop fault owns that).
+    await squeeze.revert();
+    await squeeze.verifyReverted();
+    expect((await state()).memory).toBe(before.memory);
+    expect((await state()).running).toBe(false);
+    await stop.revert();
+    await stop.verifyReverted();
+    expect(stateDifferences(before, await state())).toEqual([]);
+    expect(await markersOf(runId)).toEqual([]);
+  });
+
   it("a hog ends itself at its deadline, without anyone reverting it", async () => {
     const fault = dockerFault("f-deadline", { select, action: "cpu-burn" }, 1500);
     const active = await injector.inject(fault, { runId, experiment: "docker-actions" });

@@ -96,7 +96,7 @@ describe("docker faults: bad input is refused clearly and nothing is injected", 
     expect(r2.stdout + r2.stderr).toContain("expected a memory size");
     const big = experiment(`{ select: { name: x }, action: memory-limit, limit: 4096Gi }`);
     const r3 = await runCli(["validate", big, "--targets", targets()]);
-    expect(r3.code).toBe(2);
+    expect(r3.code, r3.stdout + r3.stderr).toBe(2);
     expect(r3.stdout + r3.stderr).toContain("expected at most this host's memory");
   });
 

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import pc from "picocolors";
 import { formatDuration } from "../../experiment/duration.js";
+import { expandGameDays } from "../../experiment/expand-game-days.js";
 import { InjectorRegistry } from "../../faults/injector-registry.js";
 import { plannedDuration } from "../../run/experiment-runner.js";
 import { CLI_OPTIONS } from "../cli-options.js";
@@ -14,7 +15,8 @@ export function registerPlanCommand(program: Command): void {
     .argument("<files...>", "experiment files")
     .addOption(CLI_OPTIONS.targets())
     .action(async (files: string[], opts) => {
-      for (const input of await loadInputs(files, opts.targets)) {
+      const expanded = (await expandGameDays(files)).map((p) => p.file);
+      for (const input of await loadInputs(expanded, opts.targets)) {
         const { spec, metadata } = input.experiment;
         const out = (s: string) => process.stdout.write(`${s}\n`);
         out(pc.bold(`${metadata.name} (${input.file}) on target ${input.targetName}`));

@@ -33,7 +33,17 @@ export function registerRecoverCommand(program: Command): void {
       for (const [name, target] of Object.entries(targets.targets.targets)) {
         if (opts.target && opts.target !== name) continue;
         for (const injector of (await InjectorRegistry.forTarget(target)).all()) {
-          const orphans = await injector.findOrphans(opts.run);
+          let orphans: Awaited<ReturnType<typeof injector.findOrphans>>;
+          try {
+            orphans = await injector.findOrphans(opts.run);
+          } catch (err) {
+            // One unreachable environment must not stop recovery of the others; asked for by name, it fails the command.
+            if (opts.target) failed++;
+            process.stderr.write(
+              `${pc.yellow("skipped")} ${name}/${injector.family}: cannot list faults: ${(err as Error).message}\n`,
+            );
+            continue;
+          }
           for (const o of orphans) {
             found++;
             if (opts.dryRun) {

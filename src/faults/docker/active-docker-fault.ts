@@ -79,7 +79,7 @@ export class ActiveDockerFault implements ActiveFault {
       ),
     ];
     return new RollbackError(
-      `${parts.join("; ")}${this.pending.length ? " (`gameday recover` finds the rest by its owner markers)" : ""}`,
+      `${this.ownerTag}: ${parts.join("; ")}${this.pending.length ? " (`gameday recover` finds the rest by its owner markers)" : ""}`,
     );
   }
 }

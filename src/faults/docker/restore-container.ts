@@ -1,12 +1,35 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type Docker from "dockerode";
+import type { DockerAction } from "../../experiment/docker-fault-schema.js";
 import { execIn } from "./container-exec.js";
 import { inspectOrUndefined } from "./docker-client.js";
 import { findHelpersCmd, oomScoreAdjCmd } from "./helper-scripts.js";
-import type { OwnerRecord } from "./owner-marker.js";
-import { type PriorState, priorStateOf, stateDifferences } from "./prior-state.js";
+import { listMarkers, type OwnerRecord } from "./owner-marker.js";
+import { type PriorState, priorStateOf, type StateField, stateDifferences } from "./prior-state.js";
 
 const usesHelper = (r: OwnerRecord) => r.spec.action === "memory-hog" || r.spec.action === "cpu-burn";
+
+/** What each action may change (memory pressure can end in an OOM kill, hence "run"). */
+const FIELDS: Record<DockerAction, StateField[]> = {
+  stop: ["run"],
+  kill: ["run"],
+  pause: ["run"],
+  restart: ["run"],
+  "memory-limit": ["memory", "run"],
+  "memory-hog": ["run"],
+  "cpu-quota": ["cpu"],
+  "cpu-burn": [],
+  "network-outage": ["networks"],
+};
+const fieldsOf = (r: OwnerRecord): StateField[] => [...FIELDS[r.spec.action], "restartPolicy"];
+
+/** Another fault still owns the run state (stop, kill, pause): restarting it here would end that fault early. */
+async function runStateOwnedElsewhere(docker: Docker, r: OwnerRecord): Promise<boolean> {
+  const others = (await listMarkers(docker)).filter(
+    (m) => "record" in m && m.record.prior.id === r.prior.id && m.record.ownerTag !== r.ownerTag,
+  );
+  return others.some((m) => "record" in m && ["stop", "kill", "pause"].includes(m.record.spec.action));
+}
 
 /** Writes back what the action changed: limits, networks, then the run state, then helper processes. */
 export async function restoreContainer(docker: Docker, r: OwnerRecord): Promise<"restored" | "vanished"> {
@@ -27,12 +50,17 @@ export async function restoreContainer(docker: Docker, r: OwnerRecord): Promise<
       await docker.getNetwork(network).connect({ Container: prior.id, EndpointConfig: { Aliases: aliases } });
   info = await waitSettled(docker, prior.id);
   if (!info) return "vanished";
-  if (info.State.Paused && !prior.paused) await c.unpause();
-  if (!info.State.Running && prior.running) await c.start();
-  if (prior.running && usesHelper(r)) await execIn(docker, prior.id, findHelpersCmd(r.ownerTag, true));
-  if (prior.running && spec.action === "memory-hog" && spec.oomVictim === "main") {
-    const now = await execIn(docker, prior.id, oomScoreAdjCmd());
-    if (now.stdout.trim() !== String(prior.oomScoreAdj))
+  if (fieldsOf(r).includes("run") && !(await runStateOwnedElsewhere(docker, r))) {
+    if (info.State.Paused && !prior.paused) await c.unpause();
+    if (!info.State.Running && prior.running) await c.start();
+  }
+  const now = await inspectOrUndefined(docker, prior.id);
+  if (!now) return "vanished";
+  if (now.State.Running && !now.State.Paused && usesHelper(r))
+    await execIn(docker, prior.id, findHelpersCmd(r.ownerTag, true));
+  if (now.State.Running && !now.State.Paused && spec.action === "memory-hog" && spec.oomVictim === "main") {
+    const adj = await execIn(docker, prior.id, oomScoreAdjCmd());
+    if (adj.stdout.trim() !== String(prior.oomScoreAdj))
       await execIn(docker, prior.id, oomScoreAdjCmd(prior.oomScoreAdj), { privileged: true });
   }
   return "restored";
@@ -60,17 +88,23 @@ export async function remainingDifferences(
   for (;;) {
     const info = await waitSettled(docker, r.prior.id);
     if (!info) return [`container ${r.prior.name} disappeared during the fault, so it was not restored`];
-    diffs = stateDifferences(r.prior, priorStateOf(info)).map((d) => `${d}`);
+    const fields = (await runStateOwnedElsewhere(docker, r))
+      ? fieldsOf(r).filter((f) => f !== "run")
+      : fieldsOf(r);
+    diffs = stateDifferences(r.prior, priorStateOf(info), fields);
     if (diffs.length === 0 || Date.now() > deadline) break;
     await sleep(100);
   }
   if (diffs.length > 0) return diffs;
-  if (r.prior.running && usesHelper(r)) {
+  // Helpers cannot be listed in a frozen container (another fault paused it); they end at their deadline.
+  const state = (await inspectOrUndefined(docker, r.prior.id))?.State;
+  const running = Boolean(state?.Running && !state.Paused);
+  if (running && usesHelper(r)) {
     const left = await execIn(docker, r.prior.id, findHelpersCmd(r.ownerTag, false));
     const pids = JSON.parse(left.stdout || "[]") as number[];
     if (pids.length > 0) diffs.push(`helper processes ${pids.join(", ")} still run in it`);
   }
-  if (r.prior.running && r.spec.action === "memory-hog" && r.spec.oomVictim === "main") {
+  if (running && r.spec.action === "memory-hog" && r.spec.oomVictim === "main") {
     const adj = (await execIn(docker, r.prior.id, oomScoreAdjCmd())).stdout.trim();
     if (adj !== String(r.prior.oomScoreAdj))
       diffs.push(`PID 1's oom_score_adj is ${adj}, was ${r.prior.oomScoreAdj}`);
