@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { toxiproxyServerBin } from "../../src/sandbox/tools.js";
-import { freePort } from "./free-port.js";
+import { freePort } from "../../test/support/toxiproxy-server.js";
 
 export const PROXY_NAME = "bench-upstream";
 
