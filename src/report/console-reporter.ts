@@ -44,6 +44,8 @@ export class ConsoleReporter implements Reporter {
     if (e.type === "fault.reverted")
       this.print(`  ${pc.cyan("↺ reverted")} ${d.fault ?? d.ownerTag} (verified)`);
     if (e.type === "fault.revert-failed") this.print(pc.red(`  ✗ REVERT FAILED ${d.fault}: ${d.error}`));
+    if (e.type === "expectation" && d.settled)
+      this.print(`  ${d.status === "passed" ? pc.green("✓ held") : pc.red("✗ broke")}: ${d.name}`);
     if (e.type === "abort") this.print(pc.yellow(`  ⛔ abort (${d.by}): ${d.reason}`));
     if (e.type === "error") this.print(pc.red(`  ✗ ${d.message}`));
     if (e.type === "steady-state")

@@ -35,6 +35,8 @@ function timelineLine(e: JournalEvent): string | undefined {
       return `**revert failed** \`${d.fault}\`: ${d.error}`;
     case "steady-state":
       return `steady state ${d.when}: ${(d.results as { name: string; ok: boolean }[]).map((r) => `${r.name} ${r.ok ? "held" : "**did not hold**"}`).join(", ") || "(none declared)"}`;
+    case "expectation":
+      return d.settled ? `expectation "${d.name}" **${d.status}**` : undefined;
     case "abort":
       return `**abort** (${d.by}): ${d.reason}`;
     case "signal":

@@ -17,6 +17,7 @@ import { methodStep } from "./steps/method-step.js";
 import { preflightStep } from "./steps/preflight-step.js";
 import { rollbackStep } from "./steps/rollback-step.js";
 import { type SteadyStateResult, steadyStateBefore, steadyStateRecovery } from "./steps/steady-state-step.js";
+import { tickExpectations } from "./steps/tick-expectations.js";
 import { TargetLock } from "./target-lock.js";
 import { decideVerdict } from "./verdict.js";
 
@@ -108,7 +109,7 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
       remaining.push(...outcome.revertErrors);
       setPhase(ctx, "rollback");
       // `at: end` expectations read their single sample here, before anything is reverted.
-      await Promise.all(ctx.evaluators.map((e) => e.tick(Date.now(), "rollback", ctx.timeline)));
+      await tickExpectations(ctx, Date.now(), "rollback");
     }
   } catch (err) {
     const exitCode = err instanceof GamedayError ? err.exitCode : ExitCode.error;

@@ -3,6 +3,7 @@ import { createProbe } from "../../probes/probe-factory.js";
 import { describeComparator, formatValue, holds } from "../expectations/comparator.js";
 import { type RunContext, sleepUntil, snapshot } from "../run-context.js";
 import { injectFault, revertFault } from "./fault-actions.js";
+import { tickExpectations } from "./tick-expectations.js";
 
 export interface MethodOutcome {
   aborted?: { reason: string; by: "condition" | "signal" };
@@ -62,7 +63,7 @@ export async function methodStep(ctx: RunContext): Promise<MethodOutcome> {
       const reasons = await Promise.all(aborts.map((a) => a.check(start, now)));
       const reason = reasons.find((r) => r !== undefined);
       if (reason) outcome = { reason, by: "condition" };
-      await Promise.all(ctx.evaluators.map((e) => e.tick(now, ctx.phase, ctx.timeline)));
+      await tickExpectations(ctx, now);
       ctx.onProgress?.(snapshot(ctx));
     }
     if (ctx.signal.aborted) outcome ??= { reason: String(ctx.signal.reason ?? "signal"), by: "signal" };

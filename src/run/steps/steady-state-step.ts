@@ -4,6 +4,7 @@ import type { Probe } from "../../interfaces/metric-source.js";
 import { createProbe } from "../../probes/probe-factory.js";
 import { describeComparator, formatValue, holds } from "../expectations/comparator.js";
 import { type RunContext, sleepUntil, snapshot } from "../run-context.js";
+import { tickExpectations } from "./tick-expectations.js";
 
 export interface SteadyStateResult {
   name: string;
@@ -28,7 +29,7 @@ async function sampleAll(
     const value = await t.probe.sample({ start: windowStart, end: now });
     t.samples.push({ t: now, value, ok: value !== undefined && holds(t.check, value) });
   }
-  for (const e of ctx.evaluators) await e.tick(now, ctx.phase, ctx.timeline);
+  await tickExpectations(ctx, now);
   ctx.onProgress?.(snapshot(ctx));
 }
 
@@ -97,7 +98,7 @@ export async function steadyStateRecovery(ctx: RunContext, deadline: number): Pr
       await sampleAll(ctx, tracked, start, now);
       if (tracked.every((t) => t.samples.at(-1)?.ok)) recoveredAt = now;
     } else {
-      for (const e of ctx.evaluators) await e.tick(now, ctx.phase, ctx.timeline);
+      await tickExpectations(ctx, now);
       ctx.onProgress?.(snapshot(ctx));
     }
     if (recoveredAt !== undefined && ctx.evaluators.every((e) => e.settled)) break;
