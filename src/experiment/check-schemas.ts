@@ -6,9 +6,9 @@ import { onObjects, type RefineCtx, report } from "./refine-helpers.js";
 const METRIC_KEYS = ["source", "promql", "scrape", "http"] as const;
 
 /** Shared rule for anything that reads a number and compares it. */
-function checkMetricAndComparator(value: Record<string, unknown>, ctx: RefineCtx, needsMetric = true): void {
+function checkMetricAndComparator(value: Record<string, unknown>, ctx: RefineCtx): void {
   const sources = METRIC_KEYS.filter((k) => value[k] !== undefined);
-  if (needsMetric && sources.length !== 1) {
+  if (sources.length !== 1) {
     report(ctx, {
       path: sources.length ? [sources[1] ?? sources[0] ?? "source"] : [],
       message: `expected exactly one of source: load, promql, scrape or http (found ${sources.length ? sources.join(", ") : "none"})`,

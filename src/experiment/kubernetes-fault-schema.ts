@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { duration } from "./duration.js";
+import { report } from "./refine-helpers.js";
 import { toxiproxyFaultSchema } from "./toxiproxy-fault-schema.js";
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -81,10 +82,9 @@ export const kubernetesFaultSchema = z
   .superRefine((v, ctx) => {
     if (v.action !== "pod-delete" && v.action !== "memory-pressure") return;
     if (v.mode === "fixed" && v.count === undefined)
-      ctx.addIssue({ code: "custom", path: ["count"], message: "mode fixed needs the number of pods" });
+      report(ctx, { path: ["count"], message: "mode fixed needs the number of pods" });
     if (v.mode === "percent" && v.percent === undefined)
-      ctx.addIssue({
-        code: "custom",
+      report(ctx, {
         path: ["percent"],
         message: "mode percent needs the share of pods, 1 to 100",
       });

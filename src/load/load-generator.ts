@@ -13,6 +13,7 @@ export class LoadGenerator {
   // node:http rather than undici: at 200 rps it keeps the runner's RSS near half (bench section 5).
   private readonly agent: HttpAgent;
   private readonly url: URL;
+  private readonly request: typeof httpRequest;
   private timer: NodeJS.Timeout | undefined;
   private inFlight = 0;
   private sent = 0;
@@ -24,12 +25,10 @@ export class LoadGenerator {
     private readonly maxDurationMs: number,
   ) {
     this.url = new URL(spec.url);
-    const Agent = this.url.protocol === "https:" ? HttpsAgent : HttpAgent;
+    const https = this.url.protocol === "https:";
+    this.request = https ? httpsRequest : httpRequest;
+    const Agent = https ? HttpsAgent : HttpAgent;
     this.agent = new Agent({ keepAlive: true, maxSockets: spec.maxInFlight, timeout: spec.timeout });
-  }
-
-  get running(): boolean {
-    return this.timer !== undefined;
   }
 
   start(): void {
@@ -69,9 +68,8 @@ export class LoadGenerator {
 
   /** One request; resolves true for a status below 400 within the timeout, never rejects. */
   private send(): Promise<boolean> {
-    const request = this.url.protocol === "https:" ? httpsRequest : httpRequest;
     return new Promise((resolve) => {
-      const req = request(
+      const req = this.request(
         this.url,
         { method: this.spec.method, headers: this.spec.headers, agent: this.agent },
         (res) => {

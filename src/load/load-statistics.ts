@@ -18,10 +18,6 @@ export class LoadStatistics {
     this.ok.push(ok);
   }
 
-  get total(): number {
-    return this.done.length;
-  }
-
   /** Index of the first entry completed at or after t (entries arrive nearly in order). */
   private lowerBound(t: number): number {
     let lo = 0;
@@ -34,21 +30,22 @@ export class LoadStatistics {
     return lo;
   }
 
-  summary(window: TimeWindow): { requests: number; errors: number; latencies: number[] } {
+  /** Requests and errors completed in a window, without copying anything. */
+  counts(window: TimeWindow): { requests: number; errors: number } {
     const from = this.lowerBound(window.start);
     const to = this.lowerBound(window.end + 1);
     let errors = 0;
-    const latencies: number[] = [];
-    for (let i = from; i < to; i++) {
-      if (!this.ok[i]) errors++;
-      latencies.push(this.latency[i] as number);
-    }
-    return { requests: to - from, errors, latencies };
+    for (let i = from; i < to; i++) if (!this.ok[i]) errors++;
+    return { requests: to - from, errors };
+  }
+
+  private latencies(window: TimeWindow): number[] {
+    return this.latency.slice(this.lowerBound(window.start), this.lowerBound(window.end + 1));
   }
 
   /** One figure over a window; undefined when the window saw no request. */
   metric(metric: LoadMetric, window: TimeWindow): number | undefined {
-    const { requests, errors, latencies } = this.summary(window);
+    const { requests, errors } = this.counts(window);
     if (metric === "requests") return requests;
     const seconds = Math.max(0.001, (window.end - window.start) / 1000);
     if (metric === "throughput") return (requests - errors) / seconds;
@@ -56,7 +53,7 @@ export class LoadStatistics {
     if (metric === "errorRatio") return errors / requests;
     if (metric === "successRatio") return (requests - errors) / requests;
     const q = metric === "p50" ? 0.5 : metric === "p95" ? 0.95 : 0.99;
-    latencies.sort((a, b) => a - b);
+    const latencies = this.latencies(window).sort((a, b) => a - b);
     return latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)];
   }
 }

@@ -7,6 +7,7 @@ import { suiteStopped } from "../experiment/expand-game-days.js";
 import { JunitReporter } from "../report/junit-reporter.js";
 import { MarkdownReporter } from "../report/markdown-reporter.js";
 import { ReporterSet } from "../report/reporter-registry.js";
+import { writeRunArtifacts } from "../report/run-artifacts.js";
 import { runExperiment } from "../run/experiment-runner.js";
 import type { RunResult } from "../run/run-result.js";
 import { experimentOutcome } from "./experiment-outcome.js";
@@ -155,7 +156,7 @@ async function runAll(
         onEvent: publish.event,
         onProgress: publish.snapshot,
       });
-      await new ReporterSet([new JunitReporter(), new MarkdownReporter()]).onSuiteEnd([result]);
+      await writeRunArtifacts(result);
       publish.runEnd(result);
       results.push(result);
       done.push({ suite, exitCode: result.exitCode });

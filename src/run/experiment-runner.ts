@@ -10,6 +10,7 @@ import { LoadGenerator } from "../load/load-generator.js";
 import { PrometheusClient } from "../probes/prometheus-client.js";
 import type { Target } from "../targets/targets-schema.js";
 import { Journal, type JournalListener } from "./journal.js";
+import { plannedDuration } from "./planned-duration.js";
 import { type ProgressSnapshot, type RunContext, setPhase } from "./run-context.js";
 import { newRunId } from "./run-id.js";
 import type { RunResult } from "./run-result.js";
@@ -36,12 +37,7 @@ export interface RunRequest {
   lock?: RunLock;
 }
 
-/** Planned wall time: baseline, the fault schedule, and the recovery window at most. */
-export function plannedDuration(e: Experiment): number {
-  const baseline = Math.max(e.spec.sampleInterval, ...e.spec.steadyState.map((s) => s.over));
-  const method = Math.max(...e.spec.faults.map((f) => f.at + f.for));
-  return baseline + method + e.spec.recovery.within;
-}
+export { plannedDuration } from "./planned-duration.js";
 
 /**
  * One run, as plain named steps: preflight, steady state before, method, rollback (always, in
@@ -56,10 +52,7 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
   const spec = experiment.spec;
   const ctx: RunContext = {
     runId,
-    file: req.file,
     experiment,
-    targetName: req.targetName,
-    target: req.target,
     journal,
     timeline: { faults: {} },
     phase: "preflight",
@@ -143,7 +136,7 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
   for (const e of expectations) journal.write("expectation", { ...e, samples: undefined });
   const decided = decideVerdict({ error, remaining, steadyBefore, aborted, expectations, recovery });
   setPhase(ctx, "done");
-  const total = ctx.load?.stats.summary({ start: 0, end: Date.now() });
+  const total = ctx.load?.stats.counts({ start: 0, end: Date.now() });
   const result: RunResult = {
     runId,
     experiment: experiment.metadata.name,

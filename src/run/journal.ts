@@ -12,7 +12,6 @@ export class Journal {
   readonly path: string;
   private readonly fd: number;
   private readonly listeners: JournalListener[] = [];
-  readonly events: JournalEvent[] = [];
 
   constructor(
     readonly dir: string,
@@ -31,7 +30,6 @@ export class Journal {
     const event: JournalEvent = { t: Date.now(), runId: this.runId, type, data };
     writeSync(this.fd, `${JSON.stringify(event)}\n`);
     fsyncSync(this.fd);
-    this.events.push(event);
     for (const l of this.listeners) {
       try {
         l(event);

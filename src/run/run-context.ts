@@ -4,7 +4,6 @@ import type { ExpectationEvaluator } from "../interfaces/expectation.js";
 import type { ActiveFault } from "../interfaces/injector.js";
 import type { LoadGenerator } from "../load/load-generator.js";
 import type { ProbeContext } from "../probes/probe-factory.js";
-import type { Target } from "../targets/targets-schema.js";
 import type { Journal } from "./journal.js";
 import type { Phase, Timeline } from "./timeline.js";
 
@@ -22,10 +21,7 @@ export interface ProgressSnapshot {
 /** Everything the lifecycle steps share for one run. */
 export interface RunContext {
   runId: string;
-  file: string;
   experiment: Experiment;
-  targetName: string;
-  target: Target;
   journal: Journal;
   timeline: Timeline;
   phase: Phase;

@@ -3,10 +3,8 @@ import { ExitCode, type ExitCodeValue } from "../../errors/gameday-error.js";
 import { expandGameDays, type SuiteMembership, suiteStopped } from "../../experiment/expand-game-days.js";
 import type { Reporter } from "../../interfaces/reporter.js";
 import { ConsoleReporter } from "../../report/console-reporter.js";
-import { JsonReporter } from "../../report/json-reporter.js";
-import { JunitReporter } from "../../report/junit-reporter.js";
-import { MarkdownReporter } from "../../report/markdown-reporter.js";
-import { ReporterSet } from "../../report/reporter-registry.js";
+import { REPORTERS, ReporterSet } from "../../report/reporter-registry.js";
+import { writeRunArtifacts } from "../../report/run-artifacts.js";
 import { runExperiment } from "../../run/experiment-runner.js";
 import type { RunResult } from "../../run/run-result.js";
 import { CLI_OPTIONS } from "../cli-options.js";
@@ -76,8 +74,7 @@ export function registerRunCommand(program: Command): void {
             onEvent: opts.quiet ? undefined : console.onEvent,
             onProgress: opts.quiet ? undefined : console.onProgress,
           });
-          // Each run keeps its own JUnit and Markdown beside its journal.
-          await new ReporterSet([new JunitReporter(), new MarkdownReporter()]).onSuiteEnd([result]);
+          await writeRunArtifacts(result);
           await console.onRunEnd(result);
           results.push(result);
           done.push({ suite: planned[i]?.suite, exitCode: result.exitCode });
@@ -85,10 +82,11 @@ export function registerRunCommand(program: Command): void {
       } finally {
         untrap();
       }
+      // Suite-level files: each option names a reporter of REPORTERS and where it writes.
+      const outFiles = { junit: opts.junit, markdown: opts.report, json: opts.json };
       const suite: Reporter[] = [console];
-      if (opts.junit) suite.push(new JunitReporter({ outFile: opts.junit }));
-      if (opts.report) suite.push(new MarkdownReporter({ outFile: opts.report }));
-      if (opts.json) suite.push(new JsonReporter({ outFile: opts.json }));
+      for (const [name, outFile] of Object.entries(outFiles))
+        if (outFile) suite.push(new (REPORTERS[name] as (typeof REPORTERS)[string])({ outFile }));
       await new ReporterSet(suite).onSuiteEnd(results);
       process.exitCode =
         controller.signal.aborted && !results.length ? ExitCode.aborted : combinedExitCode(results);

@@ -1,12 +1,12 @@
-import { randomInt } from "node:crypto";
 import type Docker from "dockerode";
 import { PreflightError } from "../../errors/gameday-error.js";
 import type { DockerFaultSpec } from "../../experiment/docker-fault-schema.js";
 import type { DockerTarget } from "../../targets/docker-target-schema.js";
+import { takeRandom, wantedCount } from "../blast-radius.js";
 import { LABEL } from "./owner-marker.js";
 
 export const COMPOSE_PROJECT = "com.docker.compose.project";
-export const COMPOSE_SERVICE = "com.docker.compose.service";
+const COMPOSE_SERVICE = "com.docker.compose.service";
 
 export interface Candidate {
   id: string;
@@ -38,14 +38,7 @@ function allowed(target: DockerTarget, labels: Record<string, string>): boolean 
 }
 
 function howMany(spec: DockerFaultSpec, matched: number, fault: string): number {
-  const wanted =
-    spec.mode === "one"
-      ? 1
-      : spec.mode === "all"
-        ? matched
-        : spec.mode === "fixed"
-          ? (spec.count ?? 1)
-          : Math.max(1, Math.ceil((matched * (spec.percent ?? 100)) / 100));
+  const wanted = wantedCount(spec, matched);
   if (wanted > matched)
     throw new PreflightError(
       `fault "${fault}": mode ${spec.mode} wants ${wanted} containers, only ${matched} match`,
@@ -96,10 +89,5 @@ export async function selectContainers(
 
 /** A random `count` of the candidates (Fisher-Yates on a copy). */
 export function pick(selection: Selection): Candidate[] {
-  const pool = [...selection.candidates];
-  for (let i = pool.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [pool[i], pool[j]] = [pool[j] as Candidate, pool[i] as Candidate];
-  }
-  return pool.slice(0, selection.count);
+  return takeRandom(selection.candidates, selection.count);
 }

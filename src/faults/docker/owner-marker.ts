@@ -60,15 +60,18 @@ export async function createMarker(
   return { id: container.id, record };
 }
 
-/** Markers of one run, or of every run; a marker whose labels cannot be read is still listed. */
+/**
+ * Markers of one run, or of every run (optionally only those on one container, filtered by the
+ * Engine rather than here); a marker whose labels cannot be read is still listed.
+ */
 export async function listMarkers(
   docker: Docker,
   runId?: string,
+  targetId?: string,
 ): Promise<Array<Marker | { id: string; broken: string }>> {
-  const label =
-    runId === undefined
-      ? [`${LABEL.role}=owner-marker`]
-      : [`${LABEL.role}=owner-marker`, `${LABEL.run}=${runId}`];
+  const label = [`${LABEL.role}=owner-marker`];
+  if (runId !== undefined) label.push(`${LABEL.run}=${runId}`);
+  if (targetId !== undefined) label.push(`${LABEL.target}=${targetId}`);
   const found = await docker.listContainers({ all: true, filters: { label } });
   return found.map((c) => {
     const l = c.Labels;

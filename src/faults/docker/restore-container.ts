@@ -5,7 +5,7 @@ import { execIn } from "./container-exec.js";
 import { inspectOrUndefined } from "./docker-client.js";
 import { findHelpersCmd, oomScoreAdjCmd } from "./helper-scripts.js";
 import { listMarkers, type OwnerRecord } from "./owner-marker.js";
-import { type PriorState, priorStateOf, type StateField, stateDifferences } from "./prior-state.js";
+import { priorStateOf, type StateField, stateDifferences } from "./prior-state.js";
 
 const usesHelper = (r: OwnerRecord) => r.spec.action === "memory-hog" || r.spec.action === "cpu-burn";
 
@@ -25,7 +25,7 @@ const fieldsOf = (r: OwnerRecord): StateField[] => [...FIELDS[r.spec.action], "r
 
 /** Another fault still owns the run state (stop, kill, pause): restarting it here would end that fault early. */
 async function runStateOwnedElsewhere(docker: Docker, r: OwnerRecord): Promise<boolean> {
-  const others = (await listMarkers(docker)).filter(
+  const others = (await listMarkers(docker, undefined, r.prior.id)).filter(
     (m) => "record" in m && m.record.prior.id === r.prior.id && m.record.ownerTag !== r.ownerTag,
   );
   return others.some((m) => "record" in m && ["stop", "kill", "pause"].includes(m.record.spec.action));
@@ -111,5 +111,3 @@ export async function remainingDifferences(
   }
   return diffs;
 }
-
-export type { PriorState };

@@ -7,7 +7,7 @@ import { waitUntil } from "./wait-until.js";
 import { readyState, type Workload, type WorkloadApi } from "./workload-api.js";
 
 /** Restores the replica count and removes our marks in one patch, so a half-revert cannot exist. */
-export function restoreBody(replicas: number): object {
+function restoreBody(replicas: number): object {
   return {
     metadata: {
       labels: { [MANAGED_BY]: null, [RUN_LABEL]: null, [FAULT_LABEL]: null },

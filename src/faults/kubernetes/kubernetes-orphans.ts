@@ -1,4 +1,4 @@
-import type { OrphanFault } from "../../interfaces/injector.js";
+import { type OrphanFault, ownerTag } from "../../interfaces/injector.js";
 import { ActiveScale } from "./active-scale.js";
 import { ActiveStress } from "./active-stress.js";
 import type { KubeClient } from "./kube-client.js";
@@ -35,7 +35,7 @@ function orphanOf(
       : `${kind} ${namespace}/${name} scaled down (previously ${Number.isFinite(previous) ? previous : "unknown"} replicas)`;
   return {
     family: "kubernetes",
-    ownerTag: meta?.annotations?.[OWNER_ANNOTATION] ?? `gameday.${runId}.${fault}`,
+    ownerTag: meta?.annotations?.[OWNER_ANNOTATION] ?? ownerTag(runId, fault),
     runId,
     description: what,
     namespace,

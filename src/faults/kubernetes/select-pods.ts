@@ -1,9 +1,10 @@
-import { randomInt } from "node:crypto";
 import type { V1Pod } from "@kubernetes/client-node";
 import { InfrastructureError, PreflightError } from "../../errors/gameday-error.js";
 import type { KubernetesFaultSpec } from "../../experiment/kubernetes-fault-schema.js";
+import { takeRandom, wantedCount } from "../blast-radius.js";
 import type { KubeClient } from "./kube-client.js";
 import { kubeErrorText } from "./kube-errors.js";
+import { RUN_LABEL } from "./owner-labels.js";
 
 type Selecting = Extract<KubernetesFaultSpec, { selector: string }>;
 
@@ -19,7 +20,7 @@ export async function matchingPods(client: KubeClient, spec: Selecting, fault: s
     });
   }
   const pods = items.filter(
-    (p) => !p.metadata?.deletionTimestamp && p.metadata?.labels?.["gameday.dev/run-id"] === undefined,
+    (p) => !p.metadata?.deletionTimestamp && p.metadata?.labels?.[RUN_LABEL] === undefined,
   );
   if (pods.length === 0)
     throw new PreflightError(
@@ -29,26 +30,13 @@ export async function matchingPods(client: KubeClient, spec: Selecting, fault: s
 }
 
 /** How many of `total` pods the mode takes, never more than the ceiling. */
-export function countFor(spec: Selecting, total: number): number {
-  const wanted =
-    spec.mode === "one"
-      ? 1
-      : spec.mode === "all"
-        ? total
-        : spec.mode === "fixed"
-          ? (spec.count ?? 1)
-          : Math.max(1, Math.ceil((total * (spec.percent ?? 100)) / 100));
-  return Math.min(wanted, total, spec.max);
+function countFor(spec: Selecting, total: number): number {
+  return Math.min(wantedCount(spec, total), total, spec.max);
 }
 
 /** A random subset, so repeated game days do not always hit the same pod. */
 export function choosePods(spec: Selecting, pods: V1Pod[]): V1Pod[] {
-  const pool = [...pods];
-  for (let i = pool.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [pool[i], pool[j]] = [pool[j] as V1Pod, pool[i] as V1Pod];
-  }
-  return pool.slice(0, countFor(spec, pods.length));
+  return takeRandom(pods, countFor(spec, pods.length));
 }
 
 export function describeSelection(spec: Selecting, total: number): string {

@@ -1,7 +1,6 @@
 import type { Expectation } from "../../experiment/schema.js";
 import type { ExpectationEvaluator } from "../../interfaces/expectation.js";
 import type { CounterReader, Probe } from "../../interfaces/metric-source.js";
-import { MetricsScraper } from "../../probes/metrics-scraper.js";
 import { createProbe, ProbeConfigError, type ProbeContext } from "../../probes/probe-factory.js";
 import { BreakerCycleCheck } from "./breaker-cycle-check.js";
 import { RetryAmplificationCheck } from "./retry-amplification-check.js";
@@ -67,8 +66,5 @@ export function createExpectation(
     };
     return new RetryAmplificationCheck(spec, counter, ctx.load);
   }
-  return new WindowExpectation(
-    spec,
-    createProbe(spec, { ...ctx, scraper: ctx.scraper ?? new MetricsScraper() }),
-  );
+  return new WindowExpectation(spec, createProbe(spec, ctx));
 }

@@ -63,7 +63,7 @@ export class RetryAmplificationCheck implements ExpectationEvaluator {
     if (a?.value === undefined || b?.value === undefined || b.t <= a.t) return undefined;
     const calls = b.value - a.value;
     if (this.load) {
-      const requests = this.load.summary({ start: a.t, end: b.t }).requests;
+      const requests = this.load.counts({ start: a.t, end: b.t }).requests;
       return requests > 0 ? calls / requests : undefined;
     }
     return calls / ((b.t - a.t) / 1000);

@@ -3,6 +3,7 @@ import type { ObservedSample } from "../../interfaces/expectation.js";
 import type { Probe } from "../../interfaces/metric-source.js";
 import { createProbe } from "../../probes/probe-factory.js";
 import { describeComparator, formatValue, holds } from "../expectations/comparator.js";
+import { baselineDuration } from "../planned-duration.js";
 import { type RunContext, sleepUntil, snapshot } from "../run-context.js";
 import { tickExpectations } from "./tick-expectations.js";
 
@@ -46,18 +47,21 @@ function summarise(t: Tracked, ok: boolean): SteadyStateResult {
   };
 }
 
-/** Before any fault: every sample over the longest `over` must hold (and there must be data). */
-export async function steadyStateBefore(ctx: RunContext): Promise<SteadyStateResult[]> {
-  const checks = ctx.experiment.spec.steadyState;
-  const tracked: Tracked[] = checks.map((check) => ({
+function track(ctx: RunContext): Tracked[] {
+  return ctx.experiment.spec.steadyState.map((check) => ({
     check,
     probe: createProbe(check, ctx.probes),
     samples: [],
   }));
+}
+
+/** Before any fault: every sample over the longest `over` must hold (and there must be data). */
+export async function steadyStateBefore(ctx: RunContext): Promise<SteadyStateResult[]> {
+  const tracked = track(ctx);
   const start = Date.now();
   ctx.timeline.baseline = { start };
   const interval = ctx.experiment.spec.sampleInterval;
-  const span = Math.max(interval, ...checks.map((c) => c.over));
+  const span = baselineDuration(ctx.experiment);
   for (let next = start + interval; ; next += interval) {
     await sleepUntil(next, ctx.signal);
     if (ctx.signal.aborted) break;
@@ -75,12 +79,7 @@ export async function steadyStateBefore(ctx: RunContext): Promise<SteadyStateRes
 
 /** After rollback: all checks must hold together at one sample within the recovery window. */
 export async function steadyStateRecovery(ctx: RunContext, deadline: number): Promise<SteadyStateResult[]> {
-  const checks = ctx.experiment.spec.steadyState;
-  const tracked: Tracked[] = checks.map((check) => ({
-    check,
-    probe: createProbe(check, ctx.probes),
-    samples: [],
-  }));
+  const tracked = track(ctx);
   const start = ctx.timeline.rollbackEnd ?? Date.now();
   ctx.timeline.recovery = { start };
   const interval = ctx.experiment.spec.sampleInterval;
