@@ -27,6 +27,9 @@ ensure_dockerd() {
     apt_install docker.io
   }
   ensure_compose
+  # ip and nsenter: the network-outage test runs a private dockerd in a network namespace it makes
+  command -v ip >/dev/null || apt_install iproute2
+  command -v nsenter >/dev/null || apt_install util-linux
   export DOCKER_HOST="unix://$GAMEDAY_DOCKER_SOCKET"
   if docker info >/dev/null 2>&1; then return 0; fi
   local dir="$GAMEDAY_TOOLS/docker"

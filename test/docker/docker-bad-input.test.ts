@@ -101,8 +101,8 @@ describe("docker faults: bad input is refused clearly and nothing is injected", 
   });
 
   it("a network outage of a host-networked container is refused before anything is touched", async () => {
-    // The sandbox's containers share the host's network: disconnecting them is impossible, and the
-    // network rule keeps tests off Docker bridge networks, so the refusal is what is tested here.
+    // The sandbox's containers share the host's network: disconnecting them is impossible. The
+    // outage itself is tested on Docker networks in test/docker/network-outage.test.ts.
     const r = await run(experiment(`{ select: { name: gameday-test-${group}-1 }, action: network-outage }`));
     expect(r.code).toBe(4);
     expect(r.stdout + r.stderr).toContain(

@@ -24,7 +24,8 @@ export function refusal(spec: DockerFaultSpec, prior: PriorState): string | unde
   if (spec.action === "network-outage") {
     const mode = prior.networkMode;
     if (mode === "host" || mode === "none" || mode.startsWith("container:"))
-      return `its network mode is ${mode}: only containers on Docker networks can be disconnected`;
+      return `its network mode is ${mode}: only containers on Docker networks can be disconnected (for a host-networked service, use a Toxiproxy outage on the proxy in front of it)`;
+    if (Object.keys(prior.networks).length === 0) return "it is attached to no Docker network";
   }
   return undefined;
 }

@@ -2,6 +2,18 @@ import type Docker from "dockerode";
 import { z } from "zod";
 
 /**
+ * One Docker network endpoint, as configured: what `network connect` takes back. A dynamically
+ * assigned address is not part of it (the Engine picks one again; peers find it by alias).
+ */
+const endpointSchema = z.strictObject({
+  aliases: z.array(z.string()),
+  ipv4Address: z.string(),
+  ipv6Address: z.string(),
+  links: z.array(z.string()),
+});
+export type Endpoint = z.infer<typeof endpointSchema>;
+
+/**
  * What a container was before gameday touched it: exactly what a revert must bring back and verify.
  * Stored as JSON in the owner marker's labels, so `gameday recover` can restore it without a journal.
  */
@@ -16,8 +28,8 @@ export const priorStateSchema = z.strictObject({
   nanoCpus: z.number(),
   restartPolicy: z.strictObject({ name: z.string(), maximumRetryCount: z.number() }),
   oomScoreAdj: z.number(),
-  /** network name -> aliases, so a network outage reconnects each one as it was */
-  networks: z.record(z.string(), z.array(z.string())),
+  /** network name -> its endpoint as the user configured it, so a network outage reconnects each one as it was */
+  networks: z.record(z.string(), endpointSchema),
   networkMode: z.string(),
 });
 export type PriorState = z.infer<typeof priorStateSchema>;
@@ -28,8 +40,22 @@ export function containerName(info: Docker.ContainerInspectInfo): string {
 
 export function priorStateOf(info: Docker.ContainerInspectInfo): PriorState {
   const hc = info.HostConfig;
+  // The Engine adds the short container id as an alias on every user-defined network by itself.
+  const shortId = info.Id.slice(0, 12);
   const networks = Object.fromEntries(
-    Object.entries(info.NetworkSettings.Networks ?? {}).map(([name, ep]) => [name, ep.Aliases ?? []]),
+    // dockerode types these fields `any`; they are the Engine's EndpointSettings.
+    Object.entries(info.NetworkSettings.Networks ?? {}).map(([name, raw]): [string, Endpoint] => {
+      const ep = raw as Docker.EndpointSettings;
+      return [
+        name,
+        {
+          aliases: (ep.Aliases ?? []).filter((a) => a !== shortId).sort(),
+          ipv4Address: ep.IPAMConfig?.IPv4Address ?? "",
+          ipv6Address: ep.IPAMConfig?.IPv6Address ?? "",
+          links: [...(ep.Links ?? [])].sort(),
+        },
+      ];
+    }),
   );
   return {
     id: info.Id,
@@ -79,5 +105,7 @@ export function stateDifferences(
   check("cpu", "NanoCpus", prior.nanoCpus, now.nanoCpus);
   check("restartPolicy", "restart policy", prior.restartPolicy, now.restartPolicy);
   check("networks", "networks", Object.keys(prior.networks).sort(), Object.keys(now.networks).sort());
+  for (const [name, endpoint] of Object.entries(prior.networks))
+    if (now.networks[name]) check("networks", `endpoint on ${name}`, endpoint, now.networks[name]);
   return out;
 }

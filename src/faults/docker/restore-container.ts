@@ -5,7 +5,7 @@ import { execIn } from "./container-exec.js";
 import { inspectOrUndefined } from "./docker-client.js";
 import { findHelpersCmd, oomScoreAdjCmd } from "./helper-scripts.js";
 import { listMarkers, type OwnerRecord } from "./owner-marker.js";
-import { priorStateOf, type StateField, stateDifferences } from "./prior-state.js";
+import { type Endpoint, priorStateOf, type StateField, stateDifferences } from "./prior-state.js";
 
 const usesHelper = (r: OwnerRecord) => r.spec.action === "memory-hog" || r.spec.action === "cpu-burn";
 
@@ -45,9 +45,9 @@ export async function restoreContainer(docker: Docker, r: OwnerRecord): Promise<
         : { CpuQuota: prior.cpuQuota > 0 ? prior.cpuQuota : -1 },
     );
   const connected = Object.keys(info.NetworkSettings.Networks ?? {});
-  for (const [network, aliases] of Object.entries(prior.networks))
+  for (const [network, ep] of Object.entries(prior.networks))
     if (!connected.includes(network))
-      await docker.getNetwork(network).connect({ Container: prior.id, EndpointConfig: { Aliases: aliases } });
+      await docker.getNetwork(network).connect({ Container: prior.id, EndpointConfig: endpointConfig(ep) });
   info = await waitSettled(docker, prior.id);
   if (!info) return "vanished";
   if (fieldsOf(r).includes("run") && !(await runStateOwnedElsewhere(docker, r))) {
@@ -64,6 +64,16 @@ export async function restoreContainer(docker: Docker, r: OwnerRecord): Promise<
       await execIn(docker, prior.id, oomScoreAdjCmd(prior.oomScoreAdj), { privileged: true });
   }
   return "restored";
+}
+
+/** The endpoint as it was configured: aliases, links and any fixed address (a dynamic one is picked anew). */
+function endpointConfig(ep: Endpoint) {
+  const ipam = { IPv4Address: ep.ipv4Address || undefined, IPv6Address: ep.ipv6Address || undefined };
+  return {
+    Aliases: ep.aliases,
+    Links: ep.links.length > 0 ? ep.links : undefined,
+    IPAMConfig: ep.ipv4Address || ep.ipv6Address ? ipam : undefined,
+  };
 }
 
 /** A container the restart policy is bringing back is neither running nor stopped: wait (bounded). */

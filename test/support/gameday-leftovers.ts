@@ -1,0 +1,32 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { docker, TEST_LABEL } from "./docker-engine.js";
+import { STACK_PROJECT } from "./docker-stack.js";
+
+const run = promisify(execFile);
+
+/**
+ * What gameday's tests could leave behind on this machine: test containers, the tests' compose
+ * stack, owner markers (a fault never reverted) and network-namespace Docker Engines. Listed
+ * before and after the whole run, so anything new at the end fails it.
+ */
+export async function gamedayLeftovers(): Promise<string[]> {
+  const out: string[] = [];
+  if (
+    await docker.ping().then(
+      () => true,
+      () => false,
+    )
+  )
+    for (const label of [
+      TEST_LABEL,
+      "gameday.role=owner-marker",
+      `com.docker.compose.project=${STACK_PROJECT}`,
+    ])
+      for (const c of await docker.listContainers({ all: true, filters: { label: [label] } }))
+        out.push(`container ${c.Names[0] ?? c.Id} (${label})`);
+  const { stdout } = await run("ip", ["netns", "list"]).catch(() => ({ stdout: "" }));
+  for (const line of stdout.split("\n"))
+    if (line.startsWith("gameday-netns-")) out.push(`network namespace ${line.split(" ")[0]}`);
+  return out;
+}
