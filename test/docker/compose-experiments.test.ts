@@ -107,6 +107,19 @@ describe("the sandbox under docker compose, and the docker experiments against i
     await expectStackRestored();
   });
 
+  it("the kill experiment fails when orders' fallback is switched off", async () => {
+    await stackUp({}, ["fallback"]);
+    try {
+      const r = await run("payments-kill.yaml");
+      expect(r.code).not.toBe(0);
+      // Without the fallback every call fails while payments is dead: the abort or the error bound catches it.
+      expect(r.stdout + r.stderr).toMatch(/checkout collapsing|"checkout keeps serving" failed/);
+    } finally {
+      await stackUp();
+    }
+    await expectStackRestored();
+  });
+
   it("the pause experiment fails when orders' breaker is switched off", async () => {
     await stackUp({}, ["breaker"]);
     try {
