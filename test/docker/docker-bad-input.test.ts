@@ -110,6 +110,30 @@ describe("docker faults: bad input is refused clearly and nothing is injected", 
     );
   });
 
+  it("an owner marker whose prior state cannot be read: recover fails naming it, and keeps it", async () => {
+    const target = await docker.getContainer(`gameday-test-${group}-1`).inspect();
+    const marker = await docker.createContainer({
+      name: `gameday-marker-broken-${group}`,
+      Image: target.Image,
+      Entrypoint: ["/gameday-owner-marker-never-started"],
+      Labels: {
+        "gameday.role": "owner-marker",
+        "gameday.owner": `gameday.b${group}.f1`,
+        "gameday.run": `b${group}`,
+        "gameday.target": target.Id,
+        "gameday.prior": "{not json",
+      },
+      HostConfig: { NetworkMode: "none" },
+    });
+    const rec = await runCli(["recover", "--targets", targets()]);
+    expect(rec.code).not.toBe(0);
+    expect(rec.stderr).toContain(
+      `owner marker ${marker.id.slice(0, 12)} of container ${target.Id.slice(0, 12)}`,
+    );
+    expect(rec.stderr).toContain("its prior state cannot be read, so it was not restored");
+    expect((await docker.getContainer(marker.id).inspect()).Id).toBe(marker.id); // the evidence stays
+  });
+
   it("no Docker Engine reachable: a preflight error naming the socket it tried", async () => {
     const r = await run(
       experiment("{ select: { name: x }, action: stop }"),

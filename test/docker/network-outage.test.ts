@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -7,28 +7,30 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DockerInjector } from "../../src/faults/docker/docker-injector.js";
 import { priorStateOf, stateDifferences } from "../../src/faults/docker/prior-state.js";
 import { CLI, runCli } from "../support/cli.js";
-import { dockerFault, requireDocker, TEST_LABEL } from "../support/docker-engine.js";
+import { dockerFault, requireDocker, TEST_LABEL, TOXIPROXY_IMAGE } from "../support/docker-engine.js";
 import { waitForInjected } from "../support/journal-wait.js";
 import { type NetnsEngine, startNetnsEngine } from "../support/netns-docker-engine.js";
 
 // The sandbox's containers share the host's network, so a network outage is shown here on a Docker
 // Engine the test runs in a network namespace of its own; its subnets are documentation ranges.
-const IMAGE = "gameday/toxiproxy:2.12.0"; // a small static server that answers GET /version
+const IMAGE = TOXIPROXY_IMAGE; // a small static server that answers GET /version
 const group = "netns-outage";
 const name = "gameday-test-api";
 const STATIC_IP = "192.0.2.5";
+const STATIC_IP6 = "2001:db8::5";
 const URL = `http://${STATIC_IP}:8474/version`;
 const dir = mkdtempSync(join(tmpdir(), "gameday-network-outage-"));
 let engine: NetnsEngine;
 
 const state = async () => priorStateOf(await engine.docker.getContainer(name).inspect());
-/** The container's interfaces, read from the host through /proc: no traffic, no tools inside it. */
+/** The container's Docker interfaces, read from the host through /proc: no traffic, no tools inside it. */
 async function interfaces(): Promise<string[]> {
   const pid = (await engine.docker.getContainer(name).inspect()).State.Pid;
   const dev = readFileSync(`/proc/${pid}/net/dev`, "utf8").split("\n").slice(2);
+  // Only eth*: a host with tunnel modules loaded adds tunl0, sit0, ... to every new namespace.
   return dev
     .map((l) => l.split(":")[0]?.trim() ?? "")
-    .filter(Boolean)
+    .filter((n) => n.startsWith("eth"))
     .sort();
 }
 async function markers(): Promise<string[]> {
@@ -45,7 +47,19 @@ describe("network-outage against a real Docker Engine, in a network namespace th
     engine = await startNetnsEngine([IMAGE]);
     const d = engine.docker;
     await d.createNetwork({ Name: "net-a", IPAM: { Config: [{ Subnet: "192.0.2.0/28" }] } });
-    await d.createNetwork({ Name: "net-b", IPAM: { Config: [{ Subnet: "198.51.100.0/28" }] } });
+    await d.createNetwork({
+      Name: "net-b",
+      EnableIPv6: true,
+      IPAM: { Config: [{ Subnet: "198.51.100.0/28" }, { Subnet: "2001:db8::/64" }] },
+    });
+    // A peer that the target links to on net-b, so the restore must bring the link back too.
+    const db = await d.createContainer({
+      name: "gameday-test-db",
+      Image: IMAGE,
+      Labels: { [TEST_LABEL]: `${group}-peer` },
+      HostConfig: { NetworkMode: "net-b" },
+    });
+    await db.start();
     const c = await d.createContainer({
       name,
       Image: IMAGE,
@@ -58,21 +72,44 @@ describe("network-outage against a real Docker Engine, in a network namespace th
         },
       },
     });
-    // A second network with a dynamic address: both must come back, each as it was.
-    await d.getNetwork("net-b").connect({ Container: c.id, EndpointConfig: { Aliases: ["api-b"] } });
+    // A second network, dual-stack, with a dynamic IPv4, a fixed IPv6 and a link: each comes back as it was.
+    await d.getNetwork("net-b").connect({
+      Container: c.id,
+      EndpointConfig: {
+        Aliases: ["api-b"],
+        IPAMConfig: { IPv6Address: STATIC_IP6 },
+        Links: ["gameday-test-db:database"],
+      },
+    });
     await c.start();
+    for (let i = 0; i < 50 && (await engine.fetchStatus(URL)) !== 200; i++) await sleep(100);
   }, 120_000);
   afterAll(async () => {
     await engine?.stop();
+    rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 
   it("cuts every network off, then reconnects each with its aliases and fixed address, verified", async () => {
     const before = await state();
     expect(before.networks).toEqual({
-      "net-a": { aliases: ["api", "payments-api"], ipv4Address: STATIC_IP, ipv6Address: "", links: [] },
-      "net-b": { aliases: ["api-b"], ipv4Address: "", ipv6Address: "", links: [] },
+      "net-a": {
+        aliases: ["api", "payments-api"],
+        ipv4Address: STATIC_IP,
+        ipv6Address: "",
+        linkLocalIps: [],
+        links: [],
+        driverOpts: {},
+      },
+      "net-b": {
+        aliases: ["api-b"],
+        ipv4Address: "",
+        ipv6Address: STATIC_IP6,
+        linkLocalIps: [],
+        links: ["gameday-test-db:database"],
+        driverOpts: {},
+      },
     });
-    expect(await interfaces()).toEqual(["eth0", "eth1", "lo"]);
+    expect(await interfaces()).toEqual(["eth0", "eth1"]);
     expect(await engine.fetchStatus(URL)).toBe(200);
 
     const injector = new DockerInjector(
@@ -83,7 +120,7 @@ describe("network-outage against a real Docker Engine, in a network namespace th
     expect((await injector.plan(fault)).targets).toEqual([`docker://${engine.socket}/${name} (running)`]);
     const active = await injector.inject(fault, { runId: "tnetns", experiment: "network-outage" });
     expect(await markers()).toHaveLength(1);
-    expect(await interfaces()).toEqual(["lo"]);
+    expect(await interfaces()).toEqual([]);
     expect((await state()).networks).toEqual({});
     expect(await engine.fetchStatus(URL)).toBe("unreachable");
 
@@ -94,7 +131,8 @@ describe("network-outage against a real Docker Engine, in a network namespace th
     expect((await state()).networks).toEqual(before.networks);
     const info = await engine.docker.getContainer(name).inspect();
     expect(info.NetworkSettings.Networks["net-a"]?.IPAddress).toBe(STATIC_IP);
-    expect(await interfaces()).toHaveLength(3);
+    expect(info.NetworkSettings.Networks["net-b"]?.GlobalIPv6Address).toBe(STATIC_IP6);
+    expect(await interfaces()).toHaveLength(2);
     expect(await engine.fetchStatus(URL)).toBe(200);
     expect(await markers()).toEqual([]);
   }, 60_000);
@@ -129,13 +167,13 @@ spec:
     try {
       await waitForInjected(stateDir);
       const deadline = Date.now() + 10_000;
-      while ((await interfaces()).length > 1 && Date.now() < deadline) await sleep(100);
+      while ((await interfaces()).length > 0 && Date.now() < deadline) await sleep(100);
       child.kill("SIGKILL");
       await new Promise((r) => child.once("exit", r));
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
     }
-    expect(await interfaces()).toEqual(["lo"]);
+    expect(await interfaces()).toEqual([]);
     expect(await engine.fetchStatus(URL)).toBe("unreachable");
 
     const rec = await runCli(["recover", "--targets", targets]);

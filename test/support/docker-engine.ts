@@ -2,9 +2,12 @@ import Docker from "dockerode";
 import type { DockerFaultSpec } from "../../src/experiment/docker-fault-schema.js";
 import { dockerFaultSchema } from "../../src/experiment/docker-fault-schema.js";
 import type { FaultSpec } from "../../src/experiment/schema.js";
+import { TOXIPROXY_VERSION } from "../../src/sandbox/tools.js";
 
 export const DOCKER_SOCKET = process.env.GAMEDAY_DOCKER_SOCKET ?? "/var/run/docker.sock";
 export const SANDBOX_IMAGE = "gameday/sandbox:local";
+/** A small static server (GET /version) that docker/build-images.sh builds from the setup's binary. */
+export const TOXIPROXY_IMAGE = `gameday/toxiproxy:${TOXIPROXY_VERSION}`;
 /** Every container a docker test creates carries this label, so cleanup finds them all. */
 export const TEST_LABEL = "gameday.test";
 
@@ -19,11 +22,12 @@ export async function requireDocker(): Promise<void> {
       `no Docker Engine on ${DOCKER_SOCKET} (${(err as Error).message}): run .ci/run or source scripts/lib/docker.sh and call ensure_docker`,
     );
   }
-  try {
-    await docker.getImage(SANDBOX_IMAGE).inspect();
-  } catch {
-    throw new Error(`image ${SANDBOX_IMAGE} is missing: run docker/build-images.sh (after npm run build)`);
-  }
+  for (const image of [SANDBOX_IMAGE, TOXIPROXY_IMAGE])
+    try {
+      await docker.getImage(image).inspect();
+    } catch {
+      throw new Error(`image ${image} is missing: run docker/build-images.sh (after npm run build)`);
+    }
 }
 
 /** A long-running Node container on the host network, with a memory limit and a restart policy. */

@@ -1,7 +1,10 @@
 import { execFile } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { docker, TEST_LABEL } from "./docker-engine.js";
 import { STACK_PROJECT } from "./docker-stack.js";
+import { NETNS_PREFIX, NETNS_ROOT, netnsEngineProcesses } from "./netns-engine-teardown.js";
 
 const run = promisify(execFile);
 
@@ -27,6 +30,8 @@ export async function gamedayLeftovers(): Promise<string[]> {
         out.push(`container ${c.Names[0] ?? c.Id} (${label})`);
   const { stdout } = await run("ip", ["netns", "list"]).catch(() => ({ stdout: "" }));
   for (const line of stdout.split("\n"))
-    if (line.startsWith("gameday-netns-")) out.push(`network namespace ${line.split(" ")[0]}`);
-  return out;
+    if (line.startsWith(NETNS_PREFIX)) out.push(`network namespace ${line.split(" ")[0]}`);
+  for (const f of readdirSync(NETNS_ROOT))
+    if (f.startsWith(NETNS_PREFIX)) out.push(`folder ${join(NETNS_ROOT, f)}`);
+  return out.concat(netnsEngineProcesses());
 }

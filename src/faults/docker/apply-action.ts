@@ -26,6 +26,10 @@ export function refusal(spec: DockerFaultSpec, prior: PriorState): string | unde
     if (mode === "host" || mode === "none" || mode.startsWith("container:"))
       return `its network mode is ${mode}: only containers on Docker networks can be disconnected (for a host-networked service, use a Toxiproxy outage on the proxy in front of it)`;
     if (Object.keys(prior.networks).length === 0) return "it is attached to no Docker network";
+    // No fixed addresses on the default bridge: the container would come back with another one,
+    // and its peers there find it by address (links, /etc/hosts), not by DNS.
+    if ("bridge" in prior.networks)
+      return "it is on the default bridge network, where the Engine cannot give it its address back (use a user-defined network)";
   }
   return undefined;
 }

@@ -3,7 +3,7 @@ import { RollbackError } from "../../errors/gameday-error.js";
 import type { OrphanFault } from "../../interfaces/injector.js";
 import { ActiveDockerFault } from "./active-docker-fault.js";
 import { describeAction } from "./apply-action.js";
-import { listMarkers, removeMarker } from "./owner-marker.js";
+import { listMarkers } from "./owner-marker.js";
 
 export type DockerOrphan = OrphanFault & { markerId: string; container: string };
 
@@ -32,8 +32,12 @@ export async function revertDockerOrphan(
   const markers = (await listMarkers(docker, orphan.runId || undefined)).filter((m) =>
     "record" in m ? m.record.ownerTag === orphan.ownerTag : orphan.ownerTag === "",
   );
-  const broken = markers.filter((m) => !("record" in m));
-  for (const m of broken) await removeMarker(docker, m.id); // no record to restore from: only the marker is ours
+  // Without a readable prior state gameday will not guess: the marker stays as the evidence.
+  const broken = markers.flatMap((m) => ("broken" in m ? [m.broken] : []));
+  if (broken.length > 0)
+    throw new RollbackError(
+      `${broken.join("; ")}: its prior state cannot be read, so it was not restored; check the container by hand, then docker rm the marker`,
+    );
   const readable = markers.flatMap((m) => ("record" in m ? [m] : []));
   if (readable.length === 0) return;
   const first = readable[0] as (typeof readable)[number];

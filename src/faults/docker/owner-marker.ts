@@ -91,7 +91,7 @@ export async function listMarkers(
     } catch (err) {
       return {
         id: c.Id,
-        broken: `marker ${c.Id.slice(0, 12)} has unreadable labels: ${(err as Error).message}`,
+        broken: `owner marker ${c.Id.slice(0, 12)} of container ${(l[LABEL.target] ?? "?").slice(0, 12)} has unreadable labels: ${(err as Error).message}`,
       };
     }
   });

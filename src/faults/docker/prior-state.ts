@@ -3,15 +3,30 @@ import { z } from "zod";
 
 /**
  * One Docker network endpoint, as configured: what `network connect` takes back. A dynamically
- * assigned address is not part of it (the Engine picks one again; peers find it by alias).
+ * assigned address on a user-defined network is not part of it: the Engine picks one again on any
+ * reconnect, and peers find the container by alias (Docker's DNS).
  */
-const endpointSchema = z.strictObject({
+const endpointSchema = z.object({
   aliases: z.array(z.string()),
   ipv4Address: z.string(),
   ipv6Address: z.string(),
+  linkLocalIps: z.array(z.string()).default([]),
   links: z.array(z.string()),
+  driverOpts: z.record(z.string(), z.string()).default({}),
 });
 export type Endpoint = z.infer<typeof endpointSchema>;
+
+/** Markers written before endpoints were recorded kept only the aliases: read them as such. */
+const aliasesOnly = z.array(z.string()).transform(
+  (aliases): Endpoint => ({
+    aliases,
+    ipv4Address: "",
+    ipv6Address: "",
+    linkLocalIps: [],
+    links: [],
+    driverOpts: {},
+  }),
+);
 
 /**
  * What a container was before gameday touched it: exactly what a revert must bring back and verify.
@@ -29,10 +44,12 @@ export const priorStateSchema = z.strictObject({
   restartPolicy: z.strictObject({ name: z.string(), maximumRetryCount: z.number() }),
   oomScoreAdj: z.number(),
   /** network name -> its endpoint as the user configured it, so a network outage reconnects each one as it was */
-  networks: z.record(z.string(), endpointSchema),
+  networks: z.record(z.string(), z.union([endpointSchema, aliasesOnly])),
   networkMode: z.string(),
 });
 export type PriorState = z.infer<typeof priorStateSchema>;
+
+const withoutShortId = (aliases: string[], shortId: string) => aliases.filter((a) => a !== shortId).sort();
 
 export function containerName(info: Docker.ContainerInspectInfo): string {
   return info.Name.replace(/^\//, "");
@@ -49,10 +66,12 @@ export function priorStateOf(info: Docker.ContainerInspectInfo): PriorState {
       return [
         name,
         {
-          aliases: (ep.Aliases ?? []).filter((a) => a !== shortId).sort(),
+          aliases: withoutShortId(ep.Aliases ?? [], shortId),
           ipv4Address: ep.IPAMConfig?.IPv4Address ?? "",
           ipv6Address: ep.IPAMConfig?.IPv6Address ?? "",
+          linkLocalIps: [...(ep.IPAMConfig?.LinkLocalIPs ?? [])].sort(),
           links: [...(ep.Links ?? [])].sort(),
+          driverOpts: ep.DriverOpts ?? {},
         },
       ];
     }),
@@ -105,7 +124,14 @@ export function stateDifferences(
   check("cpu", "NanoCpus", prior.nanoCpus, now.nanoCpus);
   check("restartPolicy", "restart policy", prior.restartPolicy, now.restartPolicy);
   check("networks", "networks", Object.keys(prior.networks).sort(), Object.keys(now.networks).sort());
+  const shortId = prior.id.slice(0, 12); // an older marker may still list it
   for (const [name, endpoint] of Object.entries(prior.networks))
-    if (now.networks[name]) check("networks", `endpoint on ${name}`, endpoint, now.networks[name]);
+    if (now.networks[name])
+      check(
+        "networks",
+        `endpoint on ${name}`,
+        { ...endpoint, aliases: withoutShortId(endpoint.aliases, shortId) },
+        now.networks[name],
+      );
   return out;
 }

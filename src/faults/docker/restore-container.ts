@@ -2,10 +2,16 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type Docker from "dockerode";
 import type { DockerAction } from "../../experiment/docker-fault-schema.js";
 import { execIn } from "./container-exec.js";
-import { inspectOrUndefined } from "./docker-client.js";
+import { errorText, inspectOrUndefined } from "./docker-client.js";
 import { findHelpersCmd, oomScoreAdjCmd } from "./helper-scripts.js";
 import { listMarkers, type OwnerRecord } from "./owner-marker.js";
-import { type Endpoint, priorStateOf, type StateField, stateDifferences } from "./prior-state.js";
+import {
+  type Endpoint,
+  type PriorState,
+  priorStateOf,
+  type StateField,
+  stateDifferences,
+} from "./prior-state.js";
 
 const usesHelper = (r: OwnerRecord) => r.spec.action === "memory-hog" || r.spec.action === "cpu-burn";
 
@@ -19,7 +25,7 @@ const FIELDS: Record<DockerAction, StateField[]> = {
   "memory-hog": ["run"],
   "cpu-quota": ["cpu"],
   "cpu-burn": [],
-  "network-outage": ["networks"],
+  "network-outage": ["networks", "run"], // a service may exit when it loses its network
 };
 const fieldsOf = (r: OwnerRecord): StateField[] => [...FIELDS[r.spec.action], "restartPolicy"];
 
@@ -44,10 +50,7 @@ export async function restoreContainer(docker: Docker, r: OwnerRecord): Promise<
         ? { NanoCpus: prior.nanoCpus }
         : { CpuQuota: prior.cpuQuota > 0 ? prior.cpuQuota : -1 },
     );
-  const connected = Object.keys(info.NetworkSettings.Networks ?? {});
-  for (const [network, ep] of Object.entries(prior.networks))
-    if (!connected.includes(network))
-      await docker.getNetwork(network).connect({ Container: prior.id, EndpointConfig: endpointConfig(ep) });
+  await reconnect(docker, prior, Object.keys(info.NetworkSettings.Networks ?? {}));
   info = await waitSettled(docker, prior.id);
   if (!info) return "vanished";
   if (fieldsOf(r).includes("run") && !(await runStateOwnedElsewhere(docker, r))) {
@@ -66,13 +69,32 @@ export async function restoreContainer(docker: Docker, r: OwnerRecord): Promise<
   return "restored";
 }
 
-/** The endpoint as it was configured: aliases, links and any fixed address (a dynamic one is picked anew). */
+/** Every network the container lost, each tried even when another fails (one may have been removed meanwhile). */
+async function reconnect(docker: Docker, prior: PriorState, connected: string[]): Promise<void> {
+  const errors: string[] = [];
+  for (const [network, ep] of Object.entries(prior.networks))
+    if (!connected.includes(network))
+      await docker
+        .getNetwork(network)
+        .connect({ Container: prior.id, EndpointConfig: endpointConfig(ep) })
+        .catch((err: Error) => errors.push(`network ${network}: ${errorText(err)}`));
+  if (errors.length > 0) throw new Error(`could not reconnect ${prior.name} to ${errors.join("; ")}`);
+}
+
+/** The endpoint as it was configured: aliases, links, options and any fixed address (a dynamic one is picked anew). */
 function endpointConfig(ep: Endpoint) {
-  const ipam = { IPv4Address: ep.ipv4Address || undefined, IPv6Address: ep.ipv6Address || undefined };
+  const fixed = ep.ipv4Address || ep.ipv6Address || ep.linkLocalIps.length > 0;
   return {
     Aliases: ep.aliases,
     Links: ep.links.length > 0 ? ep.links : undefined,
-    IPAMConfig: ep.ipv4Address || ep.ipv6Address ? ipam : undefined,
+    DriverOpts: Object.keys(ep.driverOpts).length > 0 ? ep.driverOpts : undefined,
+    IPAMConfig: fixed
+      ? {
+          IPv4Address: ep.ipv4Address || undefined,
+          IPv6Address: ep.ipv6Address || undefined,
+          LinkLocalIPs: ep.linkLocalIps.length > 0 ? ep.linkLocalIps : undefined,
+        }
+      : undefined,
   };
 }
 
