@@ -64,19 +64,30 @@ ensure_build() {
   local stamp="node_modules/.gameday-lock-hash" hash
   hash="$(sha256sum package-lock.json | cut -d' ' -f1)-$(node --version)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$hash" ]; then
-    log "npm ci"
-    if ! npm ci --no-audit --no-fund >"$GAMEDAY_TOOLS/npm-ci.log" 2>&1; then
-      # Some npm 11 releases reject their own lock file when another platform's optional package
-      # (biome's, say) is missing from the registry; install from the lock instead, leaving it as committed.
-      log "npm ci failed ($(grep -m1 'npm error' "$GAMEDAY_TOOLS/npm-ci.log" || echo see $GAMEDAY_TOOLS/npm-ci.log)); npm install with the same lock"
-      cp package-lock.json "$GAMEDAY_TOOLS/.package-lock.backup"
-      npm install --no-audit --no-fund >&2
-      cp "$GAMEDAY_TOOLS/.package-lock.backup" package-lock.json
-    fi
+    npm_install_locked || die "npm could not install the dependencies (log: $GAMEDAY_TOOLS/npm-ci.log)"
     echo "$hash" > "$stamp"
   fi
   log "building (tsc)"
   npx tsc -p tsconfig.json
+}
+
+# npm ci, bounded: npm has been seen to sit idle forever (no socket, no timer) on a slow registry,
+# so each attempt gets GAMEDAY_NPM_TIMEOUT seconds (default 600) and there are two attempts.
+npm_install_locked() {
+  local attempt limit="${GAMEDAY_NPM_TIMEOUT:-600}"
+  for attempt in 1 2; do
+    log "npm ci (attempt $attempt, at most ${limit} s)"
+    if timeout "$limit" npm ci --no-audit --no-fund >"$GAMEDAY_TOOLS/npm-ci.log" 2>&1; then return 0; fi
+    # Some npm 11 releases reject their own lock file when another platform's optional package
+    # (biome's, say) is missing from the registry; install from the lock instead, leaving it as committed.
+    log "npm ci failed ($(grep -m1 'npm error' "$GAMEDAY_TOOLS/npm-ci.log" || echo "exit or timeout; see $GAMEDAY_TOOLS/npm-ci.log")); npm install with the same lock"
+    cp package-lock.json "$GAMEDAY_TOOLS/.package-lock.backup"
+    local ok=0
+    timeout "$limit" npm install --no-audit --no-fund >&2 && ok=1
+    cp "$GAMEDAY_TOOLS/.package-lock.backup" package-lock.json
+    [ "$ok" = 1 ] && return 0
+  done
+  return 1
 }
 
 # What the demo game day and the benchmarks need: the process sandbox only.
