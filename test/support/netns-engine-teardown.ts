@@ -36,7 +36,7 @@ export async function teardownNetnsEngine(netns: string, pid?: number): Promise<
           .remove()
           .catch(() => undefined);
   }
-  await stopOwned(pid ?? pidFrom(join(dir, "dockerd.pid")), dir);
+  await stopOwned(pid || pidFrom(join(dir, "dockerd.pid")), dir);
   await stopOwned(pidFrom(join(dir, "exec", "containerd", "containerd.pid")), dir);
   for (const mount of mountsUnder(dir)) await run("umount", ["-l", mount]).catch(() => undefined);
   await run("ip", ["netns", "del", netns]).catch(() => undefined);
