@@ -22,12 +22,12 @@ const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * Inject and revert (including verification) latency of each Kubernetes action against the local
  * control plane, and pod deletion to a Ready replacement as gameday observed it. Own state dir and
- * ports (base 36500); the control plane is started and stopped here.
+ * ports (base 26500); the control plane is started and stopped here.
  */
 export async function benchKubernetesActions(ctx: Pick<BenchContext, "quick" | "log">): Promise<Section> {
   const root = repoRoot();
   const state = join(root, ".gameday/kube-bench");
-  const env = { ...process.env, GAMEDAY_KUBE_STATE: state, GAMEDAY_KUBE_PORT_BASE: "36500" };
+  const env = { ...process.env, GAMEDAY_KUBE_STATE: state, GAMEDAY_KUBE_PORT_BASE: "26500" };
   const script = join(root, "scripts/kube/control-plane.sh");
   const rounds = ctx.quick ? 3 : 7;
   ctx.log(`kubernetes: starting the control plane (${state})`);

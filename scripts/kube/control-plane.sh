@@ -4,7 +4,7 @@
 # Everything binds to 127.0.0.1. Usage: control-plane.sh start|stop|status
 #   GAMEDAY_KUBE_STATE      state dir (default .gameday/kube): certs, etcd data, logs, pids, kubeconfig
 #   GAMEDAY_KUBE_PORT_BASE  ports base+3 (API server), +79/+80 (etcd), +57 (controller-manager),
-#                           +59 (scheduler), +47 (kwok); default 36400
+#                           +59 (scheduler), +47 (kwok); default 26400 (below the ephemeral range 32768-60999, so no outgoing connection can hold one)
 # The kubeconfig has two contexts: gameday-admin (system:masters) and, once a test makes one, others.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -13,7 +13,7 @@ source scripts/lib/tools.sh
 
 
 state="$(realpath -m "${GAMEDAY_KUBE_STATE:-$root/.gameday/kube}")"
-base="${GAMEDAY_KUBE_PORT_BASE:-36400}"
+base="${GAMEDAY_KUBE_PORT_BASE:-26400}"
 api_port=$((base + 3)) etcd_port=$((base + 79)) peer_port=$((base + 80))
 kcm_port=$((base + 57)) sched_port=$((base + 59)) kwok_port=$((base + 47))
 components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
@@ -63,6 +63,7 @@ EOF
 wait_for() { # description, seconds, command...
   local what="$1" secs="$2"; shift 2
   for _ in $(seq 1 $((secs * 5))); do "$@" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  [ -f "$state/$what.log" ] && tail -8 "$state/$what.log" >&2 # the cause (a port held, say) in the error itself
   die "$what not ready after ${secs}s; logs in $state"
 }
 

@@ -15,7 +15,7 @@ export const KUBE_BIN = join(TOOLS, `kube-${KUBE_VERSION}`, "bin");
 const ENV = {
   ...process.env,
   GAMEDAY_KUBE_STATE: join(REPO, ".gameday/kube-test"),
-  GAMEDAY_KUBE_PORT_BASE: "36400",
+  GAMEDAY_KUBE_PORT_BASE: "26300", // below the ephemeral port range: an outgoing connection cannot hold it
 };
 export const KUBECONFIG = join(REPO, ".gameday/kube-test/kubeconfig");
 export const ADMIN_CONTEXT = "gameday-admin";
