@@ -61,6 +61,12 @@ export async function benchKubernetesActions(ctx: Pick<BenchContext, "quick" | "
       },
     });
     await apps.createNamespacedDeployment({ namespace: NS, body: spec("web", 3) });
+    // The controller-manager creates the pods a moment later: a selector that matches none is refused.
+    for (let i = 0; i < 600; i++) {
+      const d = await apps.readNamespacedDeployment({ namespace: NS, name: "web" });
+      if ((d.status?.readyReplicas ?? 0) >= 3) break;
+      await wait(100);
+    }
     const inj = new KubernetesInjector(
       kubernetesTargetSchema.parse({ kubeconfig, contexts: ["gameday-admin"], namespaces: [NS] }),
     );
@@ -69,7 +75,6 @@ export async function benchKubernetesActions(ctx: Pick<BenchContext, "quick" | "
       "scale-to-zero": { action: "scale-to-zero", namespace: NS, workload: "deployment/web" },
       "memory-pressure": { action: "memory-pressure", namespace: NS, selector: "app=web", memory: "64Mi" },
     };
-    // The first pod-delete round waits for the Deployment to be Ready anyway.
     const inject: Record<string, number[]> = Object.fromEntries(Object.keys(faults).map((k) => [k, []]));
     const revert: Record<string, number[]> = Object.fromEntries(Object.keys(faults).map((k) => [k, []]));
     const replaced: number[] = [];
