@@ -6,6 +6,7 @@ import { faultSchema } from "../src/experiment/schema.js";
 import type { ActivePodDelete } from "../src/faults/kubernetes/active-pod-delete.js";
 import { KubernetesInjector } from "../src/faults/kubernetes/kubernetes-injector.js";
 import { kubernetesTargetSchema } from "../src/targets/kubernetes-target-schema.js";
+import { createNamespace, deployment, waitDeploymentReady } from "../test/support/kube-cluster.js";
 import type { BenchContext } from "./support/context.js";
 import type { Metric, Section } from "./support/report.js";
 import { median } from "./support/stats.js";
@@ -17,7 +18,6 @@ function repoRoot(): string {
 }
 
 const NS = "gd-bench";
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Inject and revert (including verification) latency of each Kubernetes action against the local
@@ -40,33 +40,11 @@ export async function benchKubernetesActions(ctx: Pick<BenchContext, "quick" | "
     kc.loadFromFile(kubeconfig);
     const core = kc.makeApiClient(CoreV1Api);
     const apps = kc.makeApiClient(AppsV1Api);
-    await core.createNamespace({ body: { metadata: { name: NS } } });
-    for (let i = 0; i < 100; i++) {
-      if (await core.readNamespacedServiceAccount({ namespace: NS, name: "default" }).catch(() => undefined))
-        break;
-      await wait(100);
-    }
-    const spec = (name: string, replicas: number) => ({
-      metadata: { name },
-      spec: {
-        replicas,
-        selector: { matchLabels: { app: name } },
-        template: {
-          metadata: { labels: { app: name } },
-          spec: {
-            nodeSelector: { type: "kwok" },
-            containers: [{ name: "app", image: "example.invalid/app:1" }],
-          },
-        },
-      },
-    });
-    await apps.createNamespacedDeployment({ namespace: NS, body: spec("web", 3) });
+    const cluster = { kubeconfig, core, apps };
+    await createNamespace(cluster, NS);
+    await apps.createNamespacedDeployment({ namespace: NS, body: deployment("web", 3) });
     // The controller-manager creates the pods a moment later: a selector that matches none is refused.
-    for (let i = 0; i < 600; i++) {
-      const d = await apps.readNamespacedDeployment({ namespace: NS, name: "web" });
-      if ((d.status?.readyReplicas ?? 0) >= 3) break;
-      await wait(100);
-    }
+    await waitDeploymentReady(cluster, NS, "web");
     const inj = new KubernetesInjector(
       kubernetesTargetSchema.parse({ kubeconfig, contexts: ["gameday-admin"], namespaces: [NS] }),
     );

@@ -1,8 +1,9 @@
+import type { JournalEvent } from "../src/run/journal-schema.js";
 import { gameday, shown } from "./support/cli.js";
 import { assertClean, type BenchContext } from "./support/context.js";
 import { experimentYaml } from "./support/experiment-yaml.js";
 import type { Section } from "./support/report.js";
-import { type JournalLine, readRun } from "./support/run-artifacts.js";
+import { readRun } from "./support/run-artifacts.js";
 import { median } from "./support/stats.js";
 
 const SAMPLE_MS = 100;
@@ -28,7 +29,7 @@ interface Breakdown {
   finish: number;
 }
 
-function phaseAt(journal: JournalLine[], phase: string): number {
+function phaseAt(journal: JournalEvent[], phase: string): number {
   const e = journal.find((x) => x.type === "phase" && x.data.phase === phase);
   if (!e) throw new Error(`journal has no phase ${phase}`);
   return e.t;

@@ -11,9 +11,7 @@ if [ -n "${GAMEDAY_BENCH_NO_INSTALL:-}" ]; then
   log "GAMEDAY_BENCH_NO_INSTALL is set: building with node_modules as they are (no npm ci)"
   npx tsc -p tsconfig.json
 else
-  ensure_all
-  source scripts/lib/docker.sh
-  ensure_docker # the docker section needs the engine and the sandbox images
+  ensure_all # the docker section needs the engine and the sandbox images
 fi
 
 CHAOSTOOLKIT_VERSION="1.21.4"

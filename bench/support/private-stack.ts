@@ -1,7 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { createServer, type Server } from "node:http";
-import { toxiproxyServerBin } from "../../src/sandbox/tools.js";
-import { freePort } from "../../test/support/toxiproxy-server.js";
+import { leftovers } from "../../test/support/experiment-files.js";
+import { freePort, startToxiproxy } from "../../test/support/toxiproxy-server.js";
 
 export const PROXY_NAME = "bench-upstream";
 
@@ -11,7 +10,6 @@ export const PROXY_NAME = "bench-upstream";
  */
 export interface PrivateStack {
   toxiproxyUrl: string;
-  toxiproxyPid: number;
   proxyName: string;
   /** The upstream as seen through the proxy: what load and experiments call. */
   proxiedUrl: string;
@@ -23,25 +21,6 @@ export interface PrivateStack {
   /** Re-enables the proxy and removes every toxic, so one bench's leftovers cannot skew the next. */
   reset(): Promise<void>;
   stop(): Promise<void>;
-}
-
-interface ProxyJson {
-  name: string;
-  enabled: boolean;
-  toxics: { name: string }[];
-}
-
-async function waitForToxiproxy(url: string, child: ChildProcess, bin: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`toxiproxy-server (${bin}) exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(`${url}/version`)).ok) return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-  throw new Error(`toxiproxy-server (${bin}) did not answer at ${url} within 10 s`);
 }
 
 function startUpstream(port: number): Promise<{ server: Server; served: () => number }> {
@@ -60,22 +39,9 @@ function startUpstream(port: number): Promise<{ server: Server; served: () => nu
 }
 
 export async function startPrivateStack(): Promise<PrivateStack> {
-  const bin = toxiproxyServerBin();
-  const [apiPort, upstreamPort, listenPort] = [await freePort(), await freePort(), await freePort()];
-  const child = spawn(bin, ["-host", "127.0.0.1", "-port", String(apiPort)], { stdio: "ignore" });
-  const toxiproxyUrl = `http://127.0.0.1:${apiPort}`;
-  const stopChild = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    });
-  try {
-    await waitForToxiproxy(toxiproxyUrl, child, bin);
-  } catch (err) {
-    await stopChild();
-    throw err;
-  }
+  const [upstreamPort, listenPort] = [await freePort(), await freePort()];
+  const toxiproxy = await startToxiproxy();
+  const toxiproxyUrl = toxiproxy.url;
   const upstream = await startUpstream(upstreamPort);
   const created = await fetch(`${toxiproxyUrl}/proxies`, {
     method: "POST",
@@ -88,27 +54,24 @@ export async function startPrivateStack(): Promise<PrivateStack> {
     }),
   });
   if (!created.ok) {
-    await stopChild();
+    await toxiproxy.stop();
     upstream.server.close();
     throw new Error(`could not create proxy ${PROXY_NAME}: ${created.status} ${await created.text()}`);
   }
   const proxies = async () =>
-    Object.values((await (await fetch(`${toxiproxyUrl}/proxies`)).json()) as Record<string, ProxyJson>);
+    Object.values(
+      (await (await fetch(`${toxiproxyUrl}/proxies`)).json()) as Record<
+        string,
+        { name: string; enabled: boolean; toxics: { name: string }[] }
+      >,
+    );
   return {
     toxiproxyUrl,
-    toxiproxyPid: child.pid ?? -1,
     proxyName: PROXY_NAME,
     proxiedUrl: `http://127.0.0.1:${listenPort}/`,
     upstreamUrl: `http://127.0.0.1:${upstreamPort}/`,
     served: upstream.served,
-    async leftovers() {
-      const out: string[] = [];
-      for (const p of await proxies()) {
-        if (!p.enabled) out.push(`${p.name} disabled`);
-        for (const t of p.toxics) out.push(`${p.name}/${t.name}`);
-      }
-      return out;
-    },
+    leftovers: () => leftovers(toxiproxyUrl),
     async reset() {
       for (const p of await proxies()) {
         for (const t of p.toxics)
@@ -122,7 +85,7 @@ export async function startPrivateStack(): Promise<PrivateStack> {
       }
     },
     async stop() {
-      await stopChild();
+      await toxiproxy.stop();
       upstream.server.closeAllConnections();
       await new Promise<void>((resolve) => upstream.server.close(() => resolve()));
     },

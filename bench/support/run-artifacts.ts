@@ -1,15 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Journal } from "../../src/run/journal.js";
+import type { JournalEvent } from "../../src/run/journal-schema.js";
 
-export interface JournalLine {
-  t: number;
-  type: string;
-  data: Record<string, unknown>;
-}
-
-export interface RunArtifacts {
+interface RunArtifacts {
   runId: string;
-  journal: JournalLine[];
+  journal: JournalEvent[];
   /** run.json as written by the runner (verdict, load totals, ...). */
   result: { exitCode?: number; verdict?: string; load?: { requests: number; errors: number } } & Record<
     string,
@@ -23,13 +19,7 @@ export function readRun(stateDir: string): RunArtifacts {
   if (runs.length !== 1) throw new Error(`expected one run in ${stateDir}/runs, found ${runs.length}`);
   const runId = runs[0] as string;
   const dir = join(stateDir, "runs", runId);
-  const journal = readFileSync(join(dir, "journal.jsonl"), "utf8")
-    .split("\n")
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as JournalLine);
+  const journal = Journal.read(join(dir, "journal.jsonl"));
   const result = JSON.parse(readFileSync(join(dir, "run.json"), "utf8")) as RunArtifacts["result"];
   return { runId, journal, result };
 }
-
-export const firstOf = (j: JournalLine[], type: string) => j.find((e) => e.type === type);
-export const lastOf = (j: JournalLine[], type: string) => j.findLast((e) => e.type === type);

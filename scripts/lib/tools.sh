@@ -107,9 +107,12 @@ ensure_all() {
   ensure_redis
   ensure_kube
   ensure_build
+  ensure_docker # after the build: the sandbox image is built from dist/
 }
 
 # shellcheck source=redis.sh
 source "$(dirname "${BASH_SOURCE[0]}")/redis.sh"
 # shellcheck source=kube.sh
 source "$(dirname "${BASH_SOURCE[0]}")/kube.sh"
+# shellcheck source=docker.sh
+source "$(dirname "${BASH_SOURCE[0]}")/docker.sh"

@@ -1,5 +1,5 @@
 import { ValidationError } from "../errors/gameday-error.js";
-import { declaredKind, loadGameDay } from "./gameday-loader.js";
+import { declaredKind, loadGameDayText } from "./gameday-loader.js";
 import { readInputFile } from "./read-input.js";
 
 export interface SuiteMembership {
@@ -34,7 +34,7 @@ export async function expandGameDays(files: string[]): Promise<PlannedExperiment
       continue;
     }
     try {
-      const { gameDay, experimentFiles } = await loadGameDay(file);
+      const { gameDay, experimentFiles } = loadGameDayText(text, file); // already read above
       const suite = {
         name: gameDay.metadata.name,
         file,

@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { type InputIssue, ValidationError } from "../errors/gameday-error.js";
 import { type GameDay, gameDaySchema } from "./gameday-schema.js";
-import { readInputFile } from "./read-input.js";
 import { sortIssues, validateSource } from "./validate-source.js";
 import { locateValue } from "./yaml-locator.js";
 import { parseYamlSource } from "./yaml-source.js";
@@ -51,8 +50,4 @@ export function loadGameDayText(text: string, file: string): LoadedGameDay {
   });
   if (issues.length) throw new ValidationError(sortIssues(issues));
   return { file, gameDay: result.value, experimentFiles };
-}
-
-export async function loadGameDay(file: string): Promise<LoadedGameDay> {
-  return loadGameDayText(await readInputFile(file, "game day file"), file);
 }

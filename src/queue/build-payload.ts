@@ -1,6 +1,6 @@
 import { basename, resolve } from "node:path";
 import { ValidationError } from "../errors/gameday-error.js";
-import { declaredKind, declaredName, loadGameDay } from "../experiment/gameday-loader.js";
+import { declaredKind, declaredName, loadGameDayText } from "../experiment/gameday-loader.js";
 import { readInputFile } from "../experiment/read-input.js";
 import { validateFiles } from "../experiment/validate-files.js";
 import { loadTargets } from "../targets/targets-loader.js";
@@ -15,7 +15,7 @@ export async function buildPayload(
   opts: { targetsFile?: string | undefined; schedule?: string | undefined } = {},
 ): Promise<JobPayload> {
   const text = await readInputFile(path, "experiment or game day file");
-  const suite = declaredKind(text) === "GameDay" ? await loadGameDay(path) : undefined;
+  const suite = declaredKind(text) === "GameDay" ? loadGameDayText(text, path) : undefined;
   // Errors name the files as given; the payload names them absolutely, for records and reports.
   const files = suite ? suite.experimentFiles : [path];
   const file = resolve(path);

@@ -1,4 +1,5 @@
 import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
 import { newRunId } from "../run/run-id.js";
 import type { JobPayload } from "./job-payload.js";
 import type { QueueConfig } from "./queue-config.js";
@@ -14,11 +15,24 @@ export const JOB_OPTIONS = {
   removeOnFail: { count: 1000 },
 } as const;
 
-/** Records the run as queued, then adds the job; returns the run id (= the job id). */
-export async function enqueueRun(q: QueueConfig, payload: JobPayload): Promise<string> {
+/** A queue on its own Redis connection for one piece of work, closed afterwards. */
+export async function withQueue<T>(
+  q: QueueConfig,
+  fn: (queue: Queue, redis: Redis) => Promise<T>,
+): Promise<T> {
   const redis = await connectRedis(q.url);
   const queue = new Queue(q.keys.queueName, { connection: redis, prefix: q.prefix });
   try {
+    return await fn(queue, redis);
+  } finally {
+    await queue.close();
+    await redis.quit().catch(() => {});
+  }
+}
+
+/** Records the run as queued, then adds the job; returns the run id (= the job id). */
+export function enqueueRun(q: QueueConfig, payload: JobPayload): Promise<string> {
+  return withQueue(q, async (queue, redis) => {
     const id = `gd-${newRunId()}`;
     await new RunHistory(redis, q.keys).put({
       id,
@@ -33,8 +47,5 @@ export async function enqueueRun(q: QueueConfig, payload: JobPayload): Promise<s
     });
     await queue.add(payload.name, payload, { ...JOB_OPTIONS, jobId: id });
     return id;
-  } finally {
-    await queue.close();
-    await redis.quit().catch(() => {});
-  }
+  });
 }

@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { Redis } from "ioredis";
-import { combinedExitCode } from "../cli/commands/run-command.js";
 import { ExitCode } from "../errors/gameday-error.js";
 import { suiteStopped } from "../experiment/expand-game-days.js";
 import { JunitReporter } from "../report/junit-reporter.js";
@@ -10,6 +9,7 @@ import { ReporterSet } from "../report/reporter-registry.js";
 import { writeRunArtifacts } from "../report/run-artifacts.js";
 import { runExperiment } from "../run/experiment-runner.js";
 import type { RunResult } from "../run/run-result.js";
+import { combinedExitCode } from "../run/verdict.js";
 import { experimentOutcome } from "./experiment-outcome.js";
 import type { WorkerIdentity } from "./lease-info.js";
 import { loadPayload } from "./load-payload.js";

@@ -1,8 +1,6 @@
-import { Queue } from "bullmq";
-import { JOB_OPTIONS } from "./enqueue-run.js";
+import { JOB_OPTIONS, withQueue } from "./enqueue-run.js";
 import type { JobPayload } from "./job-payload.js";
 import type { QueueConfig } from "./queue-config.js";
-import { connectRedis } from "./redis-connection.js";
 
 export interface ScheduleInfo {
   name: string;
@@ -10,18 +8,6 @@ export interface ScheduleInfo {
   tz: string | undefined;
   next: number | undefined;
   file: string | undefined;
-}
-
-/** bullmq job schedulers, one per schedule name; the job template carries the validated files. */
-export async function withQueue<T>(q: QueueConfig, fn: (queue: Queue) => Promise<T>): Promise<T> {
-  const redis = await connectRedis(q.url);
-  const queue = new Queue(q.keys.queueName, { connection: redis, prefix: q.prefix });
-  try {
-    return await fn(queue);
-  } finally {
-    await queue.close();
-    await redis.quit().catch(() => {});
-  }
 }
 
 export function addSchedule(

@@ -37,8 +37,6 @@ export interface RunRequest {
   lock?: RunLock;
 }
 
-export { plannedDuration } from "./planned-duration.js";
-
 /**
  * One run, as plain named steps: preflight, steady state before, method, rollback (always, in
  * finally), recovery, verdict. Outcomes are data in the journal; only bugs throw out of here.

@@ -1,6 +1,6 @@
 import { ExitCode, type ExitCodeValue } from "../errors/gameday-error.js";
 import type { ExpectationResult } from "../interfaces/expectation.js";
-import type { Verdict } from "./run-result.js";
+import type { RunResult, Verdict } from "./run-result.js";
 import type { SteadyStateResult } from "./steps/steady-state-step.js";
 
 export interface VerdictInput {
@@ -51,4 +51,16 @@ export function decideVerdict(v: VerdictInput): {
     return out("failed", parts.join("; "));
   }
   return out("passed", `all ${v.expectations.length} expectations held and steady state recovered`);
+}
+
+/** The worst outcome decides a suite's exit code; an unverified rollback is the worst of all. */
+const SEVERITY: ExitCodeValue[] = [
+  ExitCode.error,
+  ExitCode.aborted,
+  ExitCode.notRun,
+  ExitCode.failed,
+  ExitCode.passed,
+];
+export function combinedExitCode(results: RunResult[]): ExitCodeValue {
+  return SEVERITY.find((code) => results.some((r) => r.exitCode === code)) ?? ExitCode.passed;
 }

@@ -1,7 +1,6 @@
 import { mkdirSync } from "node:fs";
-import { BREAKS, type Break, breakSchema, normalizeBreaks } from "../../sandbox-services/lib/breaks.js";
 import { SERVICE_NAMES } from "../../sandbox-services/lib/topology.js";
-import { InfrastructureError, ValidationError } from "../errors/gameday-error.js";
+import { InfrastructureError } from "../errors/gameday-error.js";
 import { type ControlContext, ensureComponent, ownedPid } from "./component-control.js";
 import { waitFor } from "./health-probes.js";
 import { renderPrometheusConfig, targetsUp, writeIfChanged } from "./prometheus-config.js";
@@ -11,6 +10,7 @@ import { resolveLayout, type SandboxLayoutOptions } from "./sandbox-layout.js";
 import { readState, type SandboxState, writeState } from "./sandbox-state.js";
 import { ensureService } from "./service-control.js";
 import { ensureProxies } from "./toxiproxy-proxies.js";
+import { validBreaks } from "./valid-breaks.js";
 
 export interface SandboxUpOptions extends SandboxLayoutOptions {
   /** SANDBOX_BREAK switches for the services; omitted means none (the healthy baseline). */
@@ -18,20 +18,6 @@ export interface SandboxUpOptions extends SandboxLayoutOptions {
   log?: (line: string) => void;
   /** Per wait (a component's health, Prometheus' first scrapes); default 30 s. */
   timeoutMs?: number;
-}
-
-function validBreaks(breaks: string[]): Break[] {
-  const unknown = breaks.filter((b) => !breakSchema.safeParse(b).success);
-  if (unknown.length > 0) {
-    throw new ValidationError([
-      {
-        file: "--break",
-        path: "",
-        message: `unknown switch ${unknown.join(", ")} (expected ${BREAKS.join(", ")})`,
-      },
-    ]);
-  }
-  return normalizeBreaks(breaks as Break[]);
 }
 
 async function settleAll(tasks: Promise<void>[]): Promise<void> {

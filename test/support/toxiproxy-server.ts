@@ -29,24 +29,27 @@ export async function startToxiproxy(): Promise<RunningToxiproxy> {
   const port = await freePort();
   const child: ChildProcess = spawn(bin, ["-host", "127.0.0.1", "-port", String(port)], { stdio: "ignore" });
   const url = `http://127.0.0.1:${port}`;
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+    });
   const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`${url}/version`);
-      if (res.ok) break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 50));
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`toxiproxy-server (${bin}) exited with ${child.exitCode}`);
+    if (
+      await fetch(`${url}/version`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`toxiproxy-server (${bin}) did not answer at ${url} within 10 s`);
     }
+    await new Promise((r) => setTimeout(r, 50));
   }
-  if (child.exitCode !== null) throw new Error(`toxiproxy-server (${bin}) exited with ${child.exitCode}`);
-  return {
-    url,
-    port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
+  return { url, port, stop };
 }

@@ -3,7 +3,7 @@ import pc from "picocolors";
 import { formatDuration } from "../../experiment/duration.js";
 import { expandGameDays } from "../../experiment/expand-game-days.js";
 import { InjectorRegistry } from "../../faults/injector-registry.js";
-import { plannedDuration } from "../../run/experiment-runner.js";
+import { plannedDuration } from "../../run/planned-duration.js";
 import { CLI_OPTIONS } from "../cli-options.js";
 import { loadInputs } from "../inputs.js";
 

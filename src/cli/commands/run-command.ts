@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { ExitCode, type ExitCodeValue } from "../../errors/gameday-error.js";
+import { ExitCode } from "../../errors/gameday-error.js";
 import { expandGameDays, type SuiteMembership, suiteStopped } from "../../experiment/expand-game-days.js";
 import type { Reporter } from "../../interfaces/reporter.js";
 import { ConsoleReporter } from "../../report/console-reporter.js";
@@ -7,20 +7,9 @@ import { REPORTERS, ReporterSet } from "../../report/reporter-registry.js";
 import { writeRunArtifacts } from "../../report/run-artifacts.js";
 import { runExperiment } from "../../run/experiment-runner.js";
 import type { RunResult } from "../../run/run-result.js";
+import { combinedExitCode } from "../../run/verdict.js";
 import { CLI_OPTIONS } from "../cli-options.js";
 import { loadInputs } from "../inputs.js";
-
-/** The worst outcome decides a suite's exit code; an unverified rollback is the worst of all. */
-const SEVERITY: ExitCodeValue[] = [
-  ExitCode.error,
-  ExitCode.aborted,
-  ExitCode.notRun,
-  ExitCode.failed,
-  ExitCode.passed,
-];
-export function combinedExitCode(results: RunResult[]): ExitCodeValue {
-  return SEVERITY.find((code) => results.some((r) => r.exitCode === code)) ?? ExitCode.passed;
-}
 
 /** SIGINT/SIGTERM stop the method; rollback always finishes, however often the signal comes. */
 function trapSignals(controller: AbortController, log: (s: string) => void): () => void {

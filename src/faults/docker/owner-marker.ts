@@ -1,5 +1,6 @@
 import type Docker from "dockerode";
 import type { DockerFaultSpec } from "../../experiment/docker-fault-schema.js";
+import { isNotFound } from "./docker-client.js";
 import { type PriorState, priorStateSchema } from "./prior-state.js";
 
 /**
@@ -101,6 +102,6 @@ export async function removeMarker(docker: Docker, id: string): Promise<void> {
   try {
     await docker.getContainer(id).remove({ force: true });
   } catch (err) {
-    if ((err as { statusCode?: number }).statusCode !== 404) throw err;
+    if (!isNotFound(err)) throw err;
   }
 }

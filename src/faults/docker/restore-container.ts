@@ -53,11 +53,19 @@ export async function restoreContainer(docker: Docker, r: OwnerRecord): Promise<
   await reconnect(docker, prior, Object.keys(info.NetworkSettings.Networks ?? {}));
   info = await waitSettled(docker, prior.id);
   if (!info) return "vanished";
+  let acted = false;
   if (fieldsOf(r).includes("run") && !(await runStateOwnedElsewhere(docker, r))) {
-    if (info.State.Paused && !prior.paused) await c.unpause();
-    if (!info.State.Running && prior.running) await c.start();
+    if (info.State.Paused && !prior.paused) {
+      await c.unpause();
+      acted = true;
+    }
+    if (!info.State.Running && prior.running) {
+      await c.start();
+      acted = true;
+    }
   }
-  const now = await inspectOrUndefined(docker, prior.id);
+  // Re-read only when the run state was just changed here.
+  const now = acted ? await inspectOrUndefined(docker, prior.id) : info;
   if (!now) return "vanished";
   if (now.State.Running && !now.State.Paused && usesHelper(r))
     await execIn(docker, prior.id, findHelpersCmd(r.ownerTag, true));

@@ -2,11 +2,20 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { InfrastructureError } from "../../errors/gameday-error.js";
+import { TOXIPROXY_VERSION } from "../tools.js";
 
 const run = promisify(execFile);
 
+let detected: Promise<string[]> | undefined;
+/** Found once per process: each probe spawns `docker compose version`. */
+const composeCommand = () => {
+  detected ??= detectCompose();
+  detected.catch(() => (detected = undefined)); // a missing compose may be installed meanwhile
+  return detected;
+};
+
 /** Compose v2 (`docker compose`) when the plugin is installed, else v1 (`docker-compose`). */
-async function composeCommand(): Promise<string[]> {
+async function detectCompose(): Promise<string[]> {
   try {
     await run("docker", ["compose", "version"], { timeout: 10_000 });
     return ["docker", "compose"];
@@ -68,7 +77,7 @@ export async function buildLocalImages(packageRoot: string, log: (line: string) 
 
 export const LOCAL_IMAGES = {
   GAMEDAY_SANDBOX_IMAGE: "gameday/sandbox:local",
-  GAMEDAY_TOXIPROXY_IMAGE: "gameday/toxiproxy:2.12.0",
+  GAMEDAY_TOXIPROXY_IMAGE: `gameday/toxiproxy:${TOXIPROXY_VERSION}`,
   GAMEDAY_PROMETHEUS_IMAGE: "gameday/prometheus:local",
   GAMEDAY_REDIS_IMAGE: "gameday/redis:local",
 };

@@ -1,10 +1,10 @@
-import { BREAKS, type Break, breakSchema, normalizeBreaks } from "../../../sandbox-services/lib/breaks.js";
 import { SERVICE_NAMES } from "../../../sandbox-services/lib/topology.js";
 import { InfrastructureError, ValidationError } from "../../errors/gameday-error.js";
 import { probeOk, probeService, waitFor } from "../health-probes.js";
 import { targetsUp } from "../prometheus-config.js";
 import { type SandboxEndpoints, sandboxEndpoints } from "../sandbox-endpoints.js";
 import { packageRoot, resolveLayout } from "../sandbox-layout.js";
+import { validBreaks } from "../valid-breaks.js";
 import { buildLocalImages, compose, LOCAL_IMAGES } from "./compose-cli.js";
 import { type ComposePorts, composeEnv, composePorts, DOCKER_PORT_OFFSET } from "./compose-ports.js";
 
@@ -38,19 +38,6 @@ function offsetOf(opts: ComposeStackOptions): number {
       },
     ]);
   return Number(raw);
-}
-
-function validBreaks(breaks: string[]): Break[] {
-  const bad = breaks.filter((b) => !breakSchema.safeParse(b).success);
-  if (bad.length)
-    throw new ValidationError([
-      {
-        file: "--break",
-        path: "",
-        message: `unknown switch ${bad.join(", ")} (expected ${BREAKS.join(", ")})`,
-      },
-    ]);
-  return normalizeBreaks(breaks as Break[]);
 }
 
 function setup(opts: ComposeStackOptions) {

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { leftovers } from "../../support/experiment-files.js";
 import { freePort, type RunningToxiproxy, startToxiproxy } from "../../support/toxiproxy-server.js";
 
 /**
@@ -56,16 +57,7 @@ export async function startPrivateTarget(names: string[] = ["t1"]): Promise<Priv
       writeFileSync(file, text);
       return file;
     },
-    async leftovers() {
-      const proxies = (await (await fetch(`${toxiproxy.url}/proxies`)).json()) as Record<
-        string,
-        { name: string; enabled: boolean; toxics: { name: string }[] }
-      >;
-      return Object.values(proxies).flatMap((p) => [
-        ...(p.enabled ? [] : [`${p.name} disabled`]),
-        ...p.toxics.map((t) => `${p.name}/${t.name}`),
-      ]);
-    },
+    leftovers: () => leftovers(toxiproxy.url),
     async stop() {
       await toxiproxy.stop();
       upstream.closeAllConnections();
