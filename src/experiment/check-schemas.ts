@@ -1,12 +1,34 @@
 import { z } from "zod";
 import { duration, positiveDuration } from "./duration.js";
+import { quantityOf, subjectOf, thresholdProblem } from "./metric-quantity.js";
 import { COMPARATORS, comparatorFields, metricFields } from "./metric-schema.js";
 import { onObjects, type RefineCtx, report } from "./refine-helpers.js";
+import type { Threshold } from "./threshold.js";
 
 const METRIC_KEYS = ["source", "promql", "scrape", "http"] as const;
 
+/** A parsed threshold (an unparsed one already has its own issue). */
+const isThreshold = (v: unknown): v is Threshold =>
+  typeof v === "object" && v !== null && "kind" in v && "text" in v;
+
+/** The comparator's value must fit what the metric measures: no `600ms` on a ratio. */
+function checkThresholdUnit(value: Record<string, unknown>, ctx: RefineCtx, allowRelative: boolean): void {
+  const quantity = quantityOf(value);
+  if (quantity === undefined) return;
+  for (const key of COMPARATORS) {
+    const t = value[key];
+    if (!isThreshold(t)) continue;
+    const problem = thresholdProblem(t, quantity, subjectOf(value), allowRelative);
+    if (problem) report(ctx, { path: [key], message: problem });
+  }
+}
+
 /** Shared rule for anything that reads a number and compares it. */
-function checkMetricAndComparator(value: Record<string, unknown>, ctx: RefineCtx): void {
+function checkMetricAndComparator(
+  value: Record<string, unknown>,
+  ctx: RefineCtx,
+  allowRelative = true,
+): void {
   const sources = METRIC_KEYS.filter((k) => value[k] !== undefined);
   if (sources.length !== 1) {
     report(ctx, {
@@ -33,6 +55,7 @@ function checkMetricAndComparator(value: Record<string, unknown>, ctx: RefineCtx
       message: `expected exactly one of ${COMPARATORS.join(", ")} (found ${comparators.length ? comparators.join(", ") : "none"})`,
     });
   }
+  checkThresholdUnit(value, ctx, allowRelative);
 }
 
 const name = z.string().min(1).max(120).describe("a short human-readable name, shown in the report");
@@ -54,7 +77,8 @@ export const abortConditionSchema = z
     ...comparatorFields,
     for: duration.default(0).describe("how long the condition must hold before the run aborts"),
   })
-  .superRefine((v, ctx) => checkMetricAndComparator(v, ctx), onObjects)
+  // Abort conditions are sampled from the method's start only: they have no baseline.
+  .superRefine((v, ctx) => checkMetricAndComparator(v, ctx, false), onObjects)
   .describe("when this holds, the run stops, rolls back and exits 3");
 
 export const CHECKS = ["breakerCycle", "retryAmplification"] as const;
@@ -94,6 +118,12 @@ export const expectationSchema = z
       if (!v.during)
         report(ctx, { path: ["during"], message: "expected during: <fault name> with check: breakerCycle" });
     } else if (v.check === "retryAmplification") {
+      if (!v.service)
+        report(ctx, {
+          path: ["service"],
+          message:
+            "expected the retrying service with check: retryAmplification (its calls are counted per request it received)",
+        });
       if (!v.dependency)
         report(ctx, {
           path: ["dependency"],
@@ -104,6 +134,7 @@ export const expectationSchema = z
           path: ["atMost"],
           message: "expected atMost (or below) with check: retryAmplification",
         });
+      checkThresholdUnit(v, ctx, false);
     }
     const modes = (["within", "at", "recoveredWithin"] as const).filter((k) => v[k] !== undefined);
     if (modes.length > 1)

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { duration } from "./duration.js";
+import { threshold } from "./threshold.js";
 
 export const LOAD_METRICS = [
   "errorRatio",
@@ -38,13 +39,20 @@ export const metricFields = {
     .describe("value is the HTTP status code, 0 when unreachable"),
 };
 
+const described = (holdsWhen: string) =>
+  threshold
+    .optional()
+    .describe(
+      `holds when the value is ${holdsWhen}: a number in the metric's unit, a duration (600ms) for latencies, a percentage (1%) for ratios, or relative to the baseline (3x baseline, baseline + 50ms)`,
+    );
+
 /** Exactly one comparator; equals uses a small tolerance so gauges compare safely. */
 export const comparatorFields = {
-  below: z.number().optional().describe("holds when the value is < this"),
-  above: z.number().optional().describe("holds when the value is > this"),
-  atMost: z.number().optional().describe("holds when the value is <= this"),
-  atLeast: z.number().optional().describe("holds when the value is >= this"),
-  equals: z.number().optional().describe("holds when the value equals this (with a small tolerance)"),
+  below: described("< this"),
+  above: described("> this"),
+  atMost: described("<= this"),
+  atLeast: described(">= this"),
+  equals: described("equal to this (with a small tolerance)"),
 };
 
 export const COMPARATORS = Object.keys(comparatorFields) as (keyof typeof comparatorFields)[];

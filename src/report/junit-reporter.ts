@@ -26,6 +26,13 @@ export class JunitReporter implements Reporter {
       for (const e of r.expectations) {
         const tc = suite.testCase().className(cls).name(e.name).file(r.file);
         tc.standardOutput(`${e.semantics}: ${e.summary}`);
+        if (e.threshold) tc.property("threshold", e.threshold.text);
+        if (e.violation) {
+          tc.property("worst", String(e.violation.worst));
+          tc.property("violationStartedAfterMs", String(e.violation.startedAfterMs));
+          tc.property("violatingMs", String(e.violation.violatingMs));
+          tc.property("windowMs", String(e.violation.windowMs));
+        }
         if (e.status !== "passed") tc.failure(`${e.semantics}: ${e.summary}`, "ExpectationFailed");
       }
       for (const s of r.recovery) {

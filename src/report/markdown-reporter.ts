@@ -74,6 +74,23 @@ export function renderRun(r: RunResult): string {
     out.push(
       `| ${cell(s[1].name)} | steady state ${s[0]} | ${s[1].ok ? "✅ held" : "❌ did not hold"} | ${cell(s[1].summary)} |`,
     );
+  const violated = r.expectations.filter((e) => e.violation);
+  if (violated.length) {
+    out.push(
+      "",
+      "### Violations",
+      "",
+      "| expectation | threshold | worst | started | violated for |",
+      "|---|---|---|---|---|",
+    );
+    for (const e of violated) {
+      const v = e.violation as NonNullable<typeof e.violation>;
+      const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+      out.push(
+        `| ${cell(e.name)} | ${cell(e.threshold?.text ?? "")} | ${cell(v.worstText)} at +${s(v.worstAfterMs)} | +${s(v.startedAfterMs)} | ${s(v.violatingMs)} of ${s(v.windowMs)} (${v.violatingSamples} of ${v.samples} samples${v.episodes > 1 ? `, ${v.episodes} episodes` : ""}) |`,
+      );
+    }
+  }
   out.push("", "### Faults", "");
   for (const p of r.plans) out.push(`- \`${p.fault}\` (${p.family}): ${p.action}`);
   out.push("", "### Timeline", "");

@@ -38,6 +38,10 @@ export class BreakerCycleCheck implements ExpectationEvaluator {
     return this.state !== "pending";
   }
 
+  get done(): boolean {
+    return this.settled;
+  }
+
   status(): ExpectationStatus {
     return this.state;
   }

@@ -10,6 +10,8 @@ import { WindowExpectation } from "./window-expectation.js";
 export const CONVENTIONS = {
   breakerState: "circuit_breaker_state",
   dependencyAttempts: "dependency_requests_total",
+  /** Inbound requests of a service (without /health and /metrics). */
+  serverRequests: "http_server_requests_total",
 } as const;
 
 function selector(labels: Record<string, string | undefined>): string {
@@ -53,18 +55,14 @@ export function createExpectation(
     return new BreakerCycleCheck(spec, probe, recoveryMs);
   }
   if (spec.check === "retryAmplification") {
-    const probe = conventionProbe(
-      ctx,
-      CONVENTIONS.dependencyAttempts,
-      spec.service,
-      { dependency: spec.dependency as string },
-      "sum",
-    );
-    const counter: CounterReader = {
-      description: probe.description,
-      readAt: (t) => probe.sample({ start: t, end: t }),
+    const counter = (metric: string, labels: Record<string, string>): CounterReader => {
+      const probe = conventionProbe(ctx, metric, spec.service, labels, "sum");
+      return { description: probe.description, readAt: (t) => probe.sample({ start: t, end: t }) };
     };
-    return new RetryAmplificationCheck(spec, counter, ctx.load);
+    return new RetryAmplificationCheck(spec, {
+      calls: counter(CONVENTIONS.dependencyAttempts, { dependency: spec.dependency as string }),
+      received: counter(CONVENTIONS.serverRequests, {}),
+    });
   }
   return new WindowExpectation(spec, createProbe(spec, ctx));
 }

@@ -1,6 +1,6 @@
 import type { AbortCondition } from "../../experiment/schema.js";
 import { createProbe } from "../../probes/probe-factory.js";
-import { describeComparator, formatValue, holds } from "../expectations/comparator.js";
+import { Comparison } from "../expectations/comparator.js";
 import { type RunContext, sleepUntil, snapshot } from "../run-context.js";
 import { injectFault, revertFault } from "./fault-actions.js";
 import { tickExpectations } from "./tick-expectations.js";
@@ -13,17 +13,18 @@ export interface MethodOutcome {
 /** Tracks how long an abort condition has held without a break. */
 function abortTracker(condition: AbortCondition, ctx: RunContext) {
   const probe = createProbe(condition, ctx.probes);
+  const comparison = Comparison.of(condition);
   let since: number | undefined;
   return {
     async check(windowStart: number, now: number): Promise<string | undefined> {
       const value = await probe.sample({ start: windowStart, end: now });
-      if (value === undefined || !holds(condition, value)) {
+      if (value === undefined || !comparison.holds(value)) {
         since = undefined;
         return undefined;
       }
       since ??= now;
       if (now - since < condition.for) return undefined;
-      return `${condition.name ?? probe.description}: ${probe.description} ${describeComparator(condition)} for ${now - since} ms (last ${formatValue(value)})`;
+      return `${condition.name ?? probe.description}: ${probe.description} ${comparison.describe()} for ${now - since} ms (last ${comparison.format(value)})`;
     },
   };
 }

@@ -1,8 +1,8 @@
 import type { SteadyStateCheck } from "../../experiment/schema.js";
-import type { ObservedSample } from "../../interfaces/expectation.js";
+import type { ObservedSample, ResolvedThreshold } from "../../interfaces/expectation.js";
 import type { Probe } from "../../interfaces/metric-source.js";
 import { createProbe } from "../../probes/probe-factory.js";
-import { describeComparator, formatValue, holds } from "../expectations/comparator.js";
+import { Comparison, median } from "../expectations/comparator.js";
 import { baselineDuration } from "../planned-duration.js";
 import { type RunContext, sleepUntil, snapshot } from "../run-context.js";
 import { tickExpectations } from "./tick-expectations.js";
@@ -11,12 +11,15 @@ export interface SteadyStateResult {
   name: string;
   ok: boolean;
   summary: string;
+  /** The comparator as resolved (a relative one: its baseline from the steady state before). */
+  threshold?: ResolvedThreshold | undefined;
   samples: ObservedSample[];
 }
 
 interface Tracked {
   check: SteadyStateCheck;
   probe: Probe;
+  comparison: Comparison;
   samples: ObservedSample[];
 }
 
@@ -28,31 +31,57 @@ async function sampleAll(
 ): Promise<void> {
   for (const t of tracked) {
     const value = await t.probe.sample({ start: windowStart, end: now });
-    t.samples.push({ t: now, value, ok: value !== undefined && holds(t.check, value) });
+    // Before any fault a relative check has no baseline yet: its samples are the baseline.
+    const reference = t.comparison.relative && t.comparison.baseline === undefined;
+    t.samples.push({ t: now, value, ok: value !== undefined && (reference || t.comparison.holds(value)) });
   }
   await tickExpectations(ctx, now);
   ctx.onProgress?.(snapshot(ctx));
 }
 
-function summarise(t: Tracked, ok: boolean): SteadyStateResult {
-  const values = t.samples.filter((s) => s.value !== undefined).map((s) => s.value as number);
+const definedValues = (t: Tracked) =>
+  t.samples.filter((s) => s.value !== undefined).map((s) => s.value as number);
+
+function summarise(t: Tracked, ok: boolean, note = ""): SteadyStateResult {
+  const c = t.comparison;
+  const values = definedValues(t);
   const seen = values.length
-    ? `min ${formatValue(Math.min(...values))}, max ${formatValue(Math.max(...values))}, last ${formatValue(values.at(-1))}`
+    ? `min ${c.format(Math.min(...values))}, max ${c.format(Math.max(...values))}, last ${c.format(values.at(-1))}`
     : "no data";
   return {
     name: t.check.name,
     ok,
-    summary: `${t.probe.description} ${describeComparator(t.check)}: ${ok ? "held" : "did not hold"} (${seen})`,
+    summary: `${t.probe.description} ${c.describe()}: ${ok ? "held" : "did not hold"} (${seen})${note}`,
+    threshold: c.resolved(),
     samples: t.samples,
   };
 }
 
+/** Steady-state baselines by check index, measured before and used again in recovery. */
+const BASELINES = new WeakMap<RunContext, (number | undefined)[]>();
+
 function track(ctx: RunContext): Tracked[] {
-  return ctx.experiment.spec.steadyState.map((check) => ({
-    check,
-    probe: createProbe(check, ctx.probes),
-    samples: [],
-  }));
+  const baselines = BASELINES.get(ctx);
+  return ctx.experiment.spec.steadyState.map((check, i) => {
+    const comparison = Comparison.of(check);
+    if (comparison.relative) comparison.setBaseline(baselines?.[i]);
+    return { check, probe: createProbe(check, ctx.probes), comparison, samples: [] };
+  });
+}
+
+/**
+ * Before any fault, a relative check ("below: 2x baseline") is the reference itself: it holds
+ * when it has data, and its median becomes the baseline the recovery is compared against.
+ */
+function judgeBefore(t: Tracked): SteadyStateResult {
+  const defined = t.samples.filter((s) => s.value !== undefined);
+  if (!t.comparison.relative) return summarise(t, defined.length > 0 && defined.every((s) => s.ok));
+  const values = definedValues(t);
+  t.comparison.setBaseline(median(values));
+  const note = values.length
+    ? `; baseline = median ${t.comparison.format(t.comparison.baseline)} of ${values.length} samples, compared in recovery`
+    : "; no data for a baseline";
+  return summarise(t, values.length > 0, note);
 }
 
 /** Before any fault: every sample over the longest `over` must hold (and there must be data). */
@@ -69,10 +98,11 @@ export async function steadyStateBefore(ctx: RunContext): Promise<SteadyStateRes
     if (Date.now() - start >= span) break;
   }
   ctx.timeline.baseline.end = Date.now();
-  const results = tracked.map((t) => {
-    const defined = t.samples.filter((s) => s.value !== undefined);
-    return summarise(t, defined.length > 0 && defined.every((s) => s.ok));
-  });
+  const results = tracked.map(judgeBefore);
+  BASELINES.set(
+    ctx,
+    tracked.map((t) => t.comparison.baseline),
+  );
   ctx.journal.write("steady-state", { when: "before", results: results.map(({ samples, ...r }) => r) });
   return results;
 }
@@ -100,7 +130,7 @@ export async function steadyStateRecovery(ctx: RunContext, deadline: number): Pr
       await tickExpectations(ctx, now);
       ctx.onProgress?.(snapshot(ctx));
     }
-    if (recoveredAt !== undefined && ctx.evaluators.every((e) => e.settled)) break;
+    if (recoveredAt !== undefined && ctx.evaluators.every((e) => e.done)) break;
   }
   ctx.timeline.recovery.end = Date.now();
   const results = tracked.map((t) => summarise(t, recoveredAt !== undefined));

@@ -2,8 +2,10 @@ import type { RunContext } from "../run-context.js";
 import type { Phase } from "../timeline.js";
 
 /**
- * Samples every expectation once and journals each one that settles, so the report's timeline
- * shows when a breaker was seen open or an "always" first broke, not only the final table.
+ * Samples every expectation that still has a window to sample, and journals each one the moment
+ * its status is decided, so the report's timeline shows when a breaker was seen open or an
+ * "always" first broke. A decided expectation may keep sampling (an "always" to its window's
+ * end, for the worst value and the violation's duration).
  */
 export async function tickExpectations(
   ctx: RunContext,
@@ -12,9 +14,11 @@ export async function tickExpectations(
 ): Promise<void> {
   await Promise.all(
     ctx.evaluators.map(async (e) => {
-      if (e.settled) return;
+      if (e.done) return;
+      const wasSettled = e.settled;
       await e.tick(now, phase, ctx.timeline);
-      if (e.settled) ctx.journal.write("expectation", { name: e.name, status: e.status(), settled: true });
+      if (e.settled && !wasSettled)
+        ctx.journal.write("expectation", { name: e.name, status: e.status(), settled: true });
     }),
   );
 }
