@@ -114,12 +114,18 @@ export class Comparison {
     return formatIn(v, this.quantity);
   }
 
+  /** A threshold reads as written: 0.01 stays 0.01 (a sample would show 0.0100). */
+  private formatLimit(v: number | undefined): string {
+    if (v === undefined || this.quantity === "latency") return this.format(v);
+    return `${Number(v.toPrecision(6))}${QUANTITIES[this.quantity].suffix}`;
+  }
+
   /** "< 600 ms", "< 1% (0.01)", "> 3x baseline (3 x 41 ms = 123 ms)". */
   describe(): string {
     const t = this.threshold;
     const sym = SYMBOL[this.operator];
     if (t.kind === "absolute") {
-      const v = this.format(this.limit());
+      const v = this.formatLimit(this.limit());
       return t.amount.unit === "number" || v.replace(/\s/g, "") === t.text
         ? `${sym} ${v}`
         : `${sym} ${t.text} (${v})`;
@@ -128,14 +134,14 @@ export class Comparison {
     const parts = [`${t.factor === 1 ? "" : `${t.factor} x `}${this.format(this.baselineValue)}`];
     if (t.offset) {
       const off = amountIn(t.offset, this.quantity);
-      parts.push(`${off < 0 ? "-" : "+"} ${this.format(Math.abs(off))}`);
+      parts.push(`${off < 0 ? "-" : "+"} ${this.formatLimit(Math.abs(off))}`);
     }
-    return `${sym} ${t.text} (${parts.join(" ")} = ${this.format(this.limit())})`;
+    return `${sym} ${t.text} (${parts.join(" ")} = ${this.formatLimit(this.limit())})`;
   }
 
   /** "312 ms >= 123 ms": a broken comparison, with the resolved threshold. */
   describeBreak(value: number): string {
-    return `${this.format(value)} ${BROKEN[this.operator]} ${this.format(this.limit())}`;
+    return `${this.format(value)} ${BROKEN[this.operator]} ${this.formatLimit(this.limit())}`;
   }
 
   resolved(): ResolvedThreshold {

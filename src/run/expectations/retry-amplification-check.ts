@@ -93,7 +93,7 @@ export class RetryAmplificationCheck implements ExpectationEvaluator {
     const window = this.spec.during ? timeline.faults[this.spec.during] : timeline.method;
     if (phase === "method" || phase === "rollback") await this.take("baseEnd", now);
     if (window?.start !== undefined && now >= window.start) await this.take("faultStart", now);
-    if (window?.end !== undefined && this.readings.has("faultStart")) {
+    if (window?.end !== undefined && now >= window.end && this.readings.has("faultStart")) {
       await this.take("faultEnd", now);
       this.decide();
     }
