@@ -59,17 +59,6 @@ export const LOAD_METRIC_QUANTITY: Record<LoadMetric, Quantity> = {
   requests: "count",
 };
 
-/** One line per load metric, for docs: what it is and its unit. */
-export const LOAD_METRIC_MEANING: Record<LoadMetric, string> = {
-  errorRatio: "failed requests / completed requests (non-2xx, timeout or connection error)",
-  successRatio: "1 - errorRatio",
-  p50: "median latency of completed requests",
-  p95: "95th percentile latency of completed requests",
-  p99: "99th percentile latency of completed requests",
-  throughput: "successful requests completed per second",
-  requests: "requests completed (successful or not)",
-};
-
 export interface MetricFieldsLike {
   source?: unknown;
   metric?: unknown;

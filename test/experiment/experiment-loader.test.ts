@@ -31,7 +31,7 @@ describe("loadExperiment", () => {
     expect(experiment.spec.steadyState[0]).toMatchObject({
       source: "load",
       metric: "errorRatio",
-      below: 0.01,
+      below: { kind: "absolute", amount: { unit: "number", value: 0.01 } },
       over: 15_000,
     });
     expect(experiment.spec.faults).toEqual([
@@ -54,8 +54,12 @@ describe("loadExperiment", () => {
       "checkout keeps serving",
       "no retry storm",
     ]);
-    expect(experiment.spec.expect[0]).toMatchObject({ equals: 2, within: 10_000, during: "slow-payments" });
-    expect(experiment.spec.abortWhen[0]).toMatchObject({ above: 0.5, for: 10_000 });
+    expect(experiment.spec.expect[0]).toMatchObject({
+      equals: { amount: { value: 2 } },
+      within: 10_000,
+      during: "slow-payments",
+    });
+    expect(experiment.spec.abortWhen[0]).toMatchObject({ above: { amount: { value: 0.5 } }, for: 10_000 });
     expect(experiment.spec.recovery).toEqual({ within: 30_000 });
     // raw is the written document after interpolation: no defaults, durations still strings.
     expect((loaded.raw as { spec: { faults: { for: string }[] } }).spec.faults[0]?.for).toBe("60s");

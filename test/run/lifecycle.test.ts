@@ -65,10 +65,14 @@ describe("run lifecycle against the real sandbox, Toxiproxy and Prometheus", () 
     const res = await runIn(ws, "fail.yaml", yaml, ["--junit", join(ws.dir, "j.xml")]);
     expect(res.code, res.stderr).toBe(1);
     expect(res.stderr).toContain('expectation "impossible error ratio" failed');
-    expect(res.stderr).toMatch(/first violated with 0 at/);
+    // Broken from the first sample, and sampled on to the fault's end: the whole window violated.
+    expect(res.stderr).toMatch(
+      /worst 0 <= 0.5 at \+[\d.]+ s; violated from \+[\d.]+ s for [\d.]+ s of the [\d.]+ s window/,
+    );
     expect(readFileSync(join(ws.dir, "j.xml"), "utf8")).toMatch(
       /<failure message="always during f1: load errorRatio > 0.5: did not hold/,
     );
+    expect(readFileSync(join(ws.dir, "j.xml"), "utf8")).toMatch(/<property name="violatingMs" value="\d+"/);
     expect(await leftovers()).toEqual([]);
   });
 

@@ -1,6 +1,8 @@
+import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { loadExperimentText } from "../../src/experiment/experiment-loader.js";
 import { quantityOf } from "../../src/experiment/metric-quantity.js";
+import { LOAD_METRICS } from "../../src/experiment/metric-schema.js";
 import { abortConditionSchema, expectationSchema, steadyStateSchema } from "../../src/experiment/schema.js";
 import { parseThreshold } from "../../src/experiment/threshold.js";
 import { Comparison, median } from "../../src/run/expectations/comparator.js";
@@ -211,5 +213,21 @@ describe("a threshold that does not fit its metric is a located error", () => {
     ok(expectationSchema, { promql: "x", below: "600ms" });
     ok(expectationSchema, { scrape: { target: "t", metric: "m" }, atMost: "baseline + 5%" });
     ok(abortConditionSchema, { source: "load", metric: "p99", above: "1500ms" });
+  });
+});
+
+describe("the README documents every metric with its unit", () => {
+  it("lists each load metric, promql, scrape, http and retryAmplification in its units table", async () => {
+    const readme = await readFile("README.md", "utf8");
+    const table = readme.slice(
+      readme.indexOf("### Metrics and their units"),
+      readme.indexOf("### Comparators"),
+    );
+    const rows = table.split("\n").filter((l) => l.startsWith("| `"));
+    for (const name of [...LOAD_METRICS, "promql", "scrape", "http", "retryAmplification"])
+      expect(
+        rows.some((r) => new RegExp(`[\` ]${name}\``).test(r.split("|")[1] ?? "")),
+        `${name} has a row`,
+      ).toBe(true);
   });
 });
