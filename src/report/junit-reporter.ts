@@ -28,7 +28,7 @@ export class JunitReporter implements Reporter {
         tc.standardOutput(`${e.semantics}: ${e.summary}`);
         if (e.threshold) tc.property("threshold", e.threshold.text);
         if (e.violation) {
-          tc.property("worst", String(e.violation.worst));
+          tc.property("worst", String(Number(e.violation.worst.toPrecision(6))));
           tc.property("violationStartedAfterMs", String(e.violation.startedAfterMs));
           tc.property("violatingMs", String(e.violation.violatingMs));
           tc.property("windowMs", String(e.violation.windowMs));

@@ -184,6 +184,25 @@ describe("thresholds relative to the run's baseline", () => {
     expect(baselineCalls).toBe(3);
   });
 
+  it("each baseline value covers its own sampling interval, not the steady state so far", async () => {
+    const windows: [number, number][] = [];
+    const recording: Probe = {
+      description: "recording",
+      sample: async (w) => {
+        windows.push([w.start, w.end]);
+        return 1;
+      },
+    };
+    const e = new WindowExpectation(load("p95", { below: "2x baseline", during: "f" }), recording);
+    await ticks(e, timeline(10), [1, 2, 3], "baseline");
+    // The first from the baseline's start (0), then each from the previous sample.
+    expect(windows).toEqual([
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ]);
+  });
+
   it("baseline + offset, and a factor with a negative offset, in the metric's unit", async () => {
     const plus = new WindowExpectation(
       load("p95", { below: "baseline + 50ms", during: "f" }),

@@ -33,6 +33,7 @@ export class WindowExpectation implements ExpectationEvaluator {
   private readonly samples: ObservedSample[] = [];
   private readonly baselineValues: number[] = [];
   private baselineFixed = false;
+  private lastBaselineTick: number | undefined;
   /** The sample closest to holding, for an "eventually" that never held. */
   private closest: ObservedSample | undefined;
   private endSampled = false;
@@ -125,9 +126,15 @@ export class WindowExpectation implements ExpectationEvaluator {
     );
   }
 
+  /**
+   * One baseline value per sampling interval, each over that interval alone: a load p95 over
+   * the whole steady state so far would carry the warm-up's first slow requests into every value.
+   */
   private async sampleBaseline(now: number, timeline: Timeline): Promise<void> {
     if (!this.comparison.relative) return;
-    const value = await this.probe.sample({ start: timeline.baseline?.start ?? now, end: now });
+    const start = this.lastBaselineTick ?? timeline.baseline?.start ?? now;
+    this.lastBaselineTick = now;
+    const value = await this.probe.sample({ start, end: now });
     if (value !== undefined) this.baselineValues.push(value);
   }
 

@@ -30,9 +30,11 @@ async function sampleAll(
   now: number,
 ): Promise<void> {
   for (const t of tracked) {
-    const value = await t.probe.sample({ start: windowStart, end: now });
-    // Before any fault a relative check has no baseline yet: its samples are the baseline.
+    // A relative check's baseline is one value per interval (see WindowExpectation.sampleBaseline).
     const reference = t.comparison.relative && t.comparison.baseline === undefined;
+    const start = reference ? (t.samples.at(-1)?.t ?? windowStart) : windowStart;
+    const value = await t.probe.sample({ start, end: now });
+    // Before any fault a relative check has no baseline yet: its samples are the baseline.
     t.samples.push({ t: now, value, ok: value !== undefined && (reference || t.comparison.holds(value)) });
   }
   await tickExpectations(ctx, now);
