@@ -48,6 +48,19 @@ describe("experimentJsonSchema", async () => {
     expect(new RegExp(sampleInterval.pattern as string).test("30")).toBe(false);
   });
 
+  it("a comparator is a number or a threshold string: duration, percentage or relative to the baseline", () => {
+    const spec = (schema.properties as Json).spec as Json;
+    const item = ((spec.properties as Json).expect as Json).items as Json;
+    const below = (item.properties as Json).below as Json;
+    const forms = below.anyOf as Json[];
+    expect(forms.map((f) => f.type)).toEqual(["number", "string"]);
+    const pattern = new RegExp(forms[1]?.pattern as string);
+    for (const ok of ["600ms", "1.5s", "1%", "3x baseline", "baseline + 50ms", "0.9x baseline - 1%"])
+      expect(pattern.test(ok), ok).toBe(true);
+    for (const bad of ["250", "3 times baseline", "600 msec"]) expect(pattern.test(bad), bad).toBe(false);
+    expect(below.description).toContain("3x baseline");
+  });
+
   it("accepts the DESIGN.md example and refuses what the loader refuses", () => {
     // An independent validator: zod rebuilt from the JSON Schema alone.
     const fromJson = z.fromJSONSchema(schema as z.core.JSONSchema.JSONSchema);

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { experiment, leftovers, runIn, workspace } from "../support/experiment-files.js";
+import { experiment, leftovers, runIn, SANDBOX, workspace } from "../support/experiment-files.js";
 import { ensureSandbox } from "../support/sandbox.js";
 
 function journalTypes(stateDir: string, stderr: string): { types: string[]; runDir: string } {
@@ -38,7 +38,7 @@ describe("run lifecycle against the real sandbox, Toxiproxy and Prometheus", () 
       above: 0
       within: 3s
       during: f1
-    - { name: at end, http: { url: "http://127.0.0.1:18080/health" }, equals: 200, at: end }
+    - { name: at end, http: { url: "${SANDBOX.gateway}/health" }, equals: 200, at: end }
     - { name: recovered, source: load, metric: p95, below: 250, recoveredWithin: 15s }`,
     });
     const res = await runIn(ws, "pass.yaml", yaml, ["--junit", join(ws.dir, "j.xml")]);

@@ -4,26 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { leftovers, runIn, workspace } from "../support/experiment-files.js";
 import { ensureSandbox } from "../support/sandbox.js";
 
-// The sandbox honours GAMEDAY_SANDBOX_PORT_OFFSET; so does this file's targets file, so it can run
-// against a private stack on shifted ports as well as against the shared one.
-const OFFSET = Number(process.env.GAMEDAY_SANDBOX_PORT_OFFSET ?? 0);
-const at = (port: number) => `http://127.0.0.1:${port + OFFSET}`;
-
-function targets(ws: ReturnType<typeof workspace>): string {
-  return ws.write(
-    "targets-offset.yaml",
-    `apiVersion: gameday/v1
-kind: Targets
-targets:
-  sandbox:
-    vars: { GATEWAY_URL: "${at(18080)}" }
-    toxiproxy: { url: "${at(8474)}", proxies: [orders, payments, risk] }
-    prometheus: { url: "${at(19090)}" }
-    scrape: { orders: "${at(18081)}/metrics", payments: "${at(18082)}/metrics" }
-`,
-  );
-}
-
+// workspace() and leftovers() follow $GAMEDAY_SANDBOX_PORT_OFFSET, so this runs on a private stack too.
 const experiment = (name: string, toxic: string) => `apiVersion: gameday/v1
 kind: Experiment
 metadata: { name: ${name} }
@@ -53,8 +34,7 @@ interface Run {
 }
 
 async function run(name: string, toxic: string): Promise<Run> {
-  const base = workspace();
-  const ws = { ...base, targets: targets(base) };
+  const ws = workspace();
   const res = await runIn(ws, `${name}.yaml`, experiment(name, toxic));
   const runId = /run (\S+)/.exec(res.stderr)?.[1] ?? "missing";
   const result = JSON.parse(readFileSync(join(ws.stateDir, "runs", runId, "run.json"), "utf8"));
@@ -66,7 +46,7 @@ async function run(name: string, toxic: string): Promise<Run> {
 describe("retryAmplification against the real sandbox", () => {
   beforeAll(async () => {
     await ensureSandbox();
-    expect(await leftovers(at(8474))).toEqual([]);
+    expect(await leftovers()).toEqual([]);
   });
 
   it("catches payments' retry storm against a slow risk even while orders' breaker sheds the load", async () => {
@@ -79,7 +59,7 @@ describe("retryAmplification against the real sandbox", () => {
     expect(breaker?.status, breaker?.summary).toBe("passed");
     expect(r.amplification, r.stderr).toBeGreaterThan(1.6);
     expect(r.stderr).toContain("calls to risk per request payments received");
-    expect(await leftovers(at(8474))).toEqual([]);
+    expect(await leftovers()).toEqual([]);
   });
 
   it("reads about 1 when risk is slightly slower but nothing is retried", async () => {
@@ -88,6 +68,6 @@ describe("retryAmplification against the real sandbox", () => {
     expect(storm?.status, storm?.summary).toBe("passed");
     expect(r.amplification).toBeGreaterThan(0.8);
     expect(r.amplification).toBeLessThan(1.3);
-    expect(await leftovers(at(8474))).toEqual([]);
+    expect(await leftovers()).toEqual([]);
   });
 });

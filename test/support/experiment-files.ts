@@ -3,11 +3,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CliResult, runCli } from "./cli.js";
 
-/** The sandbox's fixed loopback endpoints (see targets.yaml). */
+/** Shifted like the sandbox itself, so a private stack on other ports can run these tests too. */
+const OFFSET = Number(process.env.GAMEDAY_SANDBOX_PORT_OFFSET ?? 0);
+const local = (port: number) => `http://127.0.0.1:${port + OFFSET}`;
+
+/** The sandbox's loopback endpoints (see targets.yaml), shifted by $GAMEDAY_SANDBOX_PORT_OFFSET. */
 export const SANDBOX = {
-  gateway: "http://127.0.0.1:18080",
-  toxiproxy: "http://127.0.0.1:8474",
-  prometheus: "http://127.0.0.1:19090",
+  gateway: local(18080),
+  toxiproxy: local(8474),
+  prometheus: local(19090),
+  orders: local(18081),
+  payments: local(18082),
+  risk: local(18083),
 };
 
 export interface Workspace {
@@ -31,10 +38,10 @@ targets:
     toxiproxy: { url: "${overrides.toxiproxy ?? SANDBOX.toxiproxy}", proxies: [orders, payments, risk] }
     prometheus: { url: "${overrides.prometheus ?? SANDBOX.prometheus}" }
     scrape:
-      gateway: http://127.0.0.1:18080/metrics
-      orders: http://127.0.0.1:18081/metrics
-      payments: http://127.0.0.1:18082/metrics
-      risk: http://127.0.0.1:18083/metrics
+      gateway: ${SANDBOX.gateway}/metrics
+      orders: ${SANDBOX.orders}/metrics
+      payments: ${SANDBOX.payments}/metrics
+      risk: ${SANDBOX.risk}/metrics
 `,
   );
   return {
