@@ -80,6 +80,7 @@ describe("each comparator form passes and fails", () => {
     expect(c.limit()).toBeUndefined();
     expect(c.holds(0)).toBe(false);
     expect(c.describe()).toBe("< 3x baseline (no baseline measured)");
+    expect(c.describePlanned()).toBe("< 3x baseline (of the steady state before)");
   });
 
   it("describes the resolved threshold with units", () => {

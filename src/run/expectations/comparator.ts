@@ -139,6 +139,12 @@ export class Comparison {
     return `${sym} ${t.text} (${parts.join(" ")} = ${this.formatLimit(this.limit())})`;
   }
 
+  /** Before a run (gameday plan): "< 600 ms", "< 3x baseline (of the steady state before)". */
+  describePlanned(): string {
+    if (!this.relative) return this.describe();
+    return `${SYMBOL[this.operator]} ${this.threshold.text} (of the steady state before)`;
+  }
+
   /** "312 ms >= 123 ms": a broken comparison, with the resolved threshold. */
   describeBreak(value: number): string {
     return `${this.format(value)} ${BROKEN[this.operator]} ${this.formatLimit(this.limit())}`;
