@@ -2,8 +2,8 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { stringify } from "yaml";
-import { loadProvePlan } from "../src/prove/prove-plan.js";
 import { layoutPorts, shiftTarget } from "../src/prove/isolated-sandbox.js";
+import { loadProvePlan } from "../src/prove/prove-plan.js";
 import { defaultPorts } from "../src/sandbox/sandbox-layout.js";
 import { sandboxDown, sandboxUp } from "../src/sandbox/sandbox-stack.js";
 import { loadTargets } from "../src/targets/targets-loader.js";
@@ -23,7 +23,10 @@ async function benchTargets(file: string): Promise<void> {
   const sandbox = loaded.targets.targets.sandbox;
   if (!sandbox) throw new Error("targets.yaml has no sandbox target");
   const shifted = shiftTarget(sandbox, layoutPorts(defaultPorts(0)), OFFSET);
-  writeFileSync(file, stringify({ apiVersion: "gameday/v1", kind: "Targets", targets: { sandbox: shifted } }));
+  writeFileSync(
+    file,
+    stringify({ apiVersion: "gameday/v1", kind: "Targets", targets: { sandbox: shifted } }),
+  );
 }
 
 /**
@@ -46,7 +49,10 @@ export async function benchProve(ctx: BenchContext): Promise<Section> {
     const args = ["prove", GAMEDAY, "--targets", targets, "--state-dir", state, "--json", json];
     ctx.log(`prove: ${plan.mutants.length} mutants (this takes minutes)`);
     let sampler: ReturnType<typeof sampleProc> | undefined;
-    const res = await gameday(args, { timeoutMs: 40 * 60_000, onSpawn: (pid) => (sampler = sampleProc(pid, 200)) });
+    const res = await gameday(args, {
+      timeoutMs: 40 * 60_000,
+      onSpawn: (pid) => (sampler = sampleProc(pid, 200)),
+    });
     const usage = sampler?.stop();
     let score = Number.NaN;
     try {
@@ -63,7 +69,9 @@ export async function benchProve(ctx: BenchContext): Promise<Section> {
       ctx.log(`prove baseline: the game day with --break ${b}`);
       const t0 = performance.now();
       await sandboxUp({ stateDir, portOffset: OFFSET, breaks: [b] });
-      await gameday(["run", GAMEDAY, "--targets", targets, "--state-dir", state, "--quiet"], { timeoutMs: 15 * 60_000 });
+      await gameday(["run", GAMEDAY, "--targets", targets, "--state-dir", state, "--quiet"], {
+        timeoutMs: 15 * 60_000,
+      });
       serialMs += performance.now() - t0;
     }
     await sandboxUp({ stateDir, portOffset: OFFSET, breaks: [] });
@@ -75,8 +83,17 @@ export async function benchProve(ctx: BenchContext): Promise<Section> {
       title: `gameday prove: ${plan.mutants.length} mutants of gamedays/demo.yaml (early stopping)`,
       commands: [shown("node", ["dist/src/cli/main.js", ...args])],
       metrics: [
-        { name: "prove wall time (healthy run + every mutant)", value: res.wallMs / 1000, unit: "s", below: 15 * 60 },
-        { name: "by hand: sandbox up --break + gameday run, per mutant, summed", value: serialAll / 1000, unit: "s" },
+        {
+          name: "prove wall time (healthy run + every mutant)",
+          value: res.wallMs / 1000,
+          unit: "s",
+          below: 15 * 60,
+        },
+        {
+          name: "by hand: sandbox up --break + gameday run, per mutant, summed",
+          value: serialAll / 1000,
+          unit: "s",
+        },
         { name: "ratio prove / by hand", value: res.wallMs / serialAll, unit: "x" },
         { name: "mutation score", value: score, unit: "%" },
         { name: "runner CPU time user+sys", value: cpu, unit: "s" },

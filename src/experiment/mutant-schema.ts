@@ -25,11 +25,9 @@ export const composeMutantSchema = z.strictObject({
 export const kubernetesMutantSchema = z.strictObject({
   context: z.string().min(1).optional(),
   namespace: z.string().min(1),
-  workload: z
-    .string()
-    .regex(/^(deployment|statefulset)\/[a-z0-9][a-z0-9.-]*$/, {
-      error: 'expected "deployment/<name>" or "statefulset/<name>"',
-    }),
+  workload: z.string().regex(/^(deployment|statefulset)\/[a-z0-9][a-z0-9.-]*$/, {
+    error: 'expected "deployment/<name>" or "statefulset/<name>"',
+  }),
   container: z.string().min(1).optional().describe("default: the pod template's first container"),
   env: envOverride,
 });

@@ -46,7 +46,9 @@ export async function runGameDayPass(inputs: ResolvedInput[], o: PassOptions): P
     });
     await writeRunArtifacts(result);
     runs.push({ result: { ...result, target: input.targetName }, stoppedAfter });
-    o.log(`  [${o.label}] ${result.experiment}: ${stoppedAfter ? `stopped, failed: ${stoppedAfter.join(", ")}` : `${result.verdict} — ${result.reason}`}`);
+    o.log(
+      `  [${o.label}] ${result.experiment}: ${stoppedAfter ? `stopped, failed: ${stoppedAfter.join(", ")}` : `${result.verdict} — ${result.reason}`}`,
+    );
     const passed = result.verdict === "passed";
     if (!passed && (o.stopEarly || (!o.runAll && !o.continueOnFailure))) break;
   }

@@ -10,7 +10,12 @@ import type { Target, TargetsFile } from "../targets/targets-schema.js";
 
 /** Every port of a sandbox layout, flat. */
 export function layoutPorts(ports: SandboxPorts): number[] {
-  return [...Object.values(ports.services), ...Object.values(ports.proxies), ports.toxiproxy, ports.prometheus];
+  return [
+    ...Object.values(ports.services),
+    ...Object.values(ports.proxies),
+    ports.toxiproxy,
+    ports.prometheus,
+  ];
 }
 
 /** Moves every 127.0.0.1/localhost URL on one of `ports` by `delta`; other text is left as it is. */
@@ -46,13 +51,21 @@ export interface SandboxInstance {
 }
 
 /** The process sandbox behind a target: its state dir and its current port offset. */
-export async function baseSandbox(target: Target): Promise<{ stateDir: string; ports: SandboxPorts; offset: number }> {
+export async function baseSandbox(
+  target: Target,
+): Promise<{ stateDir: string; ports: SandboxPorts; offset: number }> {
   const found = await discoverSandbox(target);
-  if (!found || found.runtime !== "process")
-    throw new PreflightError("--parallel needs the process sandbox running behind the target (gameday sandbox up)");
+  if (found?.runtime !== "process" || !found)
+    throw new PreflightError(
+      "--parallel needs the process sandbox running behind the target (gameday sandbox up)",
+    );
   const state = readState(resolveLayout({ stateDir: found.instance }));
   if (!state) throw new PreflightError(`no sandbox state in ${found.instance}`);
-  return { stateDir: found.instance, ports: state.ports, offset: state.ports.toxiproxy - DEFAULT_TOXIPROXY_PORT };
+  return {
+    stateDir: found.instance,
+    ports: state.ports,
+    offset: state.ports.toxiproxy - DEFAULT_TOXIPROXY_PORT,
+  };
 }
 
 /** Plans instance `index` (1-based) at base offset + index * step, re-reading the experiments against its target. */
@@ -68,12 +81,24 @@ export async function planInstance(
 ): Promise<SandboxInstance> {
   const delta = index * step;
   const shifted = shiftTarget(target, layoutPorts(base.ports), delta);
-  const loaded = { file: `${targetName}@instance-${index}`, targets: { ...targets, targets: { ...targets.targets, [targetName]: shifted } } };
+  const loaded = {
+    file: `${targetName}@instance-${index}`,
+    targets: { ...targets, targets: { ...targets.targets, [targetName]: shifted } },
+  };
   const out: ResolvedInput[] = [];
   for (const input of inputs) {
-    if (input.targetName !== targetName) throw new PreflightError(`--parallel: experiment ${input.file} uses target ${input.targetName}, not ${targetName}`);
+    if (input.targetName !== targetName)
+      throw new PreflightError(
+        `--parallel: experiment ${input.file} uses target ${input.targetName}, not ${targetName}`,
+      );
     const l = await loadExperiment(input.file, { targets: loaded });
     out.push({ ...input, experiment: l.experiment, target: shifted });
   }
-  return { index, stateDir: join(dir, `sandbox-${index}`), portOffset: base.offset + delta, target: shifted, inputs: out };
+  return {
+    index,
+    stateDir: join(dir, `sandbox-${index}`),
+    portOffset: base.offset + delta,
+    target: shifted,
+    inputs: out,
+  };
 }

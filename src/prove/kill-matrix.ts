@@ -59,7 +59,11 @@ export const RECOVERY = "recovery";
 export function matrixRows(healthy: RunResult[]): MatrixRow[] {
   return healthy.flatMap((r) => [
     { id: rowId(r.experiment, STEADY), experiment: r.experiment, check: STEADY },
-    ...r.expectations.map((e) => ({ id: rowId(r.experiment, e.name), experiment: r.experiment, check: e.name })),
+    ...r.expectations.map((e) => ({
+      id: rowId(r.experiment, e.name),
+      experiment: r.experiment,
+      check: e.name,
+    })),
     { id: rowId(r.experiment, RECOVERY), experiment: r.experiment, check: RECOVERY },
   ]);
 }
@@ -98,13 +102,23 @@ export function mutantOutcome(
   durationMs: number,
   error?: string,
 ): MutantOutcome {
-  const cells: Record<string, CellState> = Object.fromEntries(rows.map((r) => [r.id, "not-run" as CellState]));
+  const cells: Record<string, CellState> = Object.fromEntries(
+    rows.map((r) => [r.id, "not-run" as CellState]),
+  );
   for (const run of runs) Object.assign(cells, runCells(run));
   const killedBy = rows.filter((r) => cells[r.id] === "killed").map((r) => r.id);
   const broken = runs.find((r) => r.result.verdict === "error" || r.result.remaining.length);
-  const base = { mutant: mutant.name, description: mutant.description, killedBy, cells, durationMs, runIds: runs.map((r) => r.result.runId) };
+  const base = {
+    mutant: mutant.name,
+    description: mutant.description,
+    killedBy,
+    cells,
+    durationMs,
+    runIds: runs.map((r) => r.result.runId),
+  };
   if (error) return { ...base, status: "error", reason: error };
-  if (broken) return { ...base, status: "error", reason: `${broken.result.experiment}: ${broken.result.reason}` };
+  if (broken)
+    return { ...base, status: "error", reason: `${broken.result.experiment}: ${broken.result.reason}` };
   if (killedBy.length) return { ...base, status: "killed", reason: `killed by ${killedBy[0]}` };
   return { ...base, status: "survived", reason: "every check held with the countermeasure removed" };
 }
@@ -141,7 +155,13 @@ export function buildMatrix(input: {
     file: input.file,
     proveId: input.proveId,
     fullMatrix: input.fullMatrix,
-    healthy: { passed, exitCode: healthyCode, reason, runIds: input.healthy.map((r) => r.runId), durationMs: input.healthyMs },
+    healthy: {
+      passed,
+      exitCode: healthyCode,
+      reason,
+      runIds: input.healthy.map((r) => r.runId),
+      durationMs: input.healthyMs,
+    },
     rows,
     mutants: input.mutants,
     score: { killed, total, ratio: total ? killed / total : 0 },

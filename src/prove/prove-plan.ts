@@ -1,3 +1,4 @@
+import { loadInputs, type ResolvedInput } from "../cli/inputs.js";
 import { type InputIssue, ValidationError } from "../errors/gameday-error.js";
 import { loadGameDayText } from "../experiment/gameday-loader.js";
 import type { GameDay } from "../experiment/gameday-schema.js";
@@ -6,7 +7,6 @@ import { readInputFile } from "../experiment/read-input.js";
 import { sortIssues } from "../experiment/validate-source.js";
 import { locateKey, locateValue } from "../experiment/yaml-locator.js";
 import { parseYamlSource } from "../experiment/yaml-source.js";
-import { loadInputs, type ResolvedInput } from "../cli/inputs.js";
 import { envAllowed } from "../targets/mutable-env-schema.js";
 import { loadTargets } from "../targets/targets-loader.js";
 import type { Target } from "../targets/targets-schema.js";
@@ -40,25 +40,49 @@ export async function loadProvePlan(file: string, targetsFile?: string): Promise
   const issue = (i: number, path: (string | number)[], message: string, key = false) => {
     const full = ["spec", "mutants", i, ...path];
     const at = source ? (key ? locateKey(source, full) : locateValue(source, full)) : { line: 1, column: 1 };
-    issues.push({ file, line: at.line, column: at.column, path: `spec.mutants[${i}]${path.map((p) => `.${p}`).join("")}`, message });
+    issues.push({
+      file,
+      line: at.line,
+      column: at.column,
+      path: `spec.mutants[${i}]${path.map((p) => `.${p}`).join("")}`,
+      message,
+    });
   };
   const used = [...new Set(inputs.map((i) => i.targetName))];
   const mutants: PlannedMutant[] = [];
   gameDay.spec.mutants.forEach((mutant, i) => {
     const targetName = mutant.target ?? (used.length === 1 ? used[0] : undefined);
     if (targetName === undefined) {
-      issue(i, ["name"], `the experiments use targets ${used.join(", ")}: name the one this mutant changes (target:)`);
+      issue(
+        i,
+        ["name"],
+        `the experiments use targets ${used.join(", ")}: name the one this mutant changes (target:)`,
+      );
       return;
     }
-    const target = Object.hasOwn(targets.targets.targets, targetName) ? targets.targets.targets[targetName] : undefined;
+    const target = Object.hasOwn(targets.targets.targets, targetName)
+      ? targets.targets.targets[targetName]
+      : undefined;
     if (!target) {
-      issue(i, ["target"], `no target "${targetName}" in ${targets.file} (it has ${Object.keys(targets.targets.targets).join(", ")})`);
+      issue(
+        i,
+        ["target"],
+        `no target "${targetName}" in ${targets.file} (it has ${Object.keys(targets.targets.targets).join(", ")})`,
+      );
       return;
     }
     const form = formOf(mutant);
-    const needs = { sandbox: Object.keys(target.scrape).length > 0, compose: Boolean(target.docker), kubernetes: Boolean(target.kubernetes) };
+    const needs = {
+      sandbox: Object.keys(target.scrape).length > 0,
+      compose: Boolean(target.docker),
+      kubernetes: Boolean(target.kubernetes),
+    };
     if (!needs[form]) {
-      const what = { sandbox: "scrape URLs of sandbox services", compose: "docker entry", kubernetes: "kubernetes entry" }[form];
+      const what = {
+        sandbox: "scrape URLs of sandbox services",
+        compose: "docker entry",
+        kubernetes: "kubernetes entry",
+      }[form];
       issue(i, [form], `target "${targetName}" has no ${what}, so a ${form} mutant cannot reach it`, true);
       return;
     }

@@ -11,7 +11,13 @@ import { loadTargets } from "../targets/targets-loader.js";
 import type { Target } from "../targets/targets-schema.js";
 import { runGameDayPass } from "./game-day-pass.js";
 import { baseSandbox, planInstance } from "./isolated-sandbox.js";
-import { buildMatrix, type KillMatrix, type MutantOutcome, matrixRows, mutantOutcome } from "./kill-matrix.js";
+import {
+  buildMatrix,
+  type KillMatrix,
+  type MutantOutcome,
+  matrixRows,
+  mutantOutcome,
+} from "./kill-matrix.js";
 import type { PlannedMutant, ProvePlan } from "./prove-plan.js";
 
 export interface ProveOptions {
@@ -57,14 +63,20 @@ async function preflight(ctx: Ctx): Promise<void> {
     try {
       ctx.changes.set(pm.mutant.name, await new ConfigInjector(pm.target).planChange(pm.mutant));
     } catch (err) {
-      if (err instanceof PreflightError) throw new PreflightError(`mutant ${pm.mutant.name}: ${err.message}`, { cause: err });
+      if (err instanceof PreflightError)
+        throw new PreflightError(`mutant ${pm.mutant.name}: ${err.message}`, { cause: err });
       throw err;
     }
   }
 }
 
 /** Journal first, apply and verify, run the game day, then revert and verify, whatever happened in between. */
-async function tryMutant(ctx: Ctx, pm: PlannedMutant, slot: Slot, rows: ReturnType<typeof matrixRows>): Promise<MutantOutcome> {
+async function tryMutant(
+  ctx: Ctx,
+  pm: PlannedMutant,
+  slot: Slot,
+  rows: ReturnType<typeof matrixRows>,
+): Promise<MutantOutcome> {
   const { mutant } = pm;
   const started = Date.now();
   const tag = ownerTag(ctx.proveId, mutant.name);
@@ -74,10 +86,19 @@ async function tryMutant(ctx: Ctx, pm: PlannedMutant, slot: Slot, rows: ReturnTy
   ctx.journal.write("fault.injecting", { ...base, action: planned.action, targets: planned.targets });
   let active: Awaited<ReturnType<ConfigInjector["apply"]>>;
   try {
-    active = await injector.apply(planned, { runId: ctx.proveId, experiment: ctx.plan.gameDay.metadata.name });
+    active = await injector.apply(planned, {
+      runId: ctx.proveId,
+      experiment: ctx.plan.gameDay.metadata.name,
+    });
   } catch (err) {
     ctx.journal.write("error", { ...base, message: (err as Error).message });
-    return { ...outcomeBase(mutant, started), status: "error", reason: (err as Error).message, cells: {}, killedBy: [] };
+    return {
+      ...outcomeBase(mutant, started),
+      status: "error",
+      reason: (err as Error).message,
+      cells: {},
+      killedBy: [],
+    };
   }
   ctx.journal.write("fault.injected", { ...base, description: active.description });
   ctx.opts.log(`mutant ${mutant.name} (${slot.name}): ${active.description}`);
@@ -121,7 +142,9 @@ async function isolatedSlots(ctx: Ctx, count: number): Promise<{ slots: Slot[]; 
   const { plan, opts } = ctx;
   const names = new Set(plan.mutants.map((m) => m.targetName));
   if (names.size !== 1 || plan.mutants.some((m) => !m.mutant.sandbox))
-    throw new PreflightError("--parallel runs sandbox-switch mutants of one process sandbox; these mutants are not all that");
+    throw new PreflightError(
+      "--parallel runs sandbox-switch mutants of one process sandbox; these mutants are not all that",
+    );
   const first = plan.mutants[0] as PlannedMutant;
   const base = await baseSandbox(first.target);
   const targets = (await loadTargets(plan.targetsFile)).targets;
@@ -130,15 +153,31 @@ async function isolatedSlots(ctx: Ctx, count: number): Promise<{ slots: Slot[]; 
   const started: string[] = [];
   const stop = async () => {
     for (const stateDir of started)
-      await sandboxDown({ stateDir }).catch((err: unknown) => opts.log(`could not stop ${stateDir}: ${(err as Error).message}`));
+      await sandboxDown({ stateDir }).catch((err: unknown) =>
+        opts.log(`could not stop ${stateDir}: ${(err as Error).message}`),
+      );
   };
   try {
     for (let k = 1; k < count; k++) {
-      const inst = await planInstance(k, base, opts.portStep, first.targetName, first.target, targets, plan.inputs, dir);
+      const inst = await planInstance(
+        k,
+        base,
+        opts.portStep,
+        first.targetName,
+        first.target,
+        targets,
+        plan.inputs,
+        dir,
+      );
       opts.log(`isolated sandbox ${k}: ${inst.stateDir} (port offset ${inst.portOffset})`);
       started.push(inst.stateDir);
       await sandboxUp({ stateDir: inst.stateDir, portOffset: inst.portOffset, breaks: [] });
-      slots.push({ name: `instance ${k}`, inputs: inst.inputs, target: inst.target, lockName: (t) => `${t}@${k}` });
+      slots.push({
+        name: `instance ${k}`,
+        inputs: inst.inputs,
+        target: inst.target,
+        lockName: (t) => `${t}@${k}`,
+      });
     }
   } catch (err) {
     await stop();
@@ -152,15 +191,30 @@ async function isolatedSlots(ctx: Ctx, count: number): Promise<{ slots: Slot[]; 
  * verified, and reverted before the next), into a kill matrix. Serial by default; with
  * parallel > 1, sandbox mutants spread over isolated instances beside the running sandbox.
  */
-export async function proveGameDay(plan: ProvePlan, opts: ProveOptions): Promise<KillMatrix & { remaining: string[] }> {
+export async function proveGameDay(
+  plan: ProvePlan,
+  opts: ProveOptions,
+): Promise<KillMatrix & { remaining: string[] }> {
   const proveId = newRunId();
   const journal = new Journal(join(opts.stateDir, "prove", proveId), proveId);
   const ctx: Ctx = { plan, opts, proveId, journal, changes: new Map(), remaining: [] };
   const startedAt = Date.now();
-  journal.write("run.started", { kind: "prove", gameDay: plan.gameDay.metadata.name, file: plan.file, pid: process.pid, mutants: plan.mutants.map((m) => m.mutant.name) });
+  journal.write("run.started", {
+    kind: "prove",
+    gameDay: plan.gameDay.metadata.name,
+    file: plan.file,
+    pid: process.pid,
+    mutants: plan.mutants.map((m) => m.mutant.name),
+  });
   try {
     await preflight(ctx);
-    journal.write("preflight.ok", { mutants: [...ctx.changes.values()].map((c) => ({ mutant: c.fault, action: c.action, targets: c.targets })) });
+    journal.write("preflight.ok", {
+      mutants: [...ctx.changes.values()].map((c) => ({
+        mutant: c.fault,
+        action: c.action,
+        targets: c.targets,
+      })),
+    });
     opts.log(`healthy run of ${plan.gameDay.metadata.name}`);
     const healthyStart = Date.now();
     const healthy = await runGameDayPass(plan.inputs, {
@@ -176,10 +230,14 @@ export async function proveGameDay(plan: ProvePlan, opts: ProveOptions): Promise
     const results = healthy.map((r) => r.result);
     const rows = matrixRows(results);
     const outcomes: MutantOutcome[] = [];
-    const healthyPassed = results.length === plan.inputs.length && results.every((r) => r.exitCode === ExitCode.passed);
+    const healthyPassed =
+      results.length === plan.inputs.length && results.every((r) => r.exitCode === ExitCode.passed);
     if (healthyPassed && !opts.signal.aborted && plan.mutants.length) {
       const main: Slot = { name: "main", inputs: plan.inputs };
-      const extra = opts.parallel > 1 ? await isolatedSlots(ctx, Math.min(opts.parallel, plan.mutants.length)) : undefined;
+      const extra =
+        opts.parallel > 1
+          ? await isolatedSlots(ctx, Math.min(opts.parallel, plan.mutants.length))
+          : undefined;
       try {
         const queue = [...plan.mutants];
         const worker = async (slot: Slot) => {
@@ -205,7 +263,12 @@ export async function proveGameDay(plan: ProvePlan, opts: ProveOptions): Promise
       startedAt,
     });
     const exitCode = ctx.remaining.length ? ExitCode.error : matrix.exitCode;
-    journal.write("run.finished", { exitCode, score: matrix.score, survivors: matrix.survivors, remaining: ctx.remaining });
+    journal.write("run.finished", {
+      exitCode,
+      score: matrix.score,
+      survivors: matrix.survivors,
+      remaining: ctx.remaining,
+    });
     return { ...matrix, exitCode, remaining: ctx.remaining };
   } catch (err) {
     journal.write("error", { message: (err as Error).message });

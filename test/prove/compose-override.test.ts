@@ -8,7 +8,14 @@ import { mutantSchema } from "../../src/experiment/mutant-schema.js";
 import { ConfigInjector } from "../../src/faults/config/config-injector.js";
 import { targetSchema } from "../../src/targets/targets-schema.js";
 import { runCli } from "../support/cli.js";
-import { docker, DOCKER_SOCKET, removeGroup, requireDocker, SANDBOX_IMAGE, TEST_LABEL } from "../support/docker-engine.js";
+import {
+  DOCKER_SOCKET,
+  docker,
+  removeGroup,
+  requireDocker,
+  SANDBOX_IMAGE,
+  TEST_LABEL,
+} from "../support/docker-engine.js";
 
 /** The Compose form of a mutant against the real Docker Engine: recreate with an override, restore the very container. */
 const GROUP = "prove-compose";
@@ -30,9 +37,17 @@ async function serviceContainer(name: string): Promise<Docker.ContainerInspectIn
     Image: SANDBOX_IMAGE,
     Cmd: ["node", "-e", "setInterval(() => {}, 1000)"],
     Env: ["SANDBOX_BREAK=", "KEEP=me"],
-    Labels: { [TEST_LABEL]: GROUP, "com.docker.compose.project": PROJECT, "com.docker.compose.service": "payments" },
+    Labels: {
+      [TEST_LABEL]: GROUP,
+      "com.docker.compose.project": PROJECT,
+      "com.docker.compose.service": "payments",
+    },
     StopSignal: "SIGKILL",
-    HostConfig: { NetworkMode: "host", RestartPolicy: { Name: "unless-stopped", MaximumRetryCount: 0 }, Memory: 128 * 1024 ** 2 },
+    HostConfig: {
+      NetworkMode: "host",
+      RestartPolicy: { Name: "unless-stopped", MaximumRetryCount: 0 },
+      Memory: 128 * 1024 ** 2,
+    },
   });
   await c.start();
   return c.inspect();
@@ -60,16 +75,23 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const o of await overrides()) if (o.Labels[TEST_LABEL] === GROUP) await docker.getContainer(o.Id).remove({ force: true });
+  for (const o of await overrides())
+    if (o.Labels[TEST_LABEL] === GROUP) await docker.getContainer(o.Id).remove({ force: true });
   await removeGroup(GROUP);
 });
 
 describe("compose override mutant (real Docker Engine)", () => {
   it("refuses an unknown service and a project outside the allow-list, changing nothing", async () => {
     const inj = new ConfigInjector(target);
-    const bad = mutantSchema.parse({ name: "x", compose: { service: "nope", env: { SANDBOX_BREAK: "retries" } } });
+    const bad = mutantSchema.parse({
+      name: "x",
+      compose: { service: "nope", env: { SANDBOX_BREAK: "retries" } },
+    });
     await expect(inj.planChange(bad)).rejects.toThrow(/has no service "nope"/);
-    const other = mutantSchema.parse({ name: "x", compose: { project: "other", service: "payments", env: { SANDBOX_BREAK: "x" } } });
+    const other = mutantSchema.parse({
+      name: "x",
+      compose: { project: "other", service: "payments", env: { SANDBOX_BREAK: "x" } },
+    });
     await expect(inj.planChange(other)).rejects.toBeInstanceOf(PreflightError);
     const env = mutantSchema.parse({ name: "x", compose: { service: "payments", env: { PATH: "/x" } } });
     await expect(inj.planChange(env)).rejects.toThrow(/does not allow overriding PATH/);
@@ -86,7 +108,9 @@ describe("compose override mutant (real Docker Engine)", () => {
     const now = await docker.getContainer(o?.Id ?? "").inspect();
     expect(now.Name).toBe(original.Name);
     expect(now.State.Running).toBe(true);
-    expect(now.Config.Env).toEqual(expect.arrayContaining(["KEEP=me", "SANDBOX_BREAK=retries", "SANDBOX_EXTRA=1"]));
+    expect(now.Config.Env).toEqual(
+      expect.arrayContaining(["KEEP=me", "SANDBOX_BREAK=retries", "SANDBOX_EXTRA=1"]),
+    );
     expect(now.Config.Env).not.toContain("SANDBOX_BREAK=");
     expect(now.HostConfig.Memory).toBe(original.HostConfig.Memory);
     expect((await docker.getContainer(original.Id).inspect()).State.Running).toBe(false);
@@ -107,7 +131,9 @@ describe("compose override mutant (real Docker Engine)", () => {
       `apiVersion: gameday/v1\nkind: Targets\ntargets:\n  compose:\n    docker: { socket: ${DOCKER_SOCKET}, projects: [${PROJECT}] }\n    mutableEnv: [SANDBOX_*]\n`,
     );
     const dry = await runCli(["recover", "--targets", targets, "--dry-run"]);
-    expect(dry.stdout).toMatch(/would revert gameday\.provetest2\.no-retries \(compose\/config\): gameday-prove-compose-payments recreated with/);
+    expect(dry.stdout).toMatch(
+      /would revert gameday\.provetest2\.no-retries \(compose\/config\): gameday-prove-compose-payments recreated with/,
+    );
     const r = await runCli(["recover", "--targets", targets], { timeoutMs: 120_000 });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     await expectRestored();

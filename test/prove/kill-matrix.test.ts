@@ -12,8 +12,15 @@ const exp = (name: string, status: ExpectationResult["status"]): ExpectationResu
   samples: [],
 });
 
-function run(experiment: string, verdict: RunResult["verdict"], expectations: ExpectationResult[], over: Partial<RunResult> = {}): RunResult {
-  const exitCode = { passed: 0, failed: 1, aborted: 3, "not-run": 4, error: 5 }[verdict] as RunResult["exitCode"];
+function run(
+  experiment: string,
+  verdict: RunResult["verdict"],
+  expectations: ExpectationResult[],
+  over: Partial<RunResult> = {},
+): RunResult {
+  const exitCode = { passed: 0, failed: 1, aborted: 3, "not-run": 4, error: 5 }[
+    verdict
+  ] as RunResult["exitCode"];
   return {
     runId: `${experiment}-${Math.random()}`,
     experiment,
@@ -27,7 +34,8 @@ function run(experiment: string, verdict: RunResult["verdict"], expectations: Ex
     plans: [],
     steadyStateBefore: [{ name: "ok", ok: true, summary: "" } as RunResult["steadyStateBefore"][number]],
     expectations,
-    recovery: verdict === "passed" ? [{ name: "ok", ok: true, summary: "" } as RunResult["recovery"][number]] : [],
+    recovery:
+      verdict === "passed" ? [{ name: "ok", ok: true, summary: "" } as RunResult["recovery"][number]] : [],
     timeline: { faults: {} },
     remaining: [],
     artifactsDir: "",
@@ -36,9 +44,21 @@ function run(experiment: string, verdict: RunResult["verdict"], expectations: Ex
   };
 }
 
-const healthy = [run("a", "passed", [exp("opens", "passed"), exp("serves", "passed")]), run("b", "passed", [exp("bounded", "passed")])];
+const healthy = [
+  run("a", "passed", [exp("opens", "passed"), exp("serves", "passed")]),
+  run("b", "passed", [exp("bounded", "passed")]),
+];
 const rows = matrixRows(healthy);
-const base = { gameDay: "g", file: "g.yaml", proveId: "p", fullMatrix: false, healthy, healthyMs: 1, interrupted: false, startedAt: 0 };
+const base = {
+  gameDay: "g",
+  file: "g.yaml",
+  proveId: "p",
+  fullMatrix: false,
+  healthy,
+  healthyMs: 1,
+  interrupted: false,
+  startedAt: 0,
+};
 
 describe("kill matrix", () => {
   it("has steady state, every expectation and recovery as rows, in run order", () => {
@@ -54,9 +74,17 @@ describe("kill matrix", () => {
   });
 
   it("a run stopped at its first failure decides only its killers; later experiments are not-run", () => {
-    const o = mutantOutcome({ name: "no-breaker" }, rows, [
-      { result: run("a", "aborted", [exp("opens", "failed"), exp("serves", "failed")]), stoppedAfter: ["opens"] },
-    ], 10);
+    const o = mutantOutcome(
+      { name: "no-breaker" },
+      rows,
+      [
+        {
+          result: run("a", "aborted", [exp("opens", "failed"), exp("serves", "failed")]),
+          stoppedAfter: ["opens"],
+        },
+      ],
+      10,
+    );
     expect(o.status).toBe("killed");
     expect(o.killedBy).toEqual(["a / opens"]);
     expect(o.cells["a / serves"]).toBe("not-run"); // failed only because finish() closed a cut window
@@ -64,8 +92,21 @@ describe("kill matrix", () => {
   });
 
   it("scores, names survivors and vacuous checks, and exits 1 while a mutant survives", () => {
-    const killed = mutantOutcome({ name: "k" }, rows, [{ result: run("a", "failed", [exp("opens", "failed"), exp("serves", "passed")]) }, { result: healthy[1] as RunResult }], 1);
-    const survived = mutantOutcome({ name: "s" }, rows, healthy.map((result) => ({ result })), 1);
+    const killed = mutantOutcome(
+      { name: "k" },
+      rows,
+      [
+        { result: run("a", "failed", [exp("opens", "failed"), exp("serves", "passed")]) },
+        { result: healthy[1] as RunResult },
+      ],
+      1,
+    );
+    const survived = mutantOutcome(
+      { name: "s" },
+      rows,
+      healthy.map((result) => ({ result })),
+      1,
+    );
     const m = buildMatrix({ ...base, mutants: [killed, survived] });
     expect(m.score).toEqual({ killed: 1, total: 2, ratio: 0.5 });
     expect(m.survivors).toEqual(["s"]);
@@ -78,7 +119,18 @@ describe("kill matrix", () => {
   });
 
   it("exits 0 only when the healthy run passed and every mutant is killed", () => {
-    const k = mutantOutcome({ name: "k" }, rows, [{ result: run("a", "not-run", [], { steadyStateBefore: [{ name: "x", ok: false, summary: "" } as never] }) }], 1);
+    const k = mutantOutcome(
+      { name: "k" },
+      rows,
+      [
+        {
+          result: run("a", "not-run", [], {
+            steadyStateBefore: [{ name: "x", ok: false, summary: "" } as never],
+          }),
+        },
+      ],
+      1,
+    );
     expect(k.killedBy).toEqual(["a / steady state before"]);
     expect(buildMatrix({ ...base, mutants: [k] }).exitCode).toBe(0);
     const failedHealthy = [run("a", "failed", [exp("opens", "failed")]), ...healthy.slice(1)];
@@ -88,9 +140,20 @@ describe("kill matrix", () => {
   });
 
   it("an infrastructure error or an unverified revert is an error (exit 5), never a kill", () => {
-    const broken = mutantOutcome({ name: "e" }, rows, [{ result: run("a", "error", [], { remaining: ["toxic x"] }) }], 1);
+    const broken = mutantOutcome(
+      { name: "e" },
+      rows,
+      [{ result: run("a", "error", [], { remaining: ["toxic x"] }) }],
+      1,
+    );
     expect(broken.status).toBe("error");
-    const reverted = mutantOutcome({ name: "r" }, rows, [{ result: run("a", "failed", [exp("opens", "failed")]) }], 1, "NOT VERIFIED REVERTED");
+    const reverted = mutantOutcome(
+      { name: "r" },
+      rows,
+      [{ result: run("a", "failed", [exp("opens", "failed")]) }],
+      1,
+      "NOT VERIFIED REVERTED",
+    );
     expect(reverted.status).toBe("error");
     expect(buildMatrix({ ...base, mutants: [broken] }).exitCode).toBe(5);
   });

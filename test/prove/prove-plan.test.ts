@@ -52,17 +52,32 @@ describe("prove plan (bad input is exit 2, located)", () => {
       /^7:spec\.mutants\[0\]\.sandbox\.break: target "sandbox" does not allow overriding SANDBOX_BREAK/,
     );
     expect(
-      await issues("    - name: y\n      compose: { service: payments, env: { SANDBOX_BREAK: x } }\n", "[SANDBOX_*]"),
-    ).toEqual([expect.stringMatching(/^8:spec\.mutants\[0\]\.compose: target "sandbox" has no docker entry/)]);
+      await issues(
+        "    - name: y\n      compose: { service: payments, env: { SANDBOX_BREAK: x } }\n",
+        "[SANDBOX_*]",
+      ),
+    ).toEqual([
+      expect.stringMatching(/^8:spec\.mutants\[0\]\.compose: target "sandbox" has no docker entry/),
+    ]);
   });
 
   it("an unknown target, two forms at once and duplicate names are issues", async () => {
-    expect((await issues("    - { name: x, target: nowhere, sandbox: { break: jitter } }\n"))[0]).toMatch(/no target "nowhere"/);
-    expect((await issues("    - { name: x, sandbox: { break: jitter }, compose: { service: a, env: { A: b } } }\n"))[0]).toMatch(
-      /exactly one of sandbox, compose, kubernetes/,
+    expect((await issues("    - { name: x, target: nowhere, sandbox: { break: jitter } }\n"))[0]).toMatch(
+      /no target "nowhere"/,
     );
     expect(
-      (await issues("    - { name: x, sandbox: { break: jitter } }\n    - { name: x, sandbox: { break: breaker } }\n"))[0],
+      (
+        await issues(
+          "    - { name: x, sandbox: { break: jitter }, compose: { service: a, env: { A: b } } }\n",
+        )
+      )[0],
+    ).toMatch(/exactly one of sandbox, compose, kubernetes/);
+    expect(
+      (
+        await issues(
+          "    - { name: x, sandbox: { break: jitter } }\n    - { name: x, sandbox: { break: breaker } }\n",
+        )
+      )[0],
     ).toMatch(/unique mutant names/);
   });
 

@@ -39,15 +39,25 @@ async function applied(): Promise<{ breaks: string[]; markers: string[]; toxics:
   }
   const mdir = join(SANDBOX_STATE_DIR, "mutants");
   const markers = existsSync(mdir) ? readdirSync(mdir) : [];
-  const proxies = (await (await fetch(`${endpoints.toxiproxyUrl}/proxies`)).json()) as Record<string, { toxics: unknown[] }>;
+  const proxies = (await (await fetch(`${endpoints.toxiproxyUrl}/proxies`)).json()) as Record<
+    string,
+    { toxics: unknown[] }
+  >;
   const toxics = Object.values(proxies).reduce((n, p) => n + p.toxics.length, 0);
   return { breaks: [...breaks], markers, toxics };
 }
 
 const clean = { breaks: [], markers: [], toxics: 0 };
 
-function spawnProve(args: string[]): { child: ChildProcess; output: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [CLI, "prove", ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: "1" } });
+function spawnProve(args: string[]): {
+  child: ChildProcess;
+  output: () => string;
+  exit: Promise<number | null>;
+} {
+  const child = spawn(process.execPath, [CLI, "prove", ...args], {
+    cwd: REPO,
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   let out = "";
   child.stdout?.on("data", (d) => (out += d));
   child.stderr?.on("data", (d) => (out += d));
@@ -74,8 +84,20 @@ describe("gameday prove on the real sandbox", () => {
   it("kills the breaker mutant, names the jitter survivor, exits 1 and writes the matrix in three formats", async () => {
     const out = join(dir, "km");
     const r = await runCli(
-      ["prove", join(FIXTURES, "breaker-gameday.yaml"), "--targets", targets, "--state-dir", join(dir, "state"),
-        "--json", `${out}.json`, "--report", `${out}.md`, "--junit", `${out}.xml`],
+      [
+        "prove",
+        join(FIXTURES, "breaker-gameday.yaml"),
+        "--targets",
+        targets,
+        "--state-dir",
+        join(dir, "state"),
+        "--json",
+        `${out}.json`,
+        "--report",
+        `${out}.md`,
+        "--junit",
+        `${out}.xml`,
+      ],
       { timeoutMs: 300_000 },
     );
     expect(r.code, r.stdout + r.stderr).toBe(1);
@@ -88,14 +110,23 @@ describe("gameday prove on the real sandbox", () => {
     ]);
     expect(m.mutants[0].killedBy).toEqual(["breaker-opens / orders opens its breaker to payments"]);
     expect(m.score).toMatchObject({ killed: 1, total: 2 });
-    expect(readFileSync(`${out}.md`, "utf8")).toMatch(/\| breaker-opens \/ orders opens its breaker to payments \| KILLED \| held \|/);
+    expect(readFileSync(`${out}.md`, "utf8")).toMatch(
+      /\| breaker-opens \/ orders opens its breaker to payments \| KILLED \| held \|/,
+    );
     expect(readFileSync(`${out}.xml`, "utf8")).toMatch(/mutant no-jitter is killed[\s\S]*MutantSurvived/);
     expect(await applied()).toEqual(clean);
   });
 
   it("exits 0 when every mutant is killed", async () => {
     const r = await runCli(
-      ["prove", join(FIXTURES, "killed-gameday.yaml"), "--targets", targets, "--state-dir", join(dir, "state")],
+      [
+        "prove",
+        join(FIXTURES, "killed-gameday.yaml"),
+        "--targets",
+        targets,
+        "--state-dir",
+        join(dir, "state"),
+      ],
       { timeoutMs: 300_000 },
     );
     expect(r.code, r.stdout + r.stderr).toBe(0);
@@ -103,18 +134,33 @@ describe("gameday prove on the real sandbox", () => {
     expect(await applied()).toEqual(clean);
   });
 
-  it.each(["SIGINT", "SIGTERM"] as const)("%s while a mutant is applied: rolled back, mutant reverted, exit 3", async (signal) => {
-    const p = spawnProve([join(FIXTURES, "killed-gameday.yaml"), "--targets", targets, "--state-dir", join(dir, "state")]);
-    await waitForOutput(p.output, /mutant no-breaker \(main\)/);
-    expect((await applied()).breaks).toEqual(["breaker"]);
-    await sleep(3000); // into the method: the experiment's toxic is in
-    p.child.kill(signal);
-    expect(await p.exit, p.output()).toBe(3);
-    expect(await applied()).toEqual(clean);
-  });
+  it.each(["SIGINT", "SIGTERM"] as const)(
+    "%s while a mutant is applied: rolled back, mutant reverted, exit 3",
+    async (signal) => {
+      const p = spawnProve([
+        join(FIXTURES, "killed-gameday.yaml"),
+        "--targets",
+        targets,
+        "--state-dir",
+        join(dir, "state"),
+      ]);
+      await waitForOutput(p.output, /mutant no-breaker \(main\)/);
+      expect((await applied()).breaks).toEqual(["breaker"]);
+      await sleep(3000); // into the method: the experiment's toxic is in
+      p.child.kill(signal);
+      expect(await p.exit, p.output()).toBe(3);
+      expect(await applied()).toEqual(clean);
+    },
+  );
 
   it("kill -9 leaves the mutant tagged in the sandbox; gameday recover reverts it without the journal", async () => {
-    const p = spawnProve([join(FIXTURES, "killed-gameday.yaml"), "--targets", targets, "--state-dir", join(dir, "state")]);
+    const p = spawnProve([
+      join(FIXTURES, "killed-gameday.yaml"),
+      "--targets",
+      targets,
+      "--state-dir",
+      join(dir, "state"),
+    ]);
     await waitForOutput(p.output, /mutant no-breaker \(main\)/);
     await sleep(3000);
     p.child.kill("SIGKILL");
@@ -123,7 +169,9 @@ describe("gameday prove on the real sandbox", () => {
     expect(left.breaks).toEqual(["breaker"]);
     expect(left.markers).toHaveLength(1);
     const dry = await runCli(["recover", "--targets", targets, "--dry-run"]);
-    expect(dry.stdout).toMatch(/would revert gameday\.\S+\.no-breaker \(sandbox\/config\): sandbox switch breaker/);
+    expect(dry.stdout).toMatch(
+      /would revert gameday\.\S+\.no-breaker \(sandbox\/config\): sandbox switch breaker/,
+    );
     const r = await runCli(["recover", "--targets", targets], { timeoutMs: 120_000 });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(await applied()).toEqual(clean);
@@ -133,12 +181,29 @@ describe("gameday prove on the real sandbox", () => {
     mkdirSync(join(SANDBOX_STATE_DIR, "mutants"), { recursive: true });
     writeFileSync(
       join(SANDBOX_STATE_DIR, "mutants", "gameday.stale-run.no-jitter.json"),
-      JSON.stringify({ ownerTag: "gameday.stale-run.no-jitter", runId: "stale-run", change: "jitter", stateDir: SANDBOX_STATE_DIR, prior: [], applied: ["jitter"], at: new Date().toISOString() }),
+      JSON.stringify({
+        ownerTag: "gameday.stale-run.no-jitter",
+        runId: "stale-run",
+        change: "jitter",
+        stateDir: SANDBOX_STATE_DIR,
+        prior: [],
+        applied: ["jitter"],
+        at: new Date().toISOString(),
+      }),
     );
     try {
-      const r = await runCli(["prove", join(FIXTURES, "killed-gameday.yaml"), "--targets", targets, "--state-dir", join(dir, "state")]);
+      const r = await runCli([
+        "prove",
+        join(FIXTURES, "killed-gameday.yaml"),
+        "--targets",
+        targets,
+        "--state-dir",
+        join(dir, "state"),
+      ]);
       expect(r.code).toBe(4);
-      expect(r.stderr).toMatch(/still has configuration changes applied by gameday: sandbox switch jitter.*run gameday recover/);
+      expect(r.stderr).toMatch(
+        /still has configuration changes applied by gameday: sandbox switch jitter.*run gameday recover/,
+      );
     } finally {
       const r = await runCli(["recover", "--targets", targets], { timeoutMs: 120_000 });
       expect(r.code, r.stdout + r.stderr).toBe(0);

@@ -10,7 +10,8 @@ import { CLI_OPTIONS } from "../cli-options.js";
 
 const positiveInt = (what: string) => (raw: string) => {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 16) throw new InvalidArgumentError(`${what}: expected an integer 1..16`);
+  if (!Number.isInteger(n) || n < 1 || n > 16)
+    throw new InvalidArgumentError(`${what}: expected an integer 1..16`);
   return n;
 };
 
@@ -39,9 +40,17 @@ export function registerProveCommand(program: Command): void {
     .argument("<gameday>", "a GameDay file with spec.mutants")
     .addOption(CLI_OPTIONS.targets())
     .addOption(CLI_OPTIONS.stateDir())
-    .addOption(new Option("--full-matrix", "run every experiment under every mutant (default: stop at the first failed check)"))
     .addOption(
-      new Option("--parallel <n>", "sandbox mutants at once, each in an isolated sandbox instance on its own ports")
+      new Option(
+        "--full-matrix",
+        "run every experiment under every mutant (default: stop at the first failed check)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--parallel <n>",
+        "sandbox mutants at once, each in an isolated sandbox instance on its own ports",
+      )
         .argParser(positiveInt("--parallel"))
         .default(1),
     )
@@ -49,7 +58,8 @@ export function registerProveCommand(program: Command): void {
       new Option("--port-step <n>", "port distance between isolated instances")
         .argParser((raw) => {
           const n = Number(raw);
-          if (!Number.isInteger(n) || n < 20 || n > 5000) throw new InvalidArgumentError("--port-step: expected 20..5000");
+          if (!Number.isInteger(n) || n < 20 || n > 5000)
+            throw new InvalidArgumentError("--port-step: expected 20..5000");
           return n;
         })
         .default(100),
@@ -83,20 +93,34 @@ export function registerProveCommand(program: Command): void {
       } as const;
       for (const [name, files] of Object.entries(outFiles))
         for (const outFile of files)
-          if (outFile) await new MATRIX_REPORTERS[name as keyof typeof outFiles]({ outFile }).onProveEnd(matrix);
+          if (outFile)
+            await new MATRIX_REPORTERS[name as keyof typeof outFiles]({ outFile }).onProveEnd(matrix);
       const out = process.stdout;
       if (matrix.mutants.length) {
-        out.write(`\nkill matrix of ${matrix.gameDay} (${matrix.fullMatrix ? "full" : "first failure per mutant"}):\n`);
+        out.write(
+          `\nkill matrix of ${matrix.gameDay} (${matrix.fullMatrix ? "full" : "first failure per mutant"}):\n`,
+        );
         for (const m of matrix.mutants)
           out.write(
             `  ${m.status === "killed" ? pc.green("killed  ") : m.status === "survived" ? pc.red("SURVIVED") : pc.red("ERROR   ")} ${m.mutant}: ${m.reason}\n`,
           );
-        for (const row of matrix.rows.filter((r) => matrix.mutants.some((m) => cellMark(matrix, m.mutant, r.id) === "KILLED")))
-          out.write(pc.dim(`  ${row.id}: killed ${matrix.mutants.filter((m) => m.cells[row.id] === "killed").map((m) => m.mutant).join(", ")}\n`));
+        for (const row of matrix.rows.filter((r) =>
+          matrix.mutants.some((m) => cellMark(matrix, m.mutant, r.id) === "KILLED"),
+        ))
+          out.write(
+            pc.dim(
+              `  ${row.id}: killed ${matrix.mutants
+                .filter((m) => m.cells[row.id] === "killed")
+                .map((m) => m.mutant)
+                .join(", ")}\n`,
+            ),
+          );
       }
       for (const line of headline(matrix)) out.write(`${line}\n`);
       if (matrix.remaining.length)
-        out.write(pc.red(pc.bold(`MAY REMAIN APPLIED: ${matrix.remaining.join("; ")} — run gameday recover\n`)));
+        out.write(
+          pc.red(pc.bold(`MAY REMAIN APPLIED: ${matrix.remaining.join("; ")} — run gameday recover\n`)),
+        );
       out.write(pc.dim(`kill matrix: ${dir}/kill-matrix.{md,json,xml}\n`));
       process.exitCode = matrix.exitCode === ExitCode.passed ? 0 : matrix.exitCode;
     });

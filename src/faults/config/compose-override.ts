@@ -33,7 +33,9 @@ export async function serviceContainers(
       `compose service ${o.service}: name its project (the target allows ${target.projects.join(", ") || "no projects"})`,
     );
   if (!target.projects.includes(project))
-    throw new PreflightError(`compose project ${project} is not in the target's allow-list (${target.projects.join(", ")})`);
+    throw new PreflightError(
+      `compose project ${project} is not in the target's allow-list (${target.projects.join(", ")})`,
+    );
   const found = await docker.listContainers({
     all: true,
     filters: { label: [`${PROJECT}=${project}`, `${SERVICE}=${o.service}`] },
@@ -124,7 +126,8 @@ export async function overrideContainer(
   if (problem) throw new Error(`${name} recreated with ${Object.keys(env).join(", ")} is not up: ${problem}`);
   const now = await created.inspect();
   const missing = Object.entries(env).filter(([k, v]) => !(now.Config.Env ?? []).includes(`${k}=${v}`));
-  if (missing.length) throw new Error(`${name}: the override of ${missing.map(([k]) => k).join(", ")} is not in effect`);
+  if (missing.length)
+    throw new Error(`${name}: the override of ${missing.map(([k]) => k).join(", ")} is not in effect`);
   return created.id;
 }
 
@@ -143,12 +146,19 @@ export async function listOverrides(docker: Docker, runId?: string): Promise<Doc
  * Removes the override container and puts the prior one back under its name, in its run state.
  * Every step is idempotent, so a revert interrupted anywhere (or a second one) finishes the job.
  */
-export async function restoreOverride(docker: Docker, overrideId: string, labels: Record<string, string>): Promise<void> {
+export async function restoreOverride(
+  docker: Docker,
+  overrideId: string,
+  labels: Record<string, string>,
+): Promise<void> {
   const priorId = labels[CONFIG_LABEL.priorId] ?? "";
   const priorName = labels[CONFIG_LABEL.priorName] ?? "";
   const wasRunning = labels[CONFIG_LABEL.priorRunning] === "true";
   const prior = await inspectOrUndefined(docker, priorId);
-  if (!prior) throw new RollbackError(`the original container ${priorId.slice(0, 12)} (${priorName}) is gone; cannot restore it`);
+  if (!prior)
+    throw new RollbackError(
+      `the original container ${priorId.slice(0, 12)} (${priorName}) is gone; cannot restore it`,
+    );
   try {
     await docker.getContainer(overrideId).remove({ force: true });
   } catch (err) {
@@ -166,8 +176,10 @@ export async function restoreOverride(docker: Docker, overrideId: string, labels
   if (gone) diffs.push(`override container ${overrideId.slice(0, 12)} still exists`);
   if (!now) diffs.push("original container vanished");
   else {
-    if (containerName(now) !== priorName) diffs.push(`original is named ${containerName(now)}, was ${priorName}`);
-    if (now.State.Running !== wasRunning) diffs.push(`original running=${now.State.Running}, was ${wasRunning}`);
+    if (containerName(now) !== priorName)
+      diffs.push(`original is named ${containerName(now)}, was ${priorName}`);
+    if (now.State.Running !== wasRunning)
+      diffs.push(`original running=${now.State.Running}, was ${wasRunning}`);
   }
   if (diffs.length) throw new RollbackError(`${priorName}: ${diffs.join("; ")}`);
 }
@@ -175,4 +187,3 @@ export async function restoreOverride(docker: Docker, overrideId: string, labels
 export function describeOverride(labels: Record<string, string>): string {
   return `${labels[CONFIG_LABEL.priorName] ?? "?"} recreated with ${labels[CONFIG_LABEL.env] ?? "?"}`;
 }
-

@@ -45,7 +45,9 @@ export class ConfigInjector implements FaultInjector {
   constructor(readonly target: Target) {}
 
   async plan(fault: FaultSpec): Promise<PlannedFault> {
-    throw new PreflightError(`fault "${fault.name}": experiments have no config faults; mutants live in a GameDay`);
+    throw new PreflightError(
+      `fault "${fault.name}": experiments have no config faults; mutants live in a GameDay`,
+    );
   }
 
   async inject(fault: FaultSpec, _ctx: InjectContext): Promise<ActiveFault> {
@@ -56,25 +58,41 @@ export class ConfigInjector implements FaultInjector {
   async planChange(mutant: Mutant): Promise<PlannedChange> {
     const refused = disallowedEnv(this.target, mutant);
     if (refused.length)
-      throw new PreflightError(`mutant ${mutant.name}: the target does not allow overriding ${refused.join(", ")} (mutableEnv)`);
+      throw new PreflightError(
+        `mutant ${mutant.name}: the target does not allow overriding ${refused.join(", ")} (mutableEnv)`,
+      );
     const base = { fault: mutant.name, family: CONFIG_FAMILY, mutant };
     if (mutant.sandbox) {
       const found = await discoverSandbox(this.target);
-      if (!found) throw new PreflightError(`mutant ${mutant.name}: no sandbox service of the target answers /health`);
+      if (!found)
+        throw new PreflightError(`mutant ${mutant.name}: no sandbox service of the target answers /health`);
       const where = found.runtime === "process" ? `process sandbox ${found.instance}` : "compose sandbox";
-      return { ...base, action: `switch ${mutant.sandbox.break}`, targets: [`${where}: ${Object.keys(found.services).join(", ")}`] };
+      return {
+        ...base,
+        action: `switch ${mutant.sandbox.break}`,
+        targets: [`${where}: ${Object.keys(found.services).join(", ")}`],
+      };
     }
     if (mutant.compose) {
       const d = await docker(this.target);
       const { serviceContainers } = await import("./compose-override.js");
       const found = await serviceContainers(d.client, d.target, mutant.compose);
-      return { ...base, action: `recreate with ${Object.keys(mutant.compose.env).join(", ")}`, targets: found.map((c) => c.Names[0] ?? c.Id) };
+      return {
+        ...base,
+        action: `recreate with ${Object.keys(mutant.compose.env).join(", ")}`,
+        targets: found.map((c) => c.Names[0] ?? c.Id),
+      };
     }
     const k = mutant.kubernetes;
-    if (!k || !this.target.kubernetes) throw new PreflightError(`mutant ${mutant.name}: the target has no kubernetes entry`);
+    if (!k || !this.target.kubernetes)
+      throw new PreflightError(`mutant ${mutant.name}: the target has no kubernetes entry`);
     const { resolveWorkload } = await import("./kube-env-patch.js");
     const ref = await resolveWorkload(this.target.kubernetes, k);
-    return { ...base, action: `patch env ${Object.keys(k.env).join(", ")} of ${ref.container}`, targets: [`${k.namespace}/${k.workload}`] };
+    return {
+      ...base,
+      action: `patch env ${Object.keys(k.env).join(", ")} of ${ref.container}`,
+      targets: [`${k.namespace}/${k.workload}`],
+    };
   }
 
   /** Applies and verifies the change; on a failed verification whatever was changed is reverted before the error. */
@@ -84,14 +102,21 @@ export class ConfigInjector implements FaultInjector {
       // The tag is in the target from the first step on, so the sweep finds whatever half-applied.
       for (const o of await this.findOrphans(ctx.runId))
         if (o.ownerTag === tag) await this.revertOrphan(o).catch(() => {});
-      throw new PreflightError(`mutant ${plan.mutant.name} could not be applied and verified (reverted): ${(err as Error).message}`, { cause: err });
+      throw new PreflightError(
+        `mutant ${plan.mutant.name} could not be applied and verified (reverted): ${(err as Error).message}`,
+        { cause: err },
+      );
     });
     return active;
   }
 
   private async applyUnverified(m: Mutant, tag: string, runId: string): Promise<ActiveFault> {
     const owner = { ownerTag: tag, runId, change: m.name };
-    const active = (description: string, revert: () => Promise<void>, verifyReverted: () => Promise<void>): ActiveFault => ({
+    const active = (
+      description: string,
+      revert: () => Promise<void>,
+      verifyReverted: () => Promise<void>,
+    ): ActiveFault => ({
       fault: m.name,
       family: CONFIG_FAMILY,
       ownerTag: tag,
@@ -112,7 +137,12 @@ export class ConfigInjector implements FaultInjector {
       const prior = [...new Set(Object.values(found.services).flatMap((s) => s.breaks))];
       if (found.runtime === "process") {
         const { applySwitch } = await import("./sandbox-switch.js");
-        const h = await applySwitch(this.target, found.instance, prior, { name: m.name, break: m.sandbox.break, ownerTag: tag, runId });
+        const h = await applySwitch(this.target, found.instance, prior, {
+          name: m.name,
+          break: m.sandbox.break,
+          ownerTag: tag,
+          runId,
+        });
         return active(`sandbox switch ${m.sandbox.break} on ${found.instance}`, h.revert, h.verifyReverted);
       }
       // The compose sandbox: every service container recreated with the extra switch.
@@ -120,7 +150,10 @@ export class ConfigInjector implements FaultInjector {
       const d = await docker(this.target);
       const { serviceContainers, overrideContainer } = await import("./compose-override.js");
       for (const service of Object.keys(found.services))
-        for (const c of await serviceContainers(d.client, d.target, { service, env: { SANDBOX_BREAK: breaks } }))
+        for (const c of await serviceContainers(d.client, d.target, {
+          service,
+          env: { SANDBOX_BREAK: breaks },
+        }))
           await overrideContainer(d.client, c.Id, { SANDBOX_BREAK: breaks }, owner);
       return active(`sandbox switch ${m.sandbox.break} on the compose sandbox`, revertMine, gone);
     }
@@ -129,7 +162,11 @@ export class ConfigInjector implements FaultInjector {
       const { serviceContainers, overrideContainer } = await import("./compose-override.js");
       for (const c of await serviceContainers(d.client, d.target, m.compose))
         await overrideContainer(d.client, c.Id, m.compose.env, owner);
-      return active(`compose service ${m.compose.service} with ${JSON.stringify(m.compose.env)}`, revertMine, gone);
+      return active(
+        `compose service ${m.compose.service} with ${JSON.stringify(m.compose.env)}`,
+        revertMine,
+        gone,
+      );
     }
     const k = m.kubernetes;
     if (!k || !this.target.kubernetes) throw new Error("no kubernetes entry");
@@ -142,16 +179,32 @@ export class ConfigInjector implements FaultInjector {
   /** Every applied change carrying gameday's owner tag in this target (of one run, or all). */
   async findOrphans(runId?: string): Promise<ConfigOrphan[]> {
     const out: ConfigOrphan[] = [];
-    const found = Object.keys(this.target.scrape).length ? await discoverSandbox(this.target).catch(() => undefined) : undefined;
+    const found = Object.keys(this.target.scrape).length
+      ? await discoverSandbox(this.target).catch(() => undefined)
+      : undefined;
     if (found?.runtime === "process")
       for (const m of listSwitchMarkers(found.instance))
         if (runId === undefined || m.runId === runId)
-          out.push({ family: CONFIG_FAMILY, form: "sandbox", ref: found.instance, ownerTag: m.ownerTag, runId: m.runId, description: `sandbox switch ${m.change} on ${m.stateDir}` });
+          out.push({
+            family: CONFIG_FAMILY,
+            form: "sandbox",
+            ref: found.instance,
+            ownerTag: m.ownerTag,
+            runId: m.runId,
+            description: `sandbox switch ${m.change} on ${m.stateDir}`,
+          });
     if (this.target.docker) {
       const d = await docker(this.target);
       const { listOverrides, describeOverride } = await import("./compose-override.js");
       for (const c of await listOverrides(d.client, runId))
-        out.push({ family: CONFIG_FAMILY, form: "compose", ref: c.Id, ownerTag: c.Labels[CONFIG_LABEL.owner] ?? "", runId: c.Labels[CONFIG_LABEL.run] ?? "", description: describeOverride(c.Labels) });
+        out.push({
+          family: CONFIG_FAMILY,
+          form: "compose",
+          ref: c.Id,
+          ownerTag: c.Labels[CONFIG_LABEL.owner] ?? "",
+          runId: c.Labels[CONFIG_LABEL.run] ?? "",
+          description: describeOverride(c.Labels),
+        });
     }
     const kube = this.target.kubernetes;
     if (kube) {
@@ -160,7 +213,14 @@ export class ConfigInjector implements FaultInjector {
       for (const context of kube.contexts)
         for (const p of await listPatched(openKubeClient(kube, context), kube.namespaces, runId)) {
           const meta = p.workload.metadata ?? {};
-          out.push({ family: CONFIG_FAMILY, form: "kubernetes", ref: `${context}/${p.namespace}/${p.api.kind}/${meta.name}`, ownerTag: meta.annotations?.[KUBE_CONFIG.owner] ?? "", runId: meta.labels?.[KUBE_CONFIG.run] ?? "", description: `${p.namespace}/${p.api.kind}/${meta.name} env patch` });
+          out.push({
+            family: CONFIG_FAMILY,
+            form: "kubernetes",
+            ref: `${context}/${p.namespace}/${p.api.kind}/${meta.name}`,
+            ownerTag: meta.annotations?.[KUBE_CONFIG.owner] ?? "",
+            runId: meta.labels?.[KUBE_CONFIG.run] ?? "",
+            description: `${p.namespace}/${p.api.kind}/${meta.name} env patch`,
+          });
         }
     }
     return out;
@@ -176,13 +236,21 @@ export class ConfigInjector implements FaultInjector {
     if (o.form === "compose") {
       const d = await docker(this.target);
       const { restoreOverride } = await import("./compose-override.js");
-      const info = await d.client.getContainer(o.ref).inspect().catch(() => undefined);
+      const info = await d.client
+        .getContainer(o.ref)
+        .inspect()
+        .catch(() => undefined);
       if (info) await restoreOverride(d.client, o.ref, info.Config.Labels ?? {});
       return;
     }
     const kube = this.target.kubernetes;
     if (!kube) throw new RollbackError(`${o.description}: the target has no kubernetes entry`);
-    const [context, namespace, kind, name] = o.ref.split("/") as [string, string, "deployment" | "statefulset", string];
+    const [context, namespace, kind, name] = o.ref.split("/") as [
+      string,
+      string,
+      "deployment" | "statefulset",
+      string,
+    ];
     const { openKubeClient } = await import("../kubernetes/kube-client.js");
     const { WorkloadApi } = await import("../kubernetes/workload-api.js");
     const { restoreEnvPatch } = await import("./kube-env-patch.js");

@@ -1,8 +1,8 @@
 import type { V1Container, V1PodTemplateSpec } from "@kubernetes/client-node";
 import { PreflightError, RollbackError } from "../../errors/gameday-error.js";
 import type { KubernetesTarget } from "../../targets/kubernetes-target-schema.js";
-import { isNotFound } from "../kubernetes/kube-errors.js";
 import { type KubeClient, openKubeClient } from "../kubernetes/kube-client.js";
+import { isNotFound } from "../kubernetes/kube-errors.js";
 import { waitUntil } from "../kubernetes/wait-until.js";
 import { parseWorkload, type Workload, WorkloadApi } from "../kubernetes/workload-api.js";
 import { KUBE_CONFIG } from "./config-owner.js";
@@ -27,7 +27,9 @@ export interface KubeWorkloadRef {
 /** Resolves the workload and container against the allow-list and the API server; nothing is changed. */
 export async function resolveWorkload(target: KubernetesTarget, p: KubeEnvPatch): Promise<KubeWorkloadRef> {
   if (!target.namespaces.includes(p.namespace))
-    throw new PreflightError(`namespace ${p.namespace} is not in the target's allow-list (${target.namespaces.join(", ")})`);
+    throw new PreflightError(
+      `namespace ${p.namespace} is not in the target's allow-list (${target.namespaces.join(", ")})`,
+    );
   const client = openKubeClient(target, p.context);
   const { kind, name } = parseWorkload(p.workload);
   const api = new WorkloadApi(client, kind);
@@ -61,7 +63,11 @@ export function canonical(value: unknown): string {
   );
 }
 
-function withEnv(template: V1PodTemplateSpec, container: string, env: Record<string, string>): V1PodTemplateSpec {
+function withEnv(
+  template: V1PodTemplateSpec,
+  container: string,
+  env: Record<string, string>,
+): V1PodTemplateSpec {
   const copy = structuredClone(template);
   for (const c of (copy.spec?.containers ?? []) as V1Container[]) {
     if (c.name !== container) continue;
@@ -72,22 +78,36 @@ function withEnv(template: V1PodTemplateSpec, container: string, env: Record<str
 }
 
 /** Rolled out: the controller saw the latest spec and every wanted replica is updated and Ready. */
-export async function waitRollout(ref: Pick<KubeWorkloadRef, "api" | "namespace" | "name">, timeoutMs = 120_000) {
-  const r = await waitUntil(async () => {
-    const w = await ref.api.read(ref.namespace, ref.name);
-    const wanted = w.spec?.replicas ?? 1;
-    const s = w.status;
-    const observed = (s?.observedGeneration ?? 0) >= (w.metadata?.generation ?? 0);
-    const updated = s?.updatedReplicas ?? 0;
-    const ready = s?.readyReplicas ?? 0;
-    const total = s?.replicas ?? 0;
-    const sts = "currentRevision" in (s ?? {}) ? (s as { currentRevision?: string; updateRevision?: string }) : undefined;
-    const revisionsMatch = !sts || sts.currentRevision === sts.updateRevision;
-    if (observed && updated === wanted && ready === wanted && total === wanted && revisionsMatch)
-      return { done: true, value: w };
-    return { done: false, reason: `${updated}/${wanted} updated, ${ready} ready, ${total} total${observed ? "" : ", not yet observed"}` };
-  }, timeoutMs, 500);
-  if (!r.ok) throw new Error(`rollout of ${ref.api.kind}/${ref.name} did not finish in ${timeoutMs} ms: ${r.reason}`);
+export async function waitRollout(
+  ref: Pick<KubeWorkloadRef, "api" | "namespace" | "name">,
+  timeoutMs = 120_000,
+) {
+  const r = await waitUntil(
+    async () => {
+      const w = await ref.api.read(ref.namespace, ref.name);
+      const wanted = w.spec?.replicas ?? 1;
+      const s = w.status;
+      const observed = (s?.observedGeneration ?? 0) >= (w.metadata?.generation ?? 0);
+      const updated = s?.updatedReplicas ?? 0;
+      const ready = s?.readyReplicas ?? 0;
+      const total = s?.replicas ?? 0;
+      const sts =
+        "currentRevision" in (s ?? {})
+          ? (s as { currentRevision?: string; updateRevision?: string })
+          : undefined;
+      const revisionsMatch = !sts || sts.currentRevision === sts.updateRevision;
+      if (observed && updated === wanted && ready === wanted && total === wanted && revisionsMatch)
+        return { done: true, value: w };
+      return {
+        done: false,
+        reason: `${updated}/${wanted} updated, ${ready} ready, ${total} total${observed ? "" : ", not yet observed"}`,
+      };
+    },
+    timeoutMs,
+    500,
+  );
+  if (!r.ok)
+    throw new Error(`rollout of ${ref.api.kind}/${ref.name} did not finish in ${timeoutMs} ms: ${r.reason}`);
   return r.value;
 }
 
@@ -104,7 +124,11 @@ export async function applyEnvPatch(
   const template = ref.workload.spec?.template as V1PodTemplateSpec;
   await ref.api.patch(ref.namespace, ref.name, {
     metadata: {
-      labels: { [KUBE_CONFIG.managedBy]: "gameday", [KUBE_CONFIG.run]: owner.runId, [KUBE_CONFIG.change]: owner.change },
+      labels: {
+        [KUBE_CONFIG.managedBy]: "gameday",
+        [KUBE_CONFIG.run]: owner.runId,
+        [KUBE_CONFIG.change]: owner.change,
+      },
       annotations: { [KUBE_CONFIG.owner]: owner.ownerTag, [KUBE_CONFIG.priorTemplate]: canonical(template) },
     },
     spec: { template: withEnv(template, ref.container, env) },
@@ -112,7 +136,8 @@ export async function applyEnvPatch(
   const w = await waitRollout(ref);
   const c = w.spec?.template.spec?.containers.find((x) => x.name === ref.container);
   const missing = Object.entries(env).filter(([k, v]) => !c?.env?.some((e) => e.name === k && e.value === v));
-  if (missing.length) throw new Error(`${ref.api.kind}/${ref.name}: ${missing.map(([k]) => k).join(", ")} not in effect`);
+  if (missing.length)
+    throw new Error(`${ref.api.kind}/${ref.name}: ${missing.map(([k]) => k).join(", ")} not in effect`);
 }
 
 /**
@@ -139,7 +164,11 @@ export async function restoreEnvPatch(api: WorkloadApi, namespace: string, name:
   const annotations = { ...meta.annotations };
   delete annotations[KUBE_CONFIG.owner];
   delete annotations[KUBE_CONFIG.priorTemplate];
-  const body = { ...w, metadata: { ...meta, labels, annotations }, spec: { ...w.spec, template: prior } } as Workload;
+  const body = {
+    ...w,
+    metadata: { ...meta, labels, annotations },
+    spec: { ...w.spec, template: prior },
+  } as Workload;
   const apps = api.client.apps;
   if (api.kind === "deployment") await apps.replaceNamespacedDeployment({ namespace, name, body });
   else await apps.replaceNamespacedStatefulSet({ namespace, name, body: body as never });

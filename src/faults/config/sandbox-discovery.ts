@@ -37,6 +37,8 @@ export async function discoverSandbox(target: Target): Promise<DiscoveredSandbox
   const [instance, ...others] = [...instances];
   if (instance === undefined) return undefined;
   if (others.length)
-    throw new Error(`the target's sandbox services were started by different sandboxes: ${[...instances].join(", ")}`);
+    throw new Error(
+      `the target's sandbox services were started by different sandboxes: ${[...instances].join(", ")}`,
+    );
   return { instance, runtime: instance === "docker-compose" ? "docker" : "process", services };
 }

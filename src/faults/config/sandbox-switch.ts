@@ -1,4 +1,14 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { DEFAULT_TOXIPROXY_PORT } from "../../../sandbox-services/lib/topology.js";
@@ -27,7 +37,8 @@ export type SwitchMarker = z.infer<typeof switchMarkerSchema>;
 
 const markerDir = (stateDir: string) => join(stateDir, "mutants");
 const markerPath = (stateDir: string, ownerTag: string) => join(markerDir(stateDir), `${ownerTag}.json`);
-const same = (a: readonly string[], b: readonly string[]) => [...a].sort().join(",") === [...b].sort().join(",");
+const same = (a: readonly string[], b: readonly string[]) =>
+  [...a].sort().join(",") === [...b].sort().join(",");
 
 function writeMarker(m: SwitchMarker): void {
   mkdirSync(markerDir(m.stateDir), { recursive: true });
@@ -84,7 +95,8 @@ export async function revertSwitch(target: Target, marker: SwitchMarker): Promis
   const keep = [...new Set([...marker.prior, ...others.map((m) => m.change)])];
   if (now) await restartWith(marker.stateDir, keep);
   const diff = now ? await differences(target, keep) : [];
-  if (diff.length) throw new RollbackError(`switch ${marker.change} (${marker.ownerTag}) not reverted: ${diff.join("; ")}`);
+  if (diff.length)
+    throw new RollbackError(`switch ${marker.change} (${marker.ownerTag}) not reverted: ${diff.join("; ")}`);
   rmSync(markerPath(marker.stateDir, marker.ownerTag), { force: true });
 }
 
@@ -118,6 +130,7 @@ export async function applySwitch(
   };
   await restartWith(stateDir, applied);
   const diff = await differences(target, applied);
-  if (diff.length) throw new Error(`switch ${change.break} could not be verified applied: ${diff.join("; ")}`);
+  if (diff.length)
+    throw new Error(`switch ${change.break} could not be verified applied: ${diff.join("; ")}`);
   return handle;
 }
