@@ -117,6 +117,32 @@ describe("gameday prove on the real sandbox", () => {
     expect(await applied()).toEqual(clean);
   });
 
+  it("--parallel 2: the second mutant runs in an isolated sandbox on its own ports, same matrix, instance stopped after", async () => {
+    const json = join(dir, "kmp.json");
+    const r = await runCli(
+      [
+        "prove",
+        join(FIXTURES, "breaker-gameday.yaml"),
+        "--targets",
+        targets,
+        "--state-dir",
+        join(dir, "state"),
+        "--parallel",
+        "2",
+        "--json",
+        json,
+      ],
+      { timeoutMs: 300_000 },
+    );
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/mutant no-jitter \(instance 1\)/);
+    const m = JSON.parse(readFileSync(json, "utf8"));
+    expect(m.mutants.map((x: { status: string }) => x.status)).toEqual(["killed", "survived"]);
+    const instanceGateway = endpoints.gatewayUrl.replace(/:(\d+)$/, (_, p: string) => `:${Number(p) + 100}`);
+    await expect(fetch(`${instanceGateway}/health`, { signal: AbortSignal.timeout(2000) })).rejects.toThrow();
+    expect(await applied()).toEqual(clean);
+  });
+
   it("exits 0 when every mutant is killed", async () => {
     const r = await runCli(
       [
