@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/errors/gameday-error.js";
 import { loadProvePlan } from "../../src/prove/prove-plan.js";
-import { REPO } from "../support/cli.js";
+import { REPO, runCli } from "../support/cli.js";
 
 const experiment = join(REPO, "test/prove/fixtures/breaker-opens.yaml");
 
@@ -85,5 +85,13 @@ describe("prove plan (bad input is exit 2, located)", () => {
     expect(
       (await issues("    - { name: k, kubernetes: { namespace: a, workload: pod/x, env: { A: b } } }\n"))[0],
     ).toMatch(/deployment\/<name>/);
+  });
+
+  it("the CLI exits 2 naming file, line and field, before touching anything", async () => {
+    const f = files("    - name: x\n      sandbox: { break: brakes }\n");
+    const r = await runCli(["prove", f.gameday, "--targets", f.targets]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${f.gameday}:8`);
+    expect(r.stderr).toMatch(/spec\.mutants\[0\]\.sandbox\.break/);
   });
 });
