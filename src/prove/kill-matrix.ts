@@ -149,7 +149,10 @@ export function buildMatrix(input: {
   else exitCode = survivors.length ? ExitCode.failed : ExitCode.passed;
   const reason = passed
     ? "passed"
-    : input.healthy.map((r) => `${r.experiment}: ${r.reason}`).join("; ") || "the healthy run did not run";
+    : input.healthy
+        .filter((r) => r.exitCode !== ExitCode.passed)
+        .map((r) => `${r.experiment}: ${r.reason}`)
+        .join("; ") || "the healthy run did not run";
   return {
     gameDay: input.gameDay,
     file: input.file,

@@ -196,7 +196,10 @@ export class ConfigInjector implements FaultInjector {
     if (this.target.docker) {
       const d = await docker(this.target);
       const { listOverrides, describeOverride } = await import("./compose-override.js");
-      for (const c of await listOverrides(d.client, runId))
+      // Only the allow-listed projects: another target's overrides are not this target's to revert.
+      const inScope = (c: { Labels: Record<string, string> }) =>
+        d.target.projects.includes(c.Labels["com.docker.compose.project"] ?? "");
+      for (const c of (await listOverrides(d.client, runId)).filter(inScope))
         out.push({
           family: CONFIG_FAMILY,
           form: "compose",
