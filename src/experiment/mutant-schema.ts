@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { breakSchema } from "../../sandbox-services/lib/breaks.js";
+import { BREAKS } from "../../sandbox-services/lib/breaks.js";
 
 const envName = z
   .string()
@@ -11,7 +11,7 @@ const envOverride = z
 
 /** The sandbox's own regression switch (SANDBOX_BREAK), restarted by gameday's launcher. */
 export const sandboxMutantSchema = z.strictObject({
-  break: breakSchema.describe("one --break switch of the sandbox (sandbox-services/lib/breaks.ts)"),
+  break: z.enum(BREAKS).describe("one --break switch of the sandbox (sandbox-services/lib/breaks.ts)"),
 });
 
 /** A Docker Compose service recreated with an environment override, restored to the very same container. */

@@ -160,6 +160,30 @@ describe("gameday prove on the real sandbox", () => {
     expect(await applied()).toEqual(clean);
   });
 
+  it("--full-matrix runs the killed mutant's experiment to the end, deciding every cell", async () => {
+    const json = join(dir, "kmf.json");
+    const r = await runCli(
+      [
+        "prove",
+        join(FIXTURES, "killed-gameday.yaml"),
+        "--targets",
+        targets,
+        "--state-dir",
+        join(dir, "state"),
+        "--full-matrix",
+        "--json",
+        json,
+      ],
+      { timeoutMs: 300_000 },
+    );
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const m = JSON.parse(readFileSync(json, "utf8"));
+    expect(m.fullMatrix).toBe(true);
+    expect(Object.values(m.mutants[0].cells)).not.toContain("not-run");
+    expect(m.mutants[0].cells["breaker-opens / orders opens its breaker to payments"]).toBe("killed");
+    expect(await applied()).toEqual(clean);
+  });
+
   it.each(["SIGINT", "SIGTERM"] as const)(
     "%s while a mutant is applied: rolled back, mutant reverted, exit 3",
     async (signal) => {
