@@ -78,7 +78,13 @@ export async function benchProve(ctx: BenchContext): Promise<Section> {
     const serialAll = (serialMs / Math.max(1, byHand.length)) * breaks.length;
     if (ctx.quick) notes.push(`--quick: the by-hand time is the first mutant's, scaled to ${breaks.length}`);
     const cpu = (usage?.userS ?? Number.NaN) + (usage?.sysS ?? Number.NaN);
+    // Only exit 0 or 1 means every mutant was tried: otherwise the times say nothing about prove.
+    const error =
+      res.code === 0 || res.code === 1
+        ? undefined
+        : `prove exited ${res.code}: the mutants did not all run, so the times and the ratio are not comparable`;
     return {
+      ...(error ? { error } : {}),
       id: "prove",
       title: `gameday prove: ${plan.mutants.length} mutants of gamedays/demo.yaml (early stopping)`,
       commands: [shown("node", ["dist/src/cli/main.js", ...args])],
