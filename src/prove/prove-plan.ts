@@ -91,7 +91,7 @@ export async function loadProvePlan(file: string, targetsFile?: string): Promise
         issue(
           i,
           form === "sandbox" ? ["sandbox", "break"] : [form, "env", name],
-          `target "${targetName}" does not allow overriding ${name} (its mutableEnv: ${target.mutableEnv.join(", ") || "none"}; ${targets.file})`,
+          `target "${targetName}" does not allow overriding ${name} (its mutableEnv: ${target.mutableEnv?.join(", ") || "none"}; ${targets.file})`,
           form !== "sandbox",
         );
     mutants.push({ mutant, targetName, target });

@@ -10,9 +10,10 @@ export const mutableEnvSchema = z
       error: 'expected a variable name or a prefix ending in "*", e.g. SANDBOX_*',
     }),
   )
-  .default([])
+  .optional()
   .describe("environment variables mutants may override (names, or prefixes ending in *)");
 
-export function envAllowed(patterns: readonly string[], name: string): boolean {
-  return patterns.some((p) => (p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : p === name));
+/** Absent (optional, so code building a Target by hand need not name it) means none. */
+export function envAllowed(patterns: readonly string[] | undefined, name: string): boolean {
+  return (patterns ?? []).some((p) => (p.endsWith("*") ? name.startsWith(p.slice(0, -1)) : p === name));
 }
