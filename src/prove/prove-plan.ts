@@ -48,6 +48,16 @@ export async function loadProvePlan(file: string, targetsFile?: string): Promise
       message,
     });
   };
+  if (!gameDay.spec.mutants.length) {
+    const at = source ? locateKey(source, ["spec"]) : { line: 1, column: 1 };
+    issues.push({
+      file,
+      line: at.line,
+      column: at.column,
+      path: "spec.mutants",
+      message: "no mutants to prove: add spec.mutants (each removes one countermeasure)",
+    });
+  }
   const used = [...new Set(inputs.map((i) => i.targetName))];
   const mutants: PlannedMutant[] = [];
   gameDay.spec.mutants.forEach((mutant, i) => {

@@ -81,6 +81,10 @@ describe("prove plan (bad input is exit 2, located)", () => {
     ).toMatch(/unique mutant names/);
   });
 
+  it("a game day without mutants has nothing to prove", async () => {
+    expect(await issues("    []\n")).toEqual([expect.stringMatching(/spec\.mutants: no mutants to prove/)]);
+  });
+
   it("kubernetes workloads must be deployment/<name> or statefulset/<name>", async () => {
     expect(
       (await issues("    - { name: k, kubernetes: { namespace: a, workload: pod/x, env: { A: b } } }\n"))[0],
