@@ -54,6 +54,7 @@ export interface KillMatrix {
 const rowId = (experiment: string, check: string) => `${experiment} / ${check}`;
 export const STEADY = "steady state before";
 export const RECOVERY = "recovery";
+export const ABORT = "abort conditions";
 
 /** The rows, in the order the healthy run met them: every expectation, with steady state and recovery around them. */
 export function matrixRows(healthy: RunResult[]): MatrixRow[] {
@@ -64,6 +65,7 @@ export function matrixRows(healthy: RunResult[]): MatrixRow[] {
       experiment: r.experiment,
       check: e.name,
     })),
+    { id: rowId(r.experiment, ABORT), experiment: r.experiment, check: ABORT },
     { id: rowId(r.experiment, RECOVERY), experiment: r.experiment, check: RECOVERY },
   ]);
 }
@@ -81,6 +83,13 @@ function runCells(run: MutantRun): Record<string, CellState> {
     if (stoppedAfter) cells[id] = stoppedAfter.includes(e.name) ? "killed" : "not-run";
     else cells[id] = e.status === "passed" ? "survived" : "killed";
   }
+  // An abort condition that trips under the mutant fails the gate too (exit 3).
+  const abortedByCondition = result.verdict === "aborted" && result.reason.startsWith("aborted by condition");
+  cells[rowId(result.experiment, ABORT)] = abortedByCondition
+    ? "killed"
+    : steadyOk && !stoppedAfter && result.verdict !== "aborted"
+      ? "survived"
+      : "not-run";
   const recoveryFailed = result.recovery.some((s) => !s.ok);
   cells[rowId(result.experiment, RECOVERY)] = recoveryFailed
     ? "killed"
@@ -107,7 +116,10 @@ export function mutantOutcome(
   );
   for (const run of runs) Object.assign(cells, runCells(run));
   const killedBy = rows.filter((r) => cells[r.id] === "killed").map((r) => r.id);
-  const broken = runs.find((r) => r.result.verdict === "error" || r.result.remaining.length);
+  // Not run for another reason than the steady state (a preflight error, a held lock) decided nothing.
+  const undecided = (r: MutantRun) =>
+    r.result.verdict === "not-run" && !r.result.steadyStateBefore.some((s) => !s.ok);
+  const broken = runs.find((r) => r.result.verdict === "error" || r.result.remaining.length || undecided(r));
   const base = {
     mutant: mutant.name,
     description: mutant.description,

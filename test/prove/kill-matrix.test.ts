@@ -66,9 +66,11 @@ describe("kill matrix", () => {
       "a / steady state before",
       "a / opens",
       "a / serves",
+      "a / abort conditions",
       "a / recovery",
       "b / steady state before",
       "b / bounded",
+      "b / abort conditions",
       "b / recovery",
     ]);
   });
@@ -137,6 +139,30 @@ describe("kill matrix", () => {
     expect(buildMatrix({ ...base, healthy: failedHealthy, mutants: [] }).exitCode).toBe(1);
     expect(buildMatrix({ ...base, healthy: [run("a", "not-run", [])], mutants: [] }).exitCode).toBe(4);
     expect(buildMatrix({ ...base, mutants: [k], interrupted: true }).exitCode).toBe(3);
+  });
+
+  it("an abort condition tripping kills; a run not run for another reason (preflight, a held lock) is an error", () => {
+    const aborted = mutantOutcome(
+      { name: "a" },
+      rows,
+      [
+        {
+          result: run("a", "aborted", [exp("opens", "passed")], {
+            reason: "aborted by condition: checkout collapsing",
+          }),
+        },
+      ],
+      1,
+    );
+    expect(aborted.status).toBe("killed");
+    expect(aborted.killedBy).toEqual(["a / abort conditions"]);
+    const locked = mutantOutcome(
+      { name: "l" },
+      rows,
+      [{ result: run("a", "not-run", [], { steadyStateBefore: [], reason: "target locked" }) }],
+      1,
+    );
+    expect(locked.status).toBe("error");
   });
 
   it("an infrastructure error or an unverified revert is an error (exit 5), never a kill", () => {
