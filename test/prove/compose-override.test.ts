@@ -35,7 +35,8 @@ async function serviceContainer(name: string): Promise<Docker.ContainerInspectIn
   const c = await docker.createContainer({
     name,
     Image: SANDBOX_IMAGE,
-    Cmd: ["node", "-e", "setInterval(() => {}, 1000)"],
+    // Exits when SANDBOX_CRASH is set: an override whose apply cannot be verified.
+    Cmd: ["node", "-e", "if (process.env.SANDBOX_CRASH) process.exit(3); setInterval(() => {}, 1000)"],
     Env: ["SANDBOX_BREAK=", "KEEP=me"],
     Labels: {
       [TEST_LABEL]: GROUP,
@@ -118,6 +119,18 @@ describe("compose override mutant (real Docker Engine)", () => {
     await active.revert();
     await active.verifyReverted();
     await active.revert(); // twice is safe
+    await expectRestored();
+  });
+
+  it("an override that does not come up is reverted, and the apply fails (nothing stays changed)", async () => {
+    const inj = new ConfigInjector(target);
+    const crash = mutantSchema.parse({
+      name: "crash",
+      compose: { service: "payments", env: { SANDBOX_CRASH: "1" } },
+    });
+    await expect(
+      inj.apply(await inj.planChange(crash), { runId: "provetest3", experiment: "g" }),
+    ).rejects.toThrow(/could not be applied and verified \(reverted\).*(exited|restarting)/);
     await expectRestored();
   });
 

@@ -7,6 +7,7 @@ import { containerName } from "../docker/prior-state.js";
 import { CONFIG_LABEL, OVERRIDE_ROLE } from "./config-owner.js";
 
 const PROJECT = "com.docker.compose.project";
+const STABLE_MS = 1000;
 const SERVICE = "com.docker.compose.service";
 
 export interface ComposeOverride {
@@ -76,7 +77,16 @@ async function waitRunning(docker: Docker, id: string, timeoutMs = 60_000): Prom
     const info = await inspectOrUndefined(docker, id);
     if (!info) return "the container vanished";
     const health = info.State.Health?.Status;
-    if (info.State.Running && (health === undefined || health === "healthy")) return undefined;
+    if (info.State.Running && (health === undefined || health === "healthy")) {
+      // Up for a second without a restart: a crash-looping container passes one look, not two.
+      await sleep(STABLE_MS);
+      const again = await inspectOrUndefined(docker, id);
+      if (again?.State.Running && again.State.StartedAt === info.State.StartedAt) return undefined;
+      last = "restarted while starting";
+      continue;
+    }
+    if (info.RestartCount > 3)
+      return `restarting (restarted ${info.RestartCount} times; exit code ${info.State.ExitCode})`;
     if (!info.State.Running && !info.State.Restarting && info.State.ExitCode !== 0)
       return `exited with code ${info.State.ExitCode}`;
     last = `running=${info.State.Running} health=${health ?? "none"}`;
