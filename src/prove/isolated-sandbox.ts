@@ -91,7 +91,12 @@ export async function planInstance(
       throw new PreflightError(
         `--parallel: experiment ${input.file} uses target ${input.targetName}, not ${targetName}`,
       );
-    const l = await loadExperiment(input.file, { targets: loaded });
+    // The environment wins over target vars, so a GATEWAY_URL exported for the main sandbox would
+    // point every instance back at it: the instance's own vars win here.
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([k]) => !Object.hasOwn(shifted.vars, k)),
+    );
+    const l = await loadExperiment(input.file, { targets: loaded, env });
     out.push({ ...input, experiment: l.experiment, target: shifted });
   }
   return {
