@@ -9,6 +9,7 @@ import { benchKubernetesActions } from "./kubernetes-actions.js";
 import { benchOverhead } from "./orchestrator-overhead.js";
 import { benchPeerRun } from "./peer-run.js";
 import { benchPeerValidate } from "./peer-validate.js";
+import { benchProve } from "./prove-section.js";
 import { benchQueue } from "./queue-section.js";
 import { benchRunnerResources } from "./runner-resources.js";
 import { findChaosToolkit, type Peer } from "./support/chaostoolkit.js";
@@ -34,11 +35,12 @@ const BENCHES: Bench[] = [
   { ids: ["7"], run: benchQueue },
   { ids: ["k8s"], run: benchKubernetesActions },
   { ids: ["docker"], run: benchDocker },
+  { ids: ["prove"], run: benchProve },
 ];
 
 function usage(): never {
   process.stderr.write(
-    "usage: npm run bench -- [--quick] [--only 1,2,6a,...]\n" +
+    "usage: npm run bench -- [--quick] [--only 1,2,6a,prove,...]\n" +
       "  --quick  fewer rounds and runs, and a 15 s instead of 60 s resource run\n",
   );
   process.exit(2);

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   worker: async () => (await import("./commands/worker-command.js")).registerWorkerCommand,
   schedule: async () => (await import("./commands/schedule-command.js")).registerScheduleCommand,
   runs: async () => (await import("./commands/runs-command.js")).registerRunsCommand,
+  prove: async () => (await import("./commands/prove-command.js")).registerProveCommand,
 };
 
 const program = new Command("gameday")

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { mutantSchema } from "./mutant-schema.js";
 
 /**
  * A game day: an ordered suite of experiment files (paths relative to this file) with one
@@ -27,6 +28,13 @@ export const gameDaySchema = z
         .boolean()
         .default(false)
         .describe("run the remaining experiments after one did not pass (default: stop there)"),
+      mutants: z
+        .array(mutantSchema)
+        .default([])
+        .refine((ms) => new Set(ms.map((m) => m.name)).size === ms.length, {
+          error: "expected unique mutant names",
+        })
+        .describe("countermeasures removed one at a time by `gameday prove`; each must fail the game day"),
     }),
   })
   .describe("a gameday suite: experiments run in order with one combined verdict");

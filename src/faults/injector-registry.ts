@@ -35,6 +35,11 @@ export class InjectorRegistry {
       const { KubernetesInjector } = await import("./kubernetes/kubernetes-injector.js");
       registry.register(new KubernetesInjector(target.kubernetes));
     }
+    if (target.mutableEnv?.length) {
+      // Configuration changes (mutants): only where the target allows some variable to change.
+      const { ConfigInjector } = await import("./config/config-injector.js");
+      registry.register(new ConfigInjector(target));
+    }
     return registry;
   }
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { dockerTargetSchema } from "./docker-target-schema.js";
 import { kubernetesTargetSchema } from "./kubernetes-target-schema.js";
+import { mutableEnvSchema } from "./mutable-env-schema.js";
 
 /**
  * A target environment: the endpoints gameday may touch. Anything not listed here is out of the
@@ -20,6 +21,7 @@ export const targetSchema = z.strictObject({
   docker: dockerTargetSchema.optional(),
   prometheus: z.strictObject({ url: z.string().url() }).optional(),
   scrape: z.record(z.string(), z.string().url()).default({}).describe("service name to its /metrics URL"),
+  mutableEnv: mutableEnvSchema,
 });
 
 export const targetsFileSchema = z.strictObject({
