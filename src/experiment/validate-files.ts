@@ -1,21 +1,35 @@
 import { existsSync } from "node:fs";
 import { type InputIssue, ValidationError } from "../errors/gameday-error.js";
-import { type LoadedTargets, loadTargets, targetsFilePath } from "../targets/targets-loader.js";
+import {
+  type LoadedTargets,
+  loadTargets,
+  loadTargetsText,
+  targetsFilePath,
+} from "../targets/targets-loader.js";
 import { type LoadExperimentOptions, loadExperimentText } from "./experiment-loader.js";
+import { locatedWarnings } from "./experiment-warnings.js";
 import { declaredKind, loadGameDayText } from "./gameday-loader.js";
 import { readInputFile } from "./read-input.js";
+import { parseYamlSource } from "./yaml-source.js";
 
 export interface ValidateFilesOptions extends Omit<LoadExperimentOptions, "targets"> {
   /** The targets file; without it, $GAMEDAY_TARGETS, else ./targets.yaml when that file exists. */
   targetsFile?: string | undefined;
   /** Already loaded targets (they win over targetsFile). */
   targets?: LoadedTargets | undefined;
+  /**
+   * Also accept Targets files (`gameday validate`); without it a Targets file is "not an
+   * Experiment file", since callers such as enqueue need something to run.
+   */
+  anyKind?: boolean | undefined;
 }
 
 export interface FileValidation {
   file: string;
   ok: boolean;
   issues: InputIssue[];
+  /** Legal but suspicious (see experiment-warnings.ts): reported, never a failure. */
+  warnings: InputIssue[];
 }
 
 /** Runs `load` and turns a ValidationError into its issues; anything else is a bug and propagates. */
@@ -43,10 +57,10 @@ async function targetsFor(
   const issues = await issuesOf(async () => {
     targets = await loadTargets(opts.targetsFile);
   });
-  return targets ? { targets } : { broken: { file, ok: false, issues } };
+  return targets ? { targets } : { broken: { file, ok: false, issues, warnings: [] } };
 }
 
-/** `gameday validate`: every file's issues, in the order given; files are read in parallel. */
+/** `gameday validate`: every file's issues (Experiment, GameDay or Targets, each by its own schema), in the order given; files are read in parallel. */
 export async function validateFiles(
   files: string[],
   opts: ValidateFilesOptions = {},
@@ -55,14 +69,21 @@ export async function validateFiles(
   const loadOptions = { vars: opts.vars, env: opts.env, targets };
   const validateOne = async (file: string): Promise<FileValidation[]> => {
     let listed: string[] = [];
+    let warnings: InputIssue[] = [];
     const issues = await issuesOf(async () => {
       const text = await readInputFile(file, "experiment file");
-      // A game day is valid when it and every experiment it lists are.
-      if (declaredKind(text) === "GameDay") listed = loadGameDayText(text, file).experimentFiles;
-      else loadExperimentText(text, file, loadOptions);
+      // Each kind by its own schema; a game day is valid when it and every experiment it lists are.
+      const kind = declaredKind(text);
+      if (kind === "GameDay") listed = loadGameDayText(text, file).experimentFiles;
+      else if (kind === "Targets" && opts.anyKind) loadTargetsText(text, file);
+      else {
+        const { experiment } = loadExperimentText(text, file, loadOptions);
+        const { source } = parseYamlSource(text, file, "");
+        if (source) warnings = locatedWarnings(experiment, source);
+      }
     });
     const members = await Promise.all(listed.map(validateOne));
-    return [{ file, ok: issues.length === 0, issues }, ...members.flat()];
+    return [{ file, ok: issues.length === 0, issues, warnings }, ...members.flat()];
   };
   const results = (await Promise.all(files.map(validateOne))).flat();
   return broken ? [broken, ...results] : results;
