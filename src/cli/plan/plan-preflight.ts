@@ -36,7 +36,8 @@ export async function collectPreflight(
       try {
         return { fault, plan: await injectors.for(fault).plan(fault) };
       } catch (err) {
-        return { fault, problem: message(err) };
+        const text = message(err);
+        return { fault, problem: text.includes(`"${fault.name}"`) ? text : `fault "${fault.name}": ${text}` };
       }
     }),
   );
