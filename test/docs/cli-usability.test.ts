@@ -155,7 +155,7 @@ spec:
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toContain("1 valid, 0 invalid, 4 warnings");
     expect(res.stderr).toContain(
-      "warning: " + `${file}:10:91: spec.expect[0].within: within 30s is longer than fault short (20s)`,
+      `warning: ${file}:10:91: spec.expect[0].within: within 30s is longer than fault short (20s)`,
     );
     expect(res.stderr).toContain(
       "spec.expect[1].below: errorRatio is a ratio from 0 to 1: below 5 always holds (did you mean 0.05, i.e. 5%?)",
