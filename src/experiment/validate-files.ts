@@ -6,11 +6,17 @@ import {
   loadTargetsText,
   targetsFilePath,
 } from "../targets/targets-loader.js";
-import { type LoadExperimentOptions, loadExperimentText } from "./experiment-loader.js";
+import {
+  type LoadExperimentOptions,
+  type LoadExperimentTextOptions,
+  loadExperimentText,
+} from "./experiment-loader.js";
 import { locatedWarnings } from "./experiment-warnings.js";
 import { declaredKind, loadGameDayText } from "./gameday-loader.js";
 import { readInputFile } from "./read-input.js";
-import { parseYamlSource } from "./yaml-source.js";
+import { targetReferenceIssues } from "./target-references.js";
+import { sortIssues } from "./validate-source.js";
+import { parseYamlSource, type YamlSource } from "./yaml-source.js";
 
 export interface ValidateFilesOptions extends Omit<LoadExperimentOptions, "targets"> {
   /** The targets file; without it, $GAMEDAY_TARGETS, else ./targets.yaml when that file exists. */
@@ -22,6 +28,12 @@ export interface ValidateFilesOptions extends Omit<LoadExperimentOptions, "targe
    * Experiment file", since callers such as enqueue need something to run.
    */
   anyKind?: boolean | undefined;
+  /**
+   * Also check what each experiment names in its target (proxies, namespaces, contexts, scrape
+   * targets, Prometheus) against the targets file, as `gameday validate` does; a run's preflight
+   * checks the same against the live environment.
+   */
+  references?: boolean | undefined;
 }
 
 export interface FileValidation {
@@ -60,6 +72,39 @@ async function targetsFor(
   return targets ? { targets } : { broken: { file, ok: false, issues, warnings: [] } };
 }
 
+/** What spec.target names in the loaded targets, when it names one literally. */
+function namedTarget(source: YamlSource, targets: LoadedTargets | undefined) {
+  const name = source.doc.getIn(["spec", "target"]);
+  if (!targets || typeof name !== "string" || !Object.hasOwn(targets.targets.targets, name)) return undefined;
+  const target = targets.targets.targets[name];
+  return target ? { name, target } : undefined;
+}
+
+/**
+ * One experiment: schema and cross-field errors from the loader and, with `references`, what it
+ * names in its target (see target-references.ts), all in one ValidationError; else its warnings.
+ */
+function validateExperiment(
+  text: string,
+  file: string,
+  loadOptions: LoadExperimentTextOptions,
+  references: boolean,
+): InputIssue[] {
+  const { source } = parseYamlSource(text, file, "");
+  const named = source && references ? namedTarget(source, loadOptions.targets) : undefined;
+  const referenceIssues = source && named ? targetReferenceIssues(source, named.target, named.name) : [];
+  let loaded: ReturnType<typeof loadExperimentText> | undefined;
+  const issues: InputIssue[] = [...referenceIssues];
+  try {
+    loaded = loadExperimentText(text, file, loadOptions);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    issues.push(...error.issues);
+  }
+  if (issues.length || !loaded) throw new ValidationError(sortIssues(issues));
+  return source ? locatedWarnings(loaded.experiment, source) : [];
+}
+
 /** `gameday validate`: every file's issues (Experiment, GameDay or Targets, each by its own schema), in the order given; files are read in parallel. */
 export async function validateFiles(
   files: string[],
@@ -76,11 +121,7 @@ export async function validateFiles(
       const kind = declaredKind(text);
       if (kind === "GameDay") listed = loadGameDayText(text, file).experimentFiles;
       else if (kind === "Targets" && opts.anyKind) loadTargetsText(text, file);
-      else {
-        const { experiment } = loadExperimentText(text, file, loadOptions);
-        const { source } = parseYamlSource(text, file, "");
-        if (source) warnings = locatedWarnings(experiment, source);
-      }
+      else warnings = validateExperiment(text, file, loadOptions, Boolean(opts.references));
     });
     const members = await Promise.all(listed.map(validateOne));
     return [{ file, ok: issues.length === 0, issues, warnings }, ...members.flat()];

@@ -13,7 +13,11 @@ export function registerValidateCommand(program: Command): void {
     .argument("<files...>", "Experiment, GameDay or Targets files")
     .addOption(CLI_OPTIONS.targets())
     .action(async (files: string[], opts) => {
-      const results = await validateFiles(files, { targetsFile: opts.targets, anyKind: true });
+      const results = await validateFiles(files, {
+        targetsFile: opts.targets,
+        anyKind: true,
+        references: true,
+      });
       for (const r of results) {
         if (r.ok) process.stdout.write(`${pc.green("✓")} ${r.file}\n`);
         else for (const i of r.issues) process.stderr.write(`${pc.red("✗")} ${formatIssue(i)}\n`);
