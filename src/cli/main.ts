@@ -3,7 +3,7 @@ import type { Command as CommandType } from "commander";
 import { Command, CommanderError } from "commander";
 import pc from "picocolors";
 import { ExitCode, GamedayError } from "../errors/gameday-error.js";
-import { exitQuietlyOnClosedPipe } from "./closed-pipe.js";
+import { ignoreClosedPipe } from "./closed-pipe.js";
 import { withoutHelpForUnknownCommand } from "./unknown-command.js";
 
 type Register = (program: CommandType) => void;
@@ -25,7 +25,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   runs: async () => (await import("./commands/runs-command.js")).registerRunsCommand,
 };
 
-exitQuietlyOnClosedPipe();
+ignoreClosedPipe();
 
 const program = new Command("gameday")
   .description(

@@ -188,6 +188,21 @@ describe("the CLI's edges", () => {
     expect(code).toBe(0);
   });
 
+  it("carries on to its own end and exit code when stdout closed (a run must still roll back)", async () => {
+    const bad = write(
+      "closed-pipe.yaml",
+      "apiVersion: gameday/v1\nkind: Experiment\nmetadata: { name: x }\nspec: {}\n",
+    );
+    const child = spawn(process.execPath, [CLI, "validate", bad, "gamedays/demo.yaml"], { cwd: REPO });
+    child.stdout.destroy();
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain('spec.target: missing required field "target"');
+    expect(stderr).not.toContain("EPIPE");
+  });
+
   it("an unknown command exits 2 even with --help; known commands keep their help", async () => {
     for (const args of [["bogus", "--help"], ["bogus"], ["sandbox", "bogus", "--help"], ["-h", "bogus"]]) {
       const res = await runCli(args);
