@@ -3,6 +3,8 @@ import type { Command as CommandType } from "commander";
 import { Command, CommanderError } from "commander";
 import pc from "picocolors";
 import { ExitCode, GamedayError } from "../errors/gameday-error.js";
+import { ignoreClosedPipe } from "./closed-pipe.js";
+import { withoutHelpForUnknownCommand } from "./unknown-command.js";
 
 type Register = (program: CommandType) => void;
 
@@ -24,6 +26,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   prove: async () => (await import("./commands/prove-command.js")).registerProveCommand,
 };
 
+ignoreClosedPipe();
+
 const program = new Command("gameday")
   .description(
     "chaos-engineering game days: typed experiments, a verdict you can trust, rollback that survives a crash",
@@ -37,7 +41,8 @@ const wanted = named !== undefined && named in COMMANDS ? [named] : Object.keys(
 for (const name of wanted) (await (COMMANDS[name] as () => Promise<Register>)())(program);
 
 try {
-  await program.parseAsync(process.argv);
+  const args = withoutHelpForUnknownCommand(program, process.argv.slice(2));
+  await program.parseAsync(args, { from: "user" });
 } catch (err) {
   if (err instanceof CommanderError) {
     // Help and version exit 0; every other usage error is "invalid input".

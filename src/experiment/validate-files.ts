@@ -1,21 +1,47 @@
 import { existsSync } from "node:fs";
 import { type InputIssue, ValidationError } from "../errors/gameday-error.js";
-import { type LoadedTargets, loadTargets, targetsFilePath } from "../targets/targets-loader.js";
-import { type LoadExperimentOptions, loadExperimentText } from "./experiment-loader.js";
+import {
+  type LoadedTargets,
+  loadTargets,
+  loadTargetsText,
+  targetsFilePath,
+} from "../targets/targets-loader.js";
+import {
+  type LoadExperimentOptions,
+  type LoadExperimentTextOptions,
+  loadExperimentText,
+} from "./experiment-loader.js";
+import { locatedWarnings } from "./experiment-warnings.js";
 import { declaredKind, loadGameDayText } from "./gameday-loader.js";
 import { readInputFile } from "./read-input.js";
+import { targetReferenceIssues } from "./target-references.js";
+import { sortIssues } from "./validate-source.js";
+import { parseYamlSource, type YamlSource } from "./yaml-source.js";
 
 export interface ValidateFilesOptions extends Omit<LoadExperimentOptions, "targets"> {
   /** The targets file; without it, $GAMEDAY_TARGETS, else ./targets.yaml when that file exists. */
   targetsFile?: string | undefined;
   /** Already loaded targets (they win over targetsFile). */
   targets?: LoadedTargets | undefined;
+  /**
+   * Also accept Targets files (`gameday validate`); without it a Targets file is "not an
+   * Experiment file", since callers such as enqueue need something to run.
+   */
+  anyKind?: boolean | undefined;
+  /**
+   * Also check what each experiment names in its target (proxies, namespaces, contexts, scrape
+   * targets, Prometheus) against the targets file, as `gameday validate` does; a run's preflight
+   * checks the same against the live environment.
+   */
+  references?: boolean | undefined;
 }
 
 export interface FileValidation {
   file: string;
   ok: boolean;
   issues: InputIssue[];
+  /** Legal but suspicious (see experiment-warnings.ts): reported, never a failure. */
+  warnings: InputIssue[];
 }
 
 /** Runs `load` and turns a ValidationError into its issues; anything else is a bug and propagates. */
@@ -43,10 +69,43 @@ async function targetsFor(
   const issues = await issuesOf(async () => {
     targets = await loadTargets(opts.targetsFile);
   });
-  return targets ? { targets } : { broken: { file, ok: false, issues } };
+  return targets ? { targets } : { broken: { file, ok: false, issues, warnings: [] } };
 }
 
-/** `gameday validate`: every file's issues, in the order given; files are read in parallel. */
+/** What spec.target names in the loaded targets, when it names one literally. */
+function namedTarget(source: YamlSource, targets: LoadedTargets | undefined) {
+  const name = source.doc.getIn(["spec", "target"]);
+  if (!targets || typeof name !== "string" || !Object.hasOwn(targets.targets.targets, name)) return undefined;
+  const target = targets.targets.targets[name];
+  return target ? { name, target } : undefined;
+}
+
+/**
+ * One experiment: schema and cross-field errors from the loader and, with `references`, what it
+ * names in its target (see target-references.ts), all in one ValidationError; else its warnings.
+ */
+function validateExperiment(
+  text: string,
+  file: string,
+  loadOptions: LoadExperimentTextOptions,
+  references: boolean,
+): InputIssue[] {
+  const { source } = parseYamlSource(text, file, "");
+  const named = source && references ? namedTarget(source, loadOptions.targets) : undefined;
+  const referenceIssues = source && named ? targetReferenceIssues(source, named.target, named.name) : [];
+  let loaded: ReturnType<typeof loadExperimentText> | undefined;
+  const issues: InputIssue[] = [...referenceIssues];
+  try {
+    loaded = loadExperimentText(text, file, loadOptions);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    issues.push(...error.issues);
+  }
+  if (issues.length || !loaded) throw new ValidationError(sortIssues(issues));
+  return source ? locatedWarnings(loaded.experiment, source) : [];
+}
+
+/** `gameday validate`: every file's issues (Experiment, GameDay or Targets, each by its own schema), in the order given; files are read in parallel. */
 export async function validateFiles(
   files: string[],
   opts: ValidateFilesOptions = {},
@@ -55,14 +114,17 @@ export async function validateFiles(
   const loadOptions = { vars: opts.vars, env: opts.env, targets };
   const validateOne = async (file: string): Promise<FileValidation[]> => {
     let listed: string[] = [];
+    let warnings: InputIssue[] = [];
     const issues = await issuesOf(async () => {
       const text = await readInputFile(file, "experiment file");
-      // A game day is valid when it and every experiment it lists are.
-      if (declaredKind(text) === "GameDay") listed = loadGameDayText(text, file).experimentFiles;
-      else loadExperimentText(text, file, loadOptions);
+      // Each kind by its own schema; a game day is valid when it and every experiment it lists are.
+      const kind = declaredKind(text);
+      if (kind === "GameDay") listed = loadGameDayText(text, file).experimentFiles;
+      else if (kind === "Targets" && opts.anyKind) loadTargetsText(text, file);
+      else warnings = validateExperiment(text, file, loadOptions, Boolean(opts.references));
     });
     const members = await Promise.all(listed.map(validateOne));
-    return [{ file, ok: issues.length === 0, issues }, ...members.flat()];
+    return [{ file, ok: issues.length === 0, issues, warnings }, ...members.flat()];
   };
   const results = (await Promise.all(files.map(validateOne))).flat();
   return broken ? [broken, ...results] : results;

@@ -1,44 +1,68 @@
 import type { Command } from "commander";
 import pc from "picocolors";
+import { ExitCode } from "../../errors/gameday-error.js";
 import { formatDuration } from "../../experiment/duration.js";
 import { expandGameDays } from "../../experiment/expand-game-days.js";
 import { InjectorRegistry } from "../../faults/injector-registry.js";
 import { plannedDuration } from "../../run/planned-duration.js";
 import { CLI_OPTIONS } from "../cli-options.js";
-import { loadInputs } from "../inputs.js";
+import { loadInputs, type ResolvedInput } from "../inputs.js";
+import { describeAssertion, describeExpectation } from "../plan/describe-expectation.js";
+import { collectPreflight } from "../plan/plan-preflight.js";
+
+const out = (s: string) => process.stdout.write(`${s}\n`);
+
+/** Prints one experiment's plan; returns how many preflight problems it has. */
+async function printPlan(input: ResolvedInput): Promise<number> {
+  const { spec, metadata } = input.experiment;
+  out(pc.bold(`${metadata.name} (${input.file}) on target ${input.targetName}`));
+  out(
+    `  planned duration ≤ ${formatDuration(plannedDuration(input.experiment))}, sampling every ${formatDuration(spec.sampleInterval)}`,
+  );
+  if (spec.load)
+    out(
+      `  load: ${spec.load.method} ${spec.load.url} at ${spec.load.rate}/s, timeout ${formatDuration(spec.load.timeout)}`,
+    );
+  for (const s of spec.steadyState)
+    out(`  steady state: ${s.name}: ${describeAssertion(s)} over ${formatDuration(s.over)}`);
+  const report = await collectPreflight(input, await InjectorRegistry.forTarget(input.target));
+  for (const { fault, plan } of report.faults) {
+    const head = `  fault ${pc.magenta(fault.name)} at +${formatDuration(fault.at)} for ${formatDuration(fault.for)}`;
+    if (!plan) {
+      out(`${head}: ${pc.red("cannot be planned")}`);
+      continue;
+    }
+    out(`${head}: ${plan.action}`);
+    for (const t of plan.targets) out(`    touches ${t}`);
+  }
+  for (const e of spec.expect) out(`  expect: ${describeExpectation(e, input.experiment)}`);
+  for (const a of spec.abortWhen)
+    out(`  abort when: ${a.name ? `${a.name}: ` : ""}${describeAssertion(a)} for ${formatDuration(a.for)}`);
+  out(`  recovery: steady state again within ${formatDuration(spec.recovery.within)} after rollback`);
+  if (report.problems.length) {
+    out(
+      pc.red(
+        `  preflight would fail (${report.problems.length} problem${report.problems.length > 1 ? "s" : ""}):`,
+      ),
+    );
+    for (const p of report.problems) out(`    ✗ ${p}`);
+  } else out(pc.green("  preflight: ok"));
+  return report.problems.length;
+}
 
 /** What a run would touch and when, resolved against the live target, touching nothing. */
 export function registerPlanCommand(program: Command): void {
   program
     .command("plan")
-    .description("show the resolved targets and the schedule of an experiment without touching anything")
-    .argument("<files...>", "experiment files")
+    .description(
+      "show the resolved targets, the schedule and every expectation's window without touching anything; exit 4 listing every preflight problem",
+    )
+    .argument("<files...>", "experiment or game day files")
     .addOption(CLI_OPTIONS.targets())
     .action(async (files: string[], opts) => {
       const expanded = (await expandGameDays(files)).map((p) => p.file);
-      for (const input of await loadInputs(expanded, opts.targets)) {
-        const { spec, metadata } = input.experiment;
-        const out = (s: string) => process.stdout.write(`${s}\n`);
-        out(pc.bold(`${metadata.name} (${input.file}) on target ${input.targetName}`));
-        out(
-          `  planned duration ≤ ${formatDuration(plannedDuration(input.experiment))}, sampling every ${formatDuration(spec.sampleInterval)}`,
-        );
-        if (spec.load)
-          out(
-            `  load: ${spec.load.method} ${spec.load.url} at ${spec.load.rate}/s, timeout ${formatDuration(spec.load.timeout)}`,
-          );
-        for (const s of spec.steadyState) out(`  steady state: ${s.name} (over ${formatDuration(s.over)})`);
-        const injectors = await InjectorRegistry.forTarget(input.target);
-        for (const fault of spec.faults) {
-          const plan = await injectors.for(fault).plan(fault);
-          out(
-            `  fault ${pc.magenta(fault.name)} at +${formatDuration(fault.at)} for ${formatDuration(fault.for)}: ${plan.action}`,
-          );
-          for (const t of plan.targets) out(`    touches ${t}`);
-        }
-        for (const e of spec.expect) out(`  expect: ${e.name}${e.during ? ` (during ${e.during})` : ""}`);
-        for (const a of spec.abortWhen) out(`  abort when: ${a.name ?? a.source ?? a.promql ?? "condition"}`);
-        out(`  recovery within ${formatDuration(spec.recovery.within)}`);
-      }
+      let problems = 0;
+      for (const input of await loadInputs(expanded, opts.targets)) problems += await printPlan(input);
+      process.exitCode = problems ? ExitCode.notRun : ExitCode.passed;
     });
 }

@@ -1,6 +1,8 @@
 import type { Command } from "commander";
+import { ExitCode } from "../../errors/gameday-error.js";
 import { composeDown, composeStatus, composeUp } from "../../sandbox/docker/compose-stack.js";
 import { sandboxDown, sandboxStatus, sandboxUp } from "../../sandbox/sandbox-stack.js";
+import { formatSandboxStatus, sandboxProblems } from "../../sandbox/sandbox-status-table.js";
 import { CLI_OPTIONS } from "../cli-options.js";
 import { DOCKER_OPTIONS } from "../docker-options.js";
 
@@ -52,17 +54,20 @@ export function registerSandboxCommand(program: Command): void {
     });
   sandbox
     .command("status")
-    .description("each component, its pid, health and endpoint")
+    .description(
+      "each component, its pid, health and endpoint, as a table; exit 1 when the stack is not healthy",
+    )
     .addOption(CLI_OPTIONS.stateDir())
     .addOption(DOCKER_OPTIONS.runtime())
     .addOption(DOCKER_OPTIONS.project())
+    .option("--json", "print the full status as JSON (same exit code)")
     .action(async (opts) => {
       if (opts.runtime === "docker") {
         process.stdout.write(await composeStatus(dockerOpts(opts)));
         return;
       }
-      process.stdout.write(
-        `${JSON.stringify(await sandboxStatus({ stateDir: `${opts.stateDir}/sandbox` }), null, 2)}\n`,
-      );
+      const status = await sandboxStatus({ stateDir: `${opts.stateDir}/sandbox` });
+      process.stdout.write(opts.json ? `${JSON.stringify(status, null, 2)}\n` : formatSandboxStatus(status));
+      process.exitCode = sandboxProblems(status).length ? ExitCode.failed : ExitCode.passed;
     });
 }
