@@ -53,17 +53,19 @@ export async function validateFiles(
 ): Promise<FileValidation[]> {
   const { targets, broken } = await targetsFor(opts);
   const loadOptions = { vars: opts.vars, env: opts.env, targets };
-  const validateOne = async (file: string): Promise<FileValidation[]> => {
+  // A member of a game day is validated as an experiment only: game days never nest (the game day's
+  // own check refuses one that lists another), so validate, plan and run agree and nothing recurses.
+  const validateOne = async (file: string, member = false): Promise<FileValidation[]> => {
     let listed: string[] = [];
     const issues = await issuesOf(async () => {
       const text = await readInputFile(file, "experiment file");
       // A game day is valid when it and every experiment it lists are.
-      if (declaredKind(text) === "GameDay") listed = loadGameDayText(text, file).experimentFiles;
+      if (!member && declaredKind(text) === "GameDay") listed = loadGameDayText(text, file).experimentFiles;
       else loadExperimentText(text, file, loadOptions);
     });
-    const members = await Promise.all(listed.map(validateOne));
+    const members = await Promise.all(listed.map((f) => validateOne(f, true)));
     return [{ file, ok: issues.length === 0, issues }, ...members.flat()];
   };
-  const results = (await Promise.all(files.map(validateOne))).flat();
+  const results = (await Promise.all(files.map((f) => validateOne(f)))).flat();
   return broken ? [broken, ...results] : results;
 }

@@ -1,4 +1,5 @@
 import { Toxiproxy, ToxiproxyError } from "toxiproxy-node-client";
+import { BODY_LIMITS, readBodyCapped } from "../../probes/read-body.js";
 
 /**
  * The client's transport class, reached through its public API: `Toxiproxy#getApi()` returns the
@@ -89,7 +90,7 @@ export class ToxiproxyTransport extends HttpClientBase {
           ? {}
           : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
       });
-      text = await res.text();
+      text = await readBodyCapped(res, BODY_LIMITS.toxiproxy);
     } catch (err) {
       throw new ToxiproxyHttpError(method, url, undefined, networkCause(err, this.timeoutMs), err);
     }
