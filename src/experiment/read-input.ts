@@ -10,6 +10,12 @@ export const INPUT_LIMITS = {
   bytes: 1024 * 1024,
   /** Lines per file: the YAML parser's cost grows with nodes, and no experiment needs this many. */
   lines: 10_000,
+  /**
+   * Would-be YAML nodes, counted before parsing (line breaks, `: `, `- ` and commas): the parser
+   * holds a few KB per node, so 125,000 items in one flow list cost half a gigabyte and many
+   * seconds. A long real experiment has about 3,000.
+   */
+  items: 12_000,
 } as const;
 
 /** C0 controls except tab, LF and CR; DEL; C1 controls; bidi overrides that make text read unlike what it is. */
@@ -148,9 +154,20 @@ export function checkInputText(text: string, file: string, what: string): string
     );
   }
   let lines = 1;
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1))
-    if (++lines > INPUT_LIMITS.lines)
-      refuse(file, `the ${what} has more than ${INPUT_LIMITS.lines} lines: expected a hand-written file`);
+  let items = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      items++;
+      if (++lines > INPUT_LIMITS.lines)
+        refuse(file, `the ${what} has more than ${INPUT_LIMITS.lines} lines: expected a hand-written file`);
+    } else if (c === 44 || ((c === 58 || c === 45) && text.charCodeAt(i + 1) === 32)) items++;
+    if (items > INPUT_LIMITS.items)
+      refuse(
+        file,
+        `the ${what} has more than ${INPUT_LIMITS.items} YAML items (keys, list entries, commas and lines): expected a hand-written file`,
+      );
+  }
   return text;
 }
 
