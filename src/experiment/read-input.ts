@@ -9,13 +9,13 @@ export const INPUT_LIMITS = {
   /** Bytes per file. */
   bytes: 1024 * 1024,
   /** Lines per file: the YAML parser's cost grows with nodes, and no experiment needs this many. */
-  lines: 10_000,
+  lines: 5_000,
   /**
    * Would-be YAML nodes, counted before parsing (line breaks, `: `, `- ` and commas): the parser
    * holds a few KB per node, so 125,000 items in one flow list cost half a gigabyte and many
-   * seconds. A long real experiment has about 3,000.
+   * seconds. A long real experiment has a few hundred.
    */
-  items: 12_000,
+  items: 5_000,
 } as const;
 
 /** C0 controls except tab, LF and CR; DEL; C1 controls; bidi overrides that make text read unlike what it is. */
