@@ -76,7 +76,7 @@ function experimentUrls(experiment: Experiment): { path: (string | number)[]; ur
   for (const [list, items] of Object.entries(lists))
     items.forEach((item, i) => {
       if (item.http) out.push({ path: ["spec", list, i, "http", "url"], url: item.http.url });
-      if (item.scrape && item.scrape.target.includes(":"))
+      if (item.scrape?.target.includes(":"))
         out.push({ path: ["spec", list, i, "scrape", "target"], url: item.scrape.target });
     });
   return out;

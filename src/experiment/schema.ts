@@ -42,14 +42,10 @@ export const faultSchema = z
 
 export const loadSchema = z
   .strictObject({
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is our interpolation syntax, not a typo
-    url: z
-      .string()
-      .min(1)
-      .max(2048)
-      .describe(
-        "the URL the built-in load generator calls (http or https, on a host the target declares); ${VAR} is interpolated",
-      ),
+    url: z.string().min(1).max(2048).describe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is our interpolation syntax, not a typo
+      "the URL the built-in load generator calls (http or https, on a host the target declares); ${VAR} is interpolated",
+    ),
     method: z.enum(["GET", "POST", "PUT", "DELETE"]).default("GET"),
     rate: z.number().positive().max(10_000).describe("requests per second"),
     timeout: positiveDuration.default(2000).describe("per-request timeout"),

@@ -25,14 +25,10 @@ export const targetSchema = z.strictObject({
     .default({})
     // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is our interpolation syntax, not a typo
     .describe("values for ${VAR} in experiment files"),
-  env: z
-    .array(envName)
-    .max(200)
-    .default([])
+  env: z.array(envName).max(200).default([]).describe(
     // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is our interpolation syntax, not a typo
-    .describe(
-      "environment variables experiments on this target may read as ${NAME} (besides the top-level env)",
-    ),
+    "environment variables experiments on this target may read as ${NAME} (besides the top-level env)",
+  ),
   secrets: z.record(varName, credentialSourceSchema).default({}).describe(
     // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is our interpolation syntax, not a typo
     "${NAME} whose value comes from a file or a variable and is masked in every output, journal and report",

@@ -158,7 +158,7 @@ function expectRefused(r: { code: number | null; stdout: string; stderr: string 
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "gameday-hostile-"));
-  listener = createServer((req, res) => {
+  listener = createServer((_req, res) => {
     requests++;
     res.end("{}");
   });
