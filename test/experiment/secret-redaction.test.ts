@@ -153,7 +153,9 @@ describe("secrets never reach an output", () => {
       timeoutMs: 90_000,
     });
     expect(plan.code, plan.stderr).toBe(0);
-    expect([0, 1], run.stdout + run.stderr).toContain(run.code);
+    // Passed, failed, or (on a starved machine) not run after the steady state: all of them ran the
+    // probes with their credentials and wrote every artifact, which is what this test is about.
+    expect([0, 1, 4], run.stdout + run.stderr).toContain(run.code);
 
     // The credentials were really used: a check that cannot fail proves nothing.
     expect(seen.promAuth).toBeGreaterThan(0);
