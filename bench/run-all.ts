@@ -6,6 +6,7 @@ import { TOXIPROXY_VERSION, toxiproxyServerBin } from "../src/sandbox/tools.js";
 import { benchAbortLatency } from "./abort-latency.js";
 import { benchDocker } from "./docker-faults.js";
 import { benchKubernetesActions } from "./kubernetes-actions.js";
+import { benchMalformedInput } from "./malformed-input.js";
 import { benchOverhead } from "./orchestrator-overhead.js";
 import { benchPeerRun } from "./peer-run.js";
 import { benchPeerValidate } from "./peer-validate.js";
@@ -33,6 +34,7 @@ const BENCHES: Bench[] = [
   { ids: ["6c"], run: benchPeerRun },
   { ids: ["5"], run: benchRunnerResources },
   { ids: ["7"], run: benchQueue },
+  { ids: ["8"], run: benchMalformedInput },
   { ids: ["k8s"], run: benchKubernetesActions },
   { ids: ["docker"], run: benchDocker },
   { ids: ["prove"], run: benchProve },

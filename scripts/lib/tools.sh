@@ -73,19 +73,20 @@ ensure_build() {
 
 # npm ci, bounded: npm has been seen to sit idle forever (no socket, no timer) on a slow registry,
 # so each attempt gets GAMEDAY_NPM_TIMEOUT seconds (default 600) and there are two attempts.
+# Only `npm ci`: the committed lock lists every platform's optional packages (biome, msgpackr), so a
+# lock npm refuses is a bug to fix in the repo, never a reason to resolve afresh with `npm install`.
 npm_install_locked() {
   local attempt limit="${GAMEDAY_NPM_TIMEOUT:-600}"
   for attempt in 1 2; do
     log "npm ci (attempt $attempt, at most ${limit} s)"
     if timeout "$limit" npm ci --no-audit --no-fund >"$GAMEDAY_TOOLS/npm-ci.log" 2>&1; then return 0; fi
-    # Some npm 11 releases reject their own lock file when another platform's optional package
-    # (biome's, say) is missing from the registry; install from the lock instead, leaving it as committed.
-    log "npm ci failed ($(grep -m1 'npm error' "$GAMEDAY_TOOLS/npm-ci.log" || echo "exit or timeout; see $GAMEDAY_TOOLS/npm-ci.log")); npm install with the same lock"
-    cp package-lock.json "$GAMEDAY_TOOLS/.package-lock.backup"
-    local ok=0
-    timeout "$limit" npm install --no-audit --no-fund >&2 && ok=1
-    cp "$GAMEDAY_TOOLS/.package-lock.backup" package-lock.json
-    [ "$ok" = 1 ] && return 0
+    if grep -q 'EUSAGE' "$GAMEDAY_TOOLS/npm-ci.log"; then
+      # Out of sync (package.json changed without its lock, or a lock made with platform packages
+      # missing): retrying cannot help. Say so loudly and stop.
+      grep 'npm error' "$GAMEDAY_TOOLS/npm-ci.log" | head -20 >&2
+      die "package-lock.json does not match package.json: run npm install once and commit the lock"
+    fi
+    log "npm ci failed ($(grep -m1 'npm error' "$GAMEDAY_TOOLS/npm-ci.log" || echo "exit or timeout; see $GAMEDAY_TOOLS/npm-ci.log"))"
   done
   return 1
 }

@@ -23,7 +23,7 @@ export async function loadInputs(files: string[], targetsFile?: string): Promise
       const target = loaded.target ?? resolveTarget(targets.targets, targetName, file);
       out.push({ file, experiment: loaded.experiment, targetName, target });
     } catch (err) {
-      if (err instanceof ValidationError) issues.push(...err.issues);
+      if (err instanceof ValidationError) for (const issue of err.issues) issues.push(issue);
       else throw err;
     }
   }

@@ -3,10 +3,14 @@ import type { Command as CommandType } from "commander";
 import { Command, CommanderError } from "commander";
 import pc from "picocolors";
 import { ExitCode, GamedayError } from "../errors/gameday-error.js";
+import { redactProcessOutput } from "../redact/redact.js";
 import { ignoreClosedPipe } from "./closed-pipe.js";
 import { withoutHelpForUnknownCommand } from "./unknown-command.js";
 
 type Register = (program: CommandType) => void;
+
+// Before anything can print: every line on stdout and stderr passes through the one redaction function.
+redactProcessOutput();
 
 /**
  * Commands by name, loaded on demand: importing all of them (bullmq, dockerode, the Kubernetes

@@ -28,6 +28,52 @@ export interface InputIssue {
   column?: number | undefined;
   path: string;
   message: string;
+  /** Set on the one issue that stands for this many more of the same file, left out. */
+  omitted?: number | undefined;
+}
+
+/** A hostile file can have 100,000 issues or a megabyte-long name: what is shown stays readable. */
+export const ISSUE_LIMITS = { perFile: 50, message: 400, path: 200, file: 300 } as const;
+
+/** `text` cut to `max` characters, saying how much was cut, so nothing is echoed in megabytes. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}... (${text.length - max} more characters)`;
+}
+
+/**
+ * At most ISSUE_LIMITS.perFile issues per file, each clipped, and one closing issue per file
+ * counting the rest. Idempotent: counts of an earlier capping are carried, not capped again.
+ */
+export function boundIssues(issues: readonly InputIssue[]): InputIssue[] {
+  const out: InputIssue[] = [];
+  const shown = new Map<string, number>();
+  const hidden = new Map<string, number>();
+  for (const issue of issues) {
+    if (issue.omitted) {
+      hidden.set(issue.file, (hidden.get(issue.file) ?? 0) + issue.omitted);
+      continue;
+    }
+    const count = shown.get(issue.file) ?? 0;
+    if (count >= ISSUE_LIMITS.perFile) {
+      hidden.set(issue.file, (hidden.get(issue.file) ?? 0) + 1);
+      continue;
+    }
+    shown.set(issue.file, count + 1);
+    out.push({
+      ...issue,
+      file: clip(issue.file, ISSUE_LIMITS.file),
+      path: clip(issue.path, ISSUE_LIMITS.path),
+      message: clip(issue.message, ISSUE_LIMITS.message),
+    });
+  }
+  for (const [file, omitted] of hidden)
+    out.push({
+      file: clip(file, ISSUE_LIMITS.file),
+      path: "",
+      message: `... and ${omitted} more issue${omitted === 1 ? "" : "s"} in this file, not shown: fix the ones above first`,
+      omitted,
+    });
+  return out;
 }
 
 export function formatIssue(i: InputIssue): string {
@@ -38,9 +84,10 @@ export function formatIssue(i: InputIssue): string {
 /** Invalid input: exit 2, nothing touched. */
 export class ValidationError extends GamedayError {
   readonly issues: InputIssue[];
-  constructor(issues: InputIssue[]) {
-    super("E_INVALID", issues.map(formatIssue).join("\n"), ExitCode.invalid);
-    this.issues = issues;
+  constructor(issues: readonly InputIssue[]) {
+    const bounded = boundIssues(issues);
+    super("E_INVALID", bounded.map(formatIssue).join("\n"), ExitCode.invalid);
+    this.issues = bounded;
   }
 }
 

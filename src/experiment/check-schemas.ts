@@ -58,6 +58,11 @@ function checkMetricAndComparator(
   checkThresholdUnit(value, ctx, allowRelative);
 }
 
+/** service and dependency become PromQL label values: names only, never query text. */
+const labelValue = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, {
+  error: "expected a service or dependency name: letters, digits, _ . : - (it becomes a PromQL label value)",
+});
+
 const name = z.string().min(1).max(120).describe("a short human-readable name, shown in the report");
 
 export const steadyStateSchema = z
@@ -89,12 +94,8 @@ export const expectationSchema = z
     ...metricFields,
     ...comparatorFields,
     check: z.enum(CHECKS).optional().describe("a built-in check instead of a metric and comparator"),
-    service: z.string().min(1).optional().describe("breakerCycle, retryAmplification: the calling service"),
-    dependency: z
-      .string()
-      .min(1)
-      .optional()
-      .describe("breakerCycle, retryAmplification: the called dependency"),
+    service: labelValue.optional().describe("breakerCycle, retryAmplification: the calling service"),
+    dependency: labelValue.optional().describe("breakerCycle, retryAmplification: the called dependency"),
     during: z.string().min(1).optional().describe("name of a fault: the expectation's window is that fault"),
     within: positiveDuration
       .optional()

@@ -23,9 +23,9 @@ const selection = {
     .enum(["one", "all", "fixed", "percent"])
     .default("one")
     .describe("one random container, all, a fixed count, or a percentage of the matching ones"),
-  count: z.number().int().positive().optional().describe("mode: fixed: how many containers"),
+  count: z.number().int().positive().max(1000).optional().describe("mode: fixed: how many containers"),
   percent: z.number().positive().max(100).optional().describe("mode: percent: share of the matching ones"),
-  max: z.number().int().positive().default(10).describe("ceiling: never more containers than this"),
+  max: z.number().int().positive().max(1000).default(10).describe("ceiling: never more containers than this"),
 };
 
 const grace = duration.default(10_000).describe("time to stop gracefully before SIGKILL");

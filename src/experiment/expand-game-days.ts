@@ -42,7 +42,7 @@ export async function expandGameDays(files: string[]): Promise<PlannedExperiment
       };
       for (const f of experimentFiles) out.push({ file: f, suite });
     } catch (err) {
-      if (err instanceof ValidationError) issues.push(...err.issues);
+      if (err instanceof ValidationError) for (const issue of err.issues) issues.push(issue);
       else throw err;
     }
   }

@@ -1,11 +1,14 @@
 import { type InputIssue, ValidationError } from "../errors/gameday-error.js";
+import { CredentialError, describeSource, readCredential } from "../targets/credentials.js";
+import { reachProblem } from "../targets/target-reach.js";
 import { type LoadedTargets, loadTargets, unknownTargetMessage } from "../targets/targets-loader.js";
 import type { Target } from "../targets/targets-schema.js";
 import { expand, interpolate } from "./interpolate.js";
-import { readInputFile } from "./read-input.js";
+import { describeFound } from "./issue-messages.js";
+import { checkInputText, readInputFile } from "./read-input.js";
 import { type Experiment, experimentSchema } from "./schema.js";
 import { sortIssues, validateSource } from "./validate-source.js";
-import { locateValue } from "./yaml-locator.js";
+import { formatPath, locateValue } from "./yaml-locator.js";
 import { parseYamlSource } from "./yaml-source.js";
 
 export interface LoadedExperiment {
@@ -20,15 +23,89 @@ export interface LoadedExperiment {
 export interface LoadExperimentOptions {
   /** Explicit variables (say, from the command line): they win over the environment and target vars. */
   vars?: Record<string, string>;
-  /** The targets file, loaded or as a path: spec.target's vars feed ${VAR} (the environment wins). */
+  /** The targets file, loaded or as a path: it says which vars, secrets and environment names ${VAR} reads. */
   targets?: LoadedTargets | string;
-  /** The environment for ${VAR}; process.env unless given. */
+  /** The environment for ${VAR} (only the names the targets file lists are read); process.env unless given. */
   env?: Record<string, string | undefined>;
 }
 
 export type LoadExperimentTextOptions = Omit<LoadExperimentOptions, "targets"> & { targets?: LoadedTargets };
 
 const EXPECTED = "an Experiment document (apiVersion: gameday/v1, kind: Experiment, metadata, spec)";
+
+/** Only the environment names the targets file lists: an experiment must not read REDIS_URL or a token. */
+function allowedEnv(
+  env: Record<string, string | undefined>,
+  names: readonly string[],
+): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const name of names) if (Object.hasOwn(env, name)) out[name] = env[name];
+  return out;
+}
+
+/** The target's secrets that can be read, and an issue for each one the file uses but cannot be read. */
+function targetSecrets(
+  target: Target | undefined,
+  env: Record<string, string | undefined>,
+  text: string,
+  file: string,
+): { values: Record<string, string>; issues: InputIssue[] } {
+  const values: Record<string, string> = {};
+  const issues: InputIssue[] = [];
+  for (const [name, source] of Object.entries(target?.secrets ?? {})) {
+    try {
+      values[name] = readCredential(source, env);
+    } catch (error) {
+      if (!text.includes(`\${${name}`)) continue;
+      const reason = error instanceof CredentialError ? error.message : "unreadable";
+      issues.push({ file, path: "", message: `secret ${name} (${describeSource(source)}): ${reason}` });
+    }
+  }
+  return { values, issues };
+}
+
+/** Every URL an experiment calls, with its path in the file: load, http probes, scrape targets written as URLs. */
+function experimentUrls(experiment: Experiment): { path: (string | number)[]; url: string }[] {
+  const out: { path: (string | number)[]; url: string }[] = [];
+  if (experiment.spec.load) out.push({ path: ["spec", "load", "url"], url: experiment.spec.load.url });
+  const lists = {
+    steadyState: experiment.spec.steadyState,
+    expect: experiment.spec.expect,
+    abortWhen: experiment.spec.abortWhen,
+  };
+  for (const [list, items] of Object.entries(lists))
+    items.forEach((item, i) => {
+      if (item.http) out.push({ path: ["spec", list, i, "http", "url"], url: item.http.url });
+      if (item.scrape?.target.includes(":"))
+        out.push({ path: ["spec", list, i, "scrape", "target"], url: item.scrape.target });
+    });
+  return out;
+}
+
+/** Scrape targets given by name must be in the target's scrape list (caught here, not mid-run). */
+function scrapeNameIssues(
+  experiment: Experiment,
+  target: Target,
+  targetName: string,
+): { path: (string | number)[]; message: string }[] {
+  const out: { path: (string | number)[]; message: string }[] = [];
+  const known = Object.keys(target.scrape);
+  const lists = {
+    steadyState: experiment.spec.steadyState,
+    expect: experiment.spec.expect,
+    abortWhen: experiment.spec.abortWhen,
+  };
+  for (const [list, items] of Object.entries(lists))
+    items.forEach((item, i) => {
+      const name = item.scrape?.target;
+      if (name === undefined || name.includes(":") || Object.hasOwn(target.scrape, name)) return;
+      out.push({
+        path: ["spec", list, i, "scrape", "target"],
+        message: `expected a scrape target of target "${targetName}" (${known.join(", ") || "none listed"}) or a URL, found ${describeFound(name)}`,
+      });
+    });
+  return out;
+}
 
 /**
  * Parses, interpolates and validates one experiment. Two steps, because spec.target (read
@@ -40,16 +117,20 @@ export function loadExperimentText(
   file: string,
   opts: LoadExperimentTextOptions = {},
 ): LoadedExperiment {
+  checkInputText(text, file, "experiment file");
   const parsed = parseYamlSource(text, file, EXPECTED);
   const { source } = parsed;
   if (!source) throw new ValidationError(sortIssues(parsed.issues));
-  const ambient = { ...(opts.env ?? process.env), ...opts.vars };
+  const env = opts.env ?? process.env;
+  const targets = opts.targets;
+  const topLevelEnv = targets?.targets.env ?? [];
 
   const issues: InputIssue[] = [...parsed.issues];
   const written = source.doc.getIn(["spec", "target"]);
   const targetName =
-    typeof written === "string" ? expand(written, ambient, "the environment").value : undefined;
-  const targets = opts.targets;
+    typeof written === "string"
+      ? expand(written, { ...allowedEnv(env, topLevelEnv), ...opts.vars }, "the environment").value
+      : undefined;
   let target: Target | undefined;
   if (targets && targetName !== undefined) {
     target = Object.hasOwn(targets.targets.targets, targetName)
@@ -63,15 +144,34 @@ export function loadExperimentText(
   }
 
   const sources = target
-    ? `the environment or in vars of target "${targetName}" (${targets?.file})`
-    : "the environment (no targets file was given, so no target vars were read)";
+    ? `vars or secrets of target "${targetName}", or an environment variable the targets file lists under env (${targets?.file})`
+    : targets
+      ? `an environment variable the targets file lists under env (${targets.file})`
+      : "explicit vars (no targets file was given, so no target vars and no environment variable were read)";
   // Without a known target its vars are unknown too: undefined variables would only be noise.
   const lenient = targets !== undefined && target === undefined;
-  const interpolated = interpolate(source, { vars: { ...target?.vars, ...ambient }, sources, lenient });
-  issues.push(...interpolated.issues);
+  const secrets = targetSecrets(target, env, text, file);
+  for (const issue of secrets.issues) issues.push(issue);
+  const ambient = allowedEnv(env, [...topLevelEnv, ...(target?.env ?? [])]);
+  const vars = { ...target?.vars, ...ambient, ...secrets.values, ...opts.vars };
+  const interpolated = interpolate(source, { vars, sources, lenient });
+  for (const issue of interpolated.issues) issues.push(issue);
 
   const result = validateSource(source, experimentSchema, "Experiment", interpolated.paths);
-  if (!result.ok) issues.push(...result.issues);
+  if (!result.ok) for (const issue of result.issues) issues.push(issue);
+  if (result.ok && targetName !== undefined && (target || !targets)) {
+    const reach = experimentUrls(result.value).flatMap(({ path, url }) => {
+      const message = reachProblem(url, target, targetName);
+      return message ? [{ path, message }] : [];
+    });
+    if (target) for (const issue of scrapeNameIssues(result.value, target, targetName)) reach.push(issue);
+    for (const { path, message } of reach) {
+      // A value with an unexpandable reference already has its issue: the URL check would only repeat it.
+      if (interpolated.paths.has(formatPath(path))) continue;
+      const { line, column } = locateValue(source, path);
+      issues.push({ file, line, column, path: formatPath(path), message });
+    }
+  }
   if (issues.length > 0 || !result.ok) throw new ValidationError(sortIssues(issues));
   return { file, experiment: result.value, raw: result.raw, ...(target ? { target } : {}) };
 }

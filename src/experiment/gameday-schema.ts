@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LIMITS, labelsSchema } from "./bounded.js";
 import { mutantSchema } from "./mutant-schema.js";
 
 /**
@@ -16,13 +17,18 @@ export const gameDaySchema = z
           error: "expected a name of lowercase letters, digits and dashes (at most 63)",
         })
         .describe("the game day's id in run history, schedules and reports"),
-      description: z.string().optional().describe("what the day is for, in a sentence"),
-      labels: z.record(z.string(), z.string()).default({}),
+      description: z
+        .string()
+        .max(LIMITS.description)
+        .optional()
+        .describe("what the day is for, in a sentence"),
+      labels: labelsSchema.default({}),
     }),
     spec: z.strictObject({
       experiments: z
-        .array(z.string().min(1, { error: "expected a file path" }))
+        .array(z.string().min(1, { error: "expected a file path" }).max(4096))
         .min(1, { error: "expected at least one experiment file" })
+        .max(LIMITS.experiments)
         .describe("experiment files, run in this order; relative paths start at this file's folder"),
       continueOnFailure: z
         .boolean()

@@ -4,8 +4,14 @@ import { formatPath } from "./yaml-locator.js";
 import { positionAt, type YamlSource } from "./yaml-source.js";
 
 /** `$${` is a literal `${`; `${NAME}` and `${NAME:-fallback}` are references. */
-const REFERENCE = /\$\$\{|\$\{([^}]*)\}/g;
 const NAME = /^([A-Za-z_][A-Za-z0-9_]*)(?::-(.*))?$/s;
+
+/** Problems reported per value: a value with 200,000 `${` says so once per reference up to here. */
+const PROBLEMS_PER_VALUE = 5;
+/** How much of a bad reference is echoed back. */
+const ECHO = 40;
+
+const echo = (text: string) => (text.length > ECHO ? `${text.slice(0, ECHO)}...` : text);
 
 export interface InterpolateOptions {
   vars: Record<string, string | undefined>;
@@ -46,31 +52,60 @@ export interface ExpandProblem {
   message: string;
 }
 
-/** Expands the references in one string; unexpandable ones stay as written. */
+/**
+ * Expands the references in one string; unexpandable ones stay as written. One left-to-right pass
+ * with indexOf (a regex with [^}]* rescans the rest of the value at every `${`: quadratic).
+ */
 export function expand(
   written: string,
   vars: Record<string, string | undefined>,
   sources: string,
 ): { value: string; problems: ExpandProblem[] } {
   const problems: ExpandProblem[] = [];
-  const value = written.replace(REFERENCE, (match, inner: string | undefined) => {
-    if (inner === undefined) return "${";
-    const name = NAME.exec(inner);
-    if (!name?.[1]) {
-      problems.push({
-        text: match,
-        message: `expected a variable name (letters, digits, _) inside \${...}, found "${match}"`,
+  const problem = (p: ExpandProblem) => {
+    if (problems.length < PROBLEMS_PER_VALUE) problems.push(p);
+  };
+  let out = "";
+  let from = 0;
+  for (;;) {
+    const at = written.indexOf("${", from);
+    if (at < 0) break;
+    if (at > from && written[at - 1] === "$") {
+      out += `${written.slice(from, at - 1)}\${`;
+      from = at + 2;
+      continue;
+    }
+    out += written.slice(from, at);
+    const close = written.indexOf("}", at + 2);
+    if (close < 0) {
+      const text = written.slice(at);
+      problem({
+        text,
+        message: `unterminated reference "${echo(text)}": expected a closing } after the name`,
       });
-      return match;
+      out += text;
+      from = written.length;
+      break;
+    }
+    const match = written.slice(at, close + 1);
+    from = close + 1;
+    const name = NAME.exec(match.slice(2, -1));
+    if (!name?.[1]) {
+      problem({
+        text: match,
+        message: `expected a variable name (letters, digits, _) inside \${...}, found "${echo(match)}"`,
+      });
+      out += match;
+      continue;
     }
     // Own keys only (`${constructor}` is not a variable); like a shell, `:-` also covers an empty value.
     const set = Object.hasOwn(vars, name[1]) ? vars[name[1]] : undefined;
     const found = name[2] !== undefined && !set ? name[2] : set;
     if (found === undefined)
-      problems.push({ text: match, message: `undefined variable ${name[1]}: expected it in ${sources}` });
-    return found ?? match;
-  });
-  return { value, problems };
+      problem({ text: match, message: `undefined variable ${echo(name[1])}: expected it in ${sources}` });
+    out += found ?? match;
+  }
+  return { value: out + written.slice(from), problems };
 }
 
 /**

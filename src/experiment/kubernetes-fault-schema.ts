@@ -28,9 +28,9 @@ const selection = {
     .enum(["one", "all", "fixed", "percent"])
     .default("one")
     .describe("one random pod, all, a fixed count, or a percentage of the matching pods"),
-  count: z.number().int().positive().optional().describe("mode: fixed: how many pods"),
+  count: z.number().int().positive().max(1000).optional().describe("mode: fixed: how many pods"),
   percent: z.number().positive().max(100).optional().describe("mode: percent: share of the matching pods"),
-  max: z.number().int().positive().default(10).describe("ceiling: never more pods than this"),
+  max: z.number().int().positive().max(1000).default(10).describe("ceiling: never more pods than this"),
 };
 
 const workload = z

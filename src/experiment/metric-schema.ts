@@ -22,19 +22,20 @@ export const metricFields = {
   promql: z
     .string()
     .min(1)
+    .max(4096)
     .optional()
     .describe("a PromQL query on the target's Prometheus; its value is compared"),
   scrape: z
     .strictObject({
       target: z.string().min(1).describe("a scrape target named in the target environment, or a URL"),
-      metric: z.string().min(1),
-      labels: z.record(z.string(), z.string()).default({}),
+      metric: z.string().regex(/^[A-Za-z_:][A-Za-z0-9_:]{0,199}$/, { error: "expected a metric name" }),
+      labels: z.record(z.string().max(128), z.string().max(256)).default({}),
       aggregate: z.enum(["sum", "max", "min", "avg"]).default("sum"),
     })
     .optional()
     .describe("a metric read straight from a service's /metrics endpoint"),
   http: z
-    .strictObject({ url: z.string().min(1), timeout: duration.default(2000) })
+    .strictObject({ url: z.string().min(1).max(2048), timeout: duration.default(2000) })
     .optional()
     .describe("value is the HTTP status code, 0 when unreachable"),
 };

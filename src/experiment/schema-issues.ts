@@ -5,6 +5,9 @@ import { allowedKeys } from "./schema-keys.js";
 import { formatPath, locateKey, locateValue } from "./yaml-locator.js";
 import type { YamlSource } from "./yaml-source.js";
 
+/** More than ISSUE_LIMITS.perFile, so a few duplicates merged later still leave a full page. */
+const SCHEMA_ISSUE_CAP = 200;
+
 function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   let here = raw;
   for (const segment of path) {
@@ -25,7 +28,11 @@ export function schemaIssues(
   schema: z.ZodType,
 ): InputIssue[] {
   const out: InputIssue[] = [];
-  for (const issue of error.issues) {
+  // Locating an issue walks the document: past the cap, only count (a file can hold 100,000 issues).
+  const shown = error.issues.slice(0, SCHEMA_ISSUE_CAP);
+  const rest = error.issues.length - shown.length;
+  if (rest > 0) out.push({ file: source.file, path: "", message: "", omitted: rest });
+  for (const issue of shown) {
     if (issue.code === "unrecognized_keys") {
       const allowed = allowedKeys(schema, issue.path, raw);
       for (const key of issue.keys) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { headersSchema, LIMITS, labelsSchema } from "./bounded.js";
 import { abortConditionSchema, expectationSchema, steadyStateSchema } from "./check-schemas.js";
 import { didYouMean } from "./did-you-mean.js";
 import { dockerFaultSchema } from "./docker-fault-schema.js";
@@ -41,14 +42,22 @@ export const faultSchema = z
 
 export const loadSchema = z
   .strictObject({
-    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is our interpolation syntax, not a typo
-    url: z.string().min(1).describe("the URL the built-in load generator calls; ${VAR} is interpolated"),
+    url: z.string().min(1).max(2048).describe(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is our interpolation syntax, not a typo
+      "the URL the built-in load generator calls (http or https, on a host the target declares); ${VAR} is interpolated",
+    ),
     method: z.enum(["GET", "POST", "PUT", "DELETE"]).default("GET"),
     rate: z.number().positive().max(10_000).describe("requests per second"),
     timeout: positiveDuration.default(2000).describe("per-request timeout"),
-    maxInFlight: z.number().int().positive().default(256).describe("cap on concurrent requests"),
-    headers: z.record(z.string(), z.string()).default({}),
-    body: z.string().optional(),
+    maxInFlight: z
+      .number()
+      .int()
+      .positive()
+      .max(LIMITS.maxInFlight)
+      .default(256)
+      .describe("cap on concurrent requests"),
+    headers: headersSchema.default({}),
+    body: z.string().max(LIMITS.body).optional(),
   })
   .describe("steady load from the built-in generator; its statistics are source: load");
 
@@ -69,23 +78,36 @@ export const experimentSchema = z
           error: "expected a name of lowercase letters, digits and dashes (at most 63)",
         })
         .describe("the experiment's id in reports, journals and locks"),
-      description: z.string().optional().describe("the hypothesis, in a sentence"),
-      labels: z.record(z.string(), z.string()).default({}).describe("free-form labels, copied into reports"),
+      description: z.string().max(LIMITS.description).optional().describe("the hypothesis, in a sentence"),
+      labels: labelsSchema.default({}).describe("free-form labels, copied into reports"),
     }),
     spec: z.strictObject({
       target: z.string().min(1).describe("a target environment named in the targets file"),
-      sampleInterval: positiveDuration.default(1000).describe("how often probes are sampled"),
+      sampleInterval: duration
+        .refine((ms) => ms >= 100 && ms <= 600_000, { error: "expected a sample interval from 100ms to 10m" })
+        .default(1000)
+        .describe("how often probes are sampled (100ms to 10m)"),
       load: loadSchema.optional(),
       steadyState: z
         .array(steadyStateSchema)
+        .max(LIMITS.checks)
         .default([])
         .describe("checked before any fault, and again after rollback"),
       faults: z
         .array(faultSchema)
         .min(1, { error: "expected at least one fault" })
+        .max(LIMITS.faults)
         .describe("the failures to inject, each on its own schedule"),
-      expect: z.array(expectationSchema).default([]).describe("what must hold for the run to pass"),
-      abortWhen: z.array(abortConditionSchema).default([]).describe("conditions that stop the run early"),
+      expect: z
+        .array(expectationSchema)
+        .max(LIMITS.checks)
+        .default([])
+        .describe("what must hold for the run to pass"),
+      abortWhen: z
+        .array(abortConditionSchema)
+        .max(LIMITS.checks)
+        .default([])
+        .describe("conditions that stop the run early"),
       recovery: z
         .strictObject({
           within: positiveDuration.default(30_000).describe("steady state must hold again within"),

@@ -19,7 +19,11 @@ const common = {
     .describe("share of connections affected, 0 to 1"),
 };
 
-const bytes = z.number().int().nonnegative();
+const bytes = z
+  .number()
+  .int()
+  .nonnegative()
+  .max(2 ** 31 - 1);
 
 /** One entry per toxic type; strict objects so a misspelt attribute is an error, not a silent default. */
 export const toxiproxyFaultSchema = z.discriminatedUnion("toxic", [
@@ -32,7 +36,7 @@ export const toxiproxyFaultSchema = z.discriminatedUnion("toxic", [
   z.strictObject({
     ...common,
     toxic: z.literal("bandwidth"),
-    rate: z.number().int().nonnegative().describe("KB/s"),
+    rate: z.number().int().nonnegative().max(10_000_000).describe("KB/s"),
   }),
   z.strictObject({
     ...common,

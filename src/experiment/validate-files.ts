@@ -112,20 +112,22 @@ export async function validateFiles(
 ): Promise<FileValidation[]> {
   const { targets, broken } = await targetsFor(opts);
   const loadOptions = { vars: opts.vars, env: opts.env, targets };
-  const validateOne = async (file: string): Promise<FileValidation[]> => {
+  // A member of a game day is validated as an experiment only: game days never nest (the game day's
+  // own check refuses one that lists another), so validate, plan and run agree and nothing recurses.
+  const validateOne = async (file: string, member = false): Promise<FileValidation[]> => {
     let listed: string[] = [];
     let warnings: InputIssue[] = [];
     const issues = await issuesOf(async () => {
       const text = await readInputFile(file, "experiment file");
       // Each kind by its own schema; a game day is valid when it and every experiment it lists are.
       const kind = declaredKind(text);
-      if (kind === "GameDay") listed = loadGameDayText(text, file).experimentFiles;
-      else if (kind === "Targets" && opts.anyKind) loadTargetsText(text, file);
+      if (!member && kind === "GameDay") listed = loadGameDayText(text, file).experimentFiles;
+      else if (!member && kind === "Targets" && opts.anyKind) loadTargetsText(text, file);
       else warnings = validateExperiment(text, file, loadOptions, Boolean(opts.references));
     });
-    const members = await Promise.all(listed.map(validateOne));
+    const members = await Promise.all(listed.map((f) => validateOne(f, true)));
     return [{ file, ok: issues.length === 0, issues, warnings }, ...members.flat()];
   };
-  const results = (await Promise.all(files.map(validateOne))).flat();
+  const results = (await Promise.all(files.map((f) => validateOne(f)))).flat();
   return broken ? [broken, ...results] : results;
 }

@@ -1,4 +1,4 @@
-import { type Document, LineCounter, parseAllDocuments } from "yaml";
+import { type Document, isScalar, LineCounter, parseAllDocuments, visit } from "yaml";
 import type { InputIssue } from "../errors/gameday-error.js";
 
 /** One parsed YAML file, kept with its positions so any field can be traced back to line:column. */
@@ -28,7 +28,9 @@ export function positionAt(lineCounter: LineCounter, offset: number): { line: nu
 export function parseYamlSource(text: string, file: string, expected: string): ParsedYaml {
   const lineCounter = new LineCounter();
   // prettyErrors off: we place errors ourselves, yaml's own text would repeat the position.
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
+  // uniqueKeys off: yaml compares each key with every earlier one (50,000 keys take minutes);
+  // duplicateKeys() below finds the same duplicates in one pass.
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const at = (offset: number) => ({ file, ...positionAt(lineCounter, offset) });
 
   // Empty documents (a stray "---", a comments-only file) carry nothing to validate: skip them.
@@ -40,15 +42,20 @@ export function parseYamlSource(text: string, file: string, expected: string): P
 
   const issues: InputIssue[] = [];
   const lines = new Set<number>();
-  for (const error of meaningful.flatMap((d) => d.errors)) {
-    const position = at(error.pos[0]);
+  const errors = meaningful.flatMap((d) => [
+    ...d.errors.map((e) => ({ offset: e.pos[0], message: e.message })),
+    ...duplicateKeys(d),
+  ]);
+  errors.sort((a, b) => a.offset - b.offset);
+  for (const error of errors) {
+    const position = at(error.offset);
     // After one syntax error yaml reports every following token of the line: keep the first.
     if (lines.has(position.line)) continue;
     lines.add(position.line);
     issues.push({
       ...position,
       path: "",
-      message: `invalid YAML: ${error.message}${hint(text, error.pos[0], error.message)}`,
+      message: `invalid YAML: ${error.message}${hint(text, error.offset, error.message)}`,
     });
   }
   const broken = issues.length > 0;
@@ -61,6 +68,24 @@ export function parseYamlSource(text: string, file: string, expected: string): P
     });
   }
   return broken ? { issues } : { source: { file, text, doc: first, lineCounter }, issues };
+}
+
+/** Every second occurrence of a scalar key in a mapping, as yaml's own uniqueKeys check reports it. */
+function duplicateKeys(doc: Document.Parsed): { offset: number; message: string }[] {
+  const found: { offset: number; message: string }[] = [];
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const key = `${typeof pair.key.value}:${String(pair.key.value)}`;
+        if (seen.has(key))
+          found.push({ offset: pair.key.range?.[0] ?? 0, message: "Map keys must be unique" });
+        else seen.add(key);
+      }
+    },
+  });
+  return found;
 }
 
 /** A document's range may start at comments before its "---": point at the marker itself. */

@@ -1,10 +1,14 @@
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { InfrastructureError } from "../errors/gameday-error.js";
+import { BODY_LIMITS, readBodyCapped } from "./read-body.js";
 
 export type Aggregate = "sum" | "max" | "min" | "avg";
 
 /** Reads one metric straight from a /metrics endpoint, for setups without a Prometheus server. */
 export class MetricsScraper {
+  /** `headers`: the target's scrapeAuth, read once. */
+  constructor(private readonly headers: Record<string, string> = {}) {}
+
   async read(
     url: string,
     metric: string,
@@ -13,9 +17,16 @@ export class MetricsScraper {
   ): Promise<number | undefined> {
     let text: string;
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      text = await res.text();
+      const res = await fetch(url, {
+        signal: AbortSignal.timeout(3000),
+        headers: this.headers,
+        redirect: "error",
+      });
+      if (!res.ok) {
+        await res.body?.cancel().catch(() => undefined);
+        throw new Error(`HTTP ${res.status}`);
+      }
+      text = await readBodyCapped(res, BODY_LIMITS.scrape);
     } catch (err) {
       throw new InfrastructureError(`scrape of ${url} failed: ${(err as Error).message}`, { cause: err });
     }
@@ -33,8 +44,9 @@ export class MetricsScraper {
       }
     }
     if (values.length === 0) return undefined;
-    if (aggregate === "max") return Math.max(...values);
-    if (aggregate === "min") return Math.min(...values);
+    // reduce, not Math.max(...values): a huge exposition must not overflow the stack.
+    if (aggregate === "max") return values.reduce((a, b) => Math.max(a, b));
+    if (aggregate === "min") return values.reduce((a, b) => Math.min(a, b));
     const sum = values.reduce((a, b) => a + b, 0);
     return aggregate === "avg" ? sum / values.length : sum;
   }

@@ -1,9 +1,11 @@
 import type { SteadyStateCheck } from "../experiment/schema.js";
 import type { Probe } from "../interfaces/metric-source.js";
 import type { LoadStatistics } from "../load/load-statistics.js";
+import { authHeaders, CredentialError } from "../targets/credentials.js";
 import type { Target } from "../targets/targets-schema.js";
 import { MetricsScraper } from "./metrics-scraper.js";
 import type { PrometheusClient } from "./prometheus-client.js";
+import { BODY_LIMITS, readBodyCapped } from "./read-body.js";
 
 export type MetricSelection = Pick<SteadyStateCheck, "source" | "metric" | "promql" | "scrape" | "http">;
 
@@ -19,6 +21,15 @@ export const LOAD_TRAILING_MS = 5_000;
 
 export class ProbeConfigError extends Error {
   readonly code = "E_PROBE_CONFIG";
+}
+
+function scrapeHeaders(target: Target): Record<string, string> {
+  try {
+    return authHeaders(target.scrapeAuth);
+  } catch (err) {
+    if (err instanceof CredentialError) throw new ProbeConfigError(`credentials for scrape: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Turns the metric fields of a steady-state check, expectation or abort condition into a Probe. */
@@ -41,9 +52,10 @@ export function createProbe(sel: MetricSelection, ctx: ProbeContext): Probe {
   }
   if (sel.scrape) {
     const { target: name, metric, labels, aggregate } = sel.scrape;
-    const url = ctx.target.scrape[name] ?? (/^https?:\/\//.test(name) ? name : undefined);
+    const listed = Object.hasOwn(ctx.target.scrape, name) ? ctx.target.scrape[name] : undefined;
+    const url = listed ?? (/^https?:\/\//.test(name) ? name : undefined);
     if (!url) throw new ProbeConfigError(`scrape target "${name}" is not in the target's scrape list`);
-    const scraper = ctx.scraper ?? new MetricsScraper();
+    const scraper = ctx.scraper ?? new MetricsScraper(scrapeHeaders(ctx.target));
     return {
       description: `scrape ${metric}${JSON.stringify(labels)} from ${url}`,
       sample: () => scraper.read(url, metric, labels, aggregate),
@@ -55,8 +67,10 @@ export function createProbe(sel: MetricSelection, ctx: ProbeContext): Probe {
       description: `http GET ${url}`,
       sample: async () => {
         try {
-          const res = await fetch(url, { signal: AbortSignal.timeout(timeout) });
-          await res.arrayBuffer();
+          // The status is the value: no redirect is followed (it could lead off the declared hosts) and
+          // at most BODY_LIMITS.probe bytes of the body are read.
+          const res = await fetch(url, { signal: AbortSignal.timeout(timeout), redirect: "manual" });
+          await readBodyCapped(res, BODY_LIMITS.probe, true);
           return res.status;
         } catch {
           return 0;

@@ -1,4 +1,7 @@
 import { InfrastructureError, PreflightError } from "../errors/gameday-error.js";
+import { authHeaders, CredentialError } from "../targets/credentials.js";
+import type { Target } from "../targets/targets-schema.js";
+import { BODY_LIMITS, readBodyCapped } from "./read-body.js";
 
 interface QueryResponse {
   status: "success" | "error";
@@ -8,12 +11,33 @@ interface QueryResponse {
 
 /** A thin PromQL client: instant queries only, which is all expectations need. */
 export class PrometheusClient {
-  constructor(readonly url: string) {}
+  constructor(
+    readonly url: string,
+    private readonly headers: Record<string, string> = {},
+  ) {}
+
+  /** The client for a target's prometheus, with its credentials read (exit 4 when they cannot be). */
+  static forTarget(target: Target): PrometheusClient | undefined {
+    if (!target.prometheus) return undefined;
+    try {
+      return new PrometheusClient(target.prometheus.url, authHeaders(target.prometheus.auth));
+    } catch (err) {
+      if (err instanceof CredentialError)
+        throw new PreflightError(`credentials for Prometheus at ${target.prometheus.url}: ${err.message}`);
+      throw err;
+    }
+  }
+
+  private get(url: string, timeoutMs: number): Promise<Response> {
+    // No redirects: a declared endpoint must not forward our credentials somewhere else.
+    return fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: this.headers, redirect: "error" });
+  }
 
   /** Fails preflight with the URL named when the server does not answer. */
   async ping(): Promise<void> {
     try {
-      const res = await fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(3000) });
+      const res = await this.get(`${this.url}/-/ready`, 3000);
+      await readBodyCapped(res, BODY_LIMITS.probe, true);
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
     } catch (err) {
       throw new PreflightError(`Prometheus at ${this.url} is not reachable: ${(err as Error).message}`, {
@@ -27,8 +51,8 @@ export class PrometheusClient {
     const params = new URLSearchParams({ query: promql, time: (time / 1000).toFixed(3) });
     let body: QueryResponse;
     try {
-      const res = await fetch(`${this.url}/api/v1/query?${params}`, { signal: AbortSignal.timeout(5000) });
-      body = (await res.json()) as QueryResponse;
+      const res = await this.get(`${this.url}/api/v1/query?${params}`, 5000);
+      body = JSON.parse(await readBodyCapped(res, BODY_LIMITS.prometheus)) as QueryResponse;
     } catch (err) {
       throw new InfrastructureError(`Prometheus query to ${this.url} failed: ${(err as Error).message}`, {
         cause: err,
@@ -46,6 +70,6 @@ export class PrometheusClient {
       throw new InfrastructureError(`PromQL "${promql}" must return a vector or scalar`);
     const values = (result as { value: [number, string] }[]).map((r) => Number(r.value[1]));
     const finite = values.filter((v) => !Number.isNaN(v));
-    return finite.length ? Math.max(...finite) : undefined;
+    return finite.length ? finite.reduce((a, b) => Math.max(a, b)) : undefined;
   }
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Reporter, ReporterOptions } from "../interfaces/reporter.js";
+import { redact } from "../redact/redact.js";
 import { Journal } from "../run/journal.js";
 import type { RunResult } from "../run/run-result.js";
 
@@ -12,6 +13,6 @@ export class JsonReporter implements Reporter {
     const file = this.opts.outFile ?? join(results[0]?.artifactsDir ?? ".", "gameday.json");
     const runs = results.map((r) => ({ ...r, journal: Journal.read(r.journalPath) }));
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify({ runs }, null, 2)}\n`);
+    writeFileSync(file, `${redact(JSON.stringify({ runs }, null, 2))}\n`);
   }
 }

@@ -1,7 +1,8 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import junitModule, { type Builder } from "junit-report-builder";
 import type { Reporter, ReporterOptions } from "../interfaces/reporter.js";
+import { redact } from "../redact/redact.js";
 import type { RunResult } from "../run/run-result.js";
 
 // A CommonJS package whose types claim an ESM default: at run time the default import is the builder.
@@ -51,6 +52,6 @@ export class JunitReporter implements Reporter {
   onSuiteEnd(results: RunResult[]): void {
     const file = this.opts.outFile ?? join(results[0]?.artifactsDir ?? ".", "junit.xml");
     mkdirSync(dirname(file), { recursive: true });
-    JunitReporter.build(results).writeTo(file);
+    writeFileSync(file, redact(JunitReporter.build(results).build()));
   }
 }

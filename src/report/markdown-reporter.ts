@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Reporter, ReporterOptions } from "../interfaces/reporter.js";
+import { redact } from "../redact/redact.js";
 import { Journal } from "../run/journal.js";
 import type { JournalEvent } from "../run/journal-schema.js";
 import type { RunResult } from "../run/run-result.js";
@@ -111,6 +112,6 @@ export class MarkdownReporter implements Reporter {
     const passed = results.filter((r) => r.verdict === "passed").length;
     const head = [`# Game day report`, "", `${passed} of ${results.length} experiments passed.`, ""];
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, [...head, ...results.map(renderRun)].join("\n"));
+    writeFileSync(file, redact([...head, ...results.map(renderRun)].join("\n")));
   }
 }

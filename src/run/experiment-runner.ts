@@ -8,6 +8,7 @@ import type { PlannedFault } from "../interfaces/injector.js";
 import type { RunLock } from "../interfaces/run-lock.js";
 import { LoadGenerator } from "../load/load-generator.js";
 import { PrometheusClient } from "../probes/prometheus-client.js";
+import { redact } from "../redact/redact.js";
 import type { Target } from "../targets/targets-schema.js";
 import { Journal, type JournalListener } from "./journal.js";
 import { plannedDuration } from "./planned-duration.js";
@@ -59,7 +60,7 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     injectors: req.injectors ?? (await InjectorRegistry.forTarget(req.target)),
     probes: {
       target: req.target,
-      prometheus: req.target.prometheus ? new PrometheusClient(req.target.prometheus.url) : undefined,
+      prometheus: PrometheusClient.forTarget(req.target),
     },
     evaluators: [],
     active: new Map(),
@@ -160,6 +161,6 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     reason: result.reason,
   });
   journal.close();
-  writeFileSync(join(artifactsDir, "run.json"), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(join(artifactsDir, "run.json"), `${redact(JSON.stringify(result, null, 2))}\n`);
   return result;
 }

@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { redactDeep } from "../redact/redact.js";
 import { type JournalEvent, type JournalEventType, journalEventSchema } from "./journal-schema.js";
 
 export type JournalListener = (event: JournalEvent) => void;
@@ -27,7 +28,8 @@ export class Journal {
   }
 
   write(type: JournalEventType, data: Record<string, unknown> = {}): JournalEvent {
-    const event: JournalEvent = { t: Date.now(), runId: this.runId, type, data };
+    // Redacted before it is written: the journal outlives the run and is copied into reports.
+    const event: JournalEvent = { t: Date.now(), runId: this.runId, type, data: redactDeep(data) };
     writeSync(this.fd, `${JSON.stringify(event)}\n`);
     fsyncSync(this.fd);
     for (const l of this.listeners) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { httpUrl } from "./http-url.js";
 
 /**
  * A cluster gameday may touch: the kubeconfig, the contexts it may use (any other is refused, so a
@@ -19,10 +20,7 @@ export const kubernetesTargetSchema = z.strictObject({
     .strictObject({
       namespace: z.string().min(1).describe("where the in-cluster Toxiproxy Deployment and Service run"),
       deployment: z.string().min(1).default("toxiproxy"),
-      url: z
-        .string()
-        .url()
-        .describe("its API as gameday reaches it (a port-forward, a NodePort, an ingress)"),
+      url: httpUrl.describe("its API as gameday reaches it (a port-forward, a NodePort, an ingress)"),
       proxies: z.array(z.string().min(1)).min(1).describe("allow-list of proxies network faults may touch"),
     })
     .optional()

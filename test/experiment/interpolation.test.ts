@@ -11,26 +11,27 @@ const withLoad = (...load: string[]) => lines(...HEAD, "  load:", ...load, ...FA
 describe("${VAR} interpolation", async () => {
   const targets = await loadTargets(TARGETS);
 
-  it("uses the target's vars, with the environment winning and explicit vars winning over both", () => {
+  it("uses the target's vars, with a listed environment variable winning and explicit vars winning over both", () => {
     const text = withLoad('    url: "${GATEWAY_URL}/checkout"', "    rate: 5");
     const load = (opts: object) =>
       loadExperimentText(text, "e.yaml", { targets, ...opts }).experiment.spec.load?.url;
     expect(load({ env: {} })).toBe("http://127.0.0.1:8080/checkout");
-    expect(load({ env: { GATEWAY_URL: "http://127.0.0.1:9" } })).toBe("http://127.0.0.1:9/checkout");
+    // Other hosts the target declares (the scrape endpoint's): an override cannot leave the target.
+    expect(load({ env: { GATEWAY_URL: "http://127.0.0.1:8081" } })).toBe("http://127.0.0.1:8081/checkout");
     expect(
-      load({ env: { GATEWAY_URL: "http://127.0.0.1:9" }, vars: { GATEWAY_URL: "http://127.0.0.1:7" } }),
-    ).toBe("http://127.0.0.1:7/checkout");
+      load({ env: { GATEWAY_URL: "http://127.0.0.1:8081" }, vars: { GATEWAY_URL: "http://127.0.0.1:8080" } }),
+    ).toBe("http://127.0.0.1:8080/checkout");
   });
 
   it("an undefined variable is an issue at the reference itself", async () => {
-    const text = withLoad('    url: "http://127.0.0.1/${API_PATH}"', "    rate: 5");
+    const text = withLoad('    url: "http://127.0.0.1:8080/${API_PATH}"', "    rate: 5");
     const issues = await issuesOf(() => loadExperimentText(text, "e.yaml", { targets, env: {} }));
     expect(issues).toEqual([
       {
         file: "e.yaml",
         ...at(text, 7, "${API_PATH}"),
         path: "spec.load.url",
-        message: `undefined variable API_PATH: expected it in the environment or in vars of target "sandbox" (${TARGETS})`,
+        message: `undefined variable API_PATH: expected it in vars or secrets of target "sandbox", or an environment variable the targets file lists under env (${TARGETS})`,
       },
     ]);
   });
@@ -39,9 +40,9 @@ describe("${VAR} interpolation", async () => {
     const plain = withLoad("    url: http://127.0.0.1:8080/", "    rate: 5");
     expect(loadExperimentText(plain, "e.yaml", { env: {} }).experiment.spec.load?.rate).toBe(5);
     const text = withLoad('    url: "${GATEWAY_URL}"', "    rate: 5");
-    const issues = await issuesOf(() => loadExperimentText(text, "e.yaml", { env: {} }));
+    const issues = await issuesOf(() => loadExperimentText(text, "e.yaml", { env: { GATEWAY_URL: "x" } }));
     expect(issues[0]?.message).toBe(
-      "undefined variable GATEWAY_URL: expected it in the environment (no targets file was given, so no target vars were read)",
+      "undefined variable GATEWAY_URL: expected it in explicit vars (no targets file was given, so no target vars and no environment variable were read)",
     );
   });
 
@@ -56,7 +57,7 @@ describe("${VAR} interpolation", async () => {
       '    body: "$${NOT_A_VAR}"',
       "    rate: 1",
     );
-    const load = loadExperimentText(text, "e.yaml", { env: { BASE: "" } }).experiment.spec.load;
+    const load = loadExperimentText(text, "e.yaml", { vars: { BASE: "" } }).experiment.spec.load;
     expect(load?.url).toBe("http://127.0.0.1:1/x");
     expect(load?.body).toBe("${NOT_A_VAR}");
   });
@@ -81,10 +82,10 @@ describe("${VAR} interpolation", async () => {
   });
 
   it("values only: a variable can never inject YAML structure", () => {
-    const text = withLoad('    url: "${EVIL}"', "    rate: 1");
+    const text = withLoad('    url: "http://127.0.0.1:1/"', '    body: "${EVIL}"', "    rate: 1");
     const evil = "x\n    rate: 99999\nextra: true";
-    expect(loadExperimentText(text, "e.yaml", { env: { EVIL: evil } }).experiment.spec.load).toMatchObject({
-      url: evil,
+    expect(loadExperimentText(text, "e.yaml", { vars: { EVIL: evil } }).experiment.spec.load).toMatchObject({
+      body: evil,
       rate: 1,
     });
   });

@@ -24,6 +24,9 @@ describe("loadTargets", async () => {
     expect(Object.keys(loaded.targets.targets)).toEqual(["sandbox", "staging"]);
     expect(loaded.targets.targets.staging).toEqual({
       vars: { GATEWAY_URL: "http://127.0.0.1:18080" },
+      env: [],
+      secrets: {},
+      hosts: [],
       scrape: {},
     });
   });
@@ -70,7 +73,7 @@ describe("loadTargets", async () => {
         file: "targets.yaml",
         ...at(text, 7, "not a url"),
         path: "targets.sandbox.toxiproxy.url",
-        message: 'expected a URL, such as "http://127.0.0.1:8474", found "not a url"',
+        message: 'expected an http(s) URL, such as "http://127.0.0.1:8080/path", found "not a url"',
       },
       {
         file: "targets.yaml",
@@ -82,14 +85,14 @@ describe("loadTargets", async () => {
         file: "targets.yaml",
         ...at(text, 9, "timeout"),
         path: "targets.sandbox.prometheus.timeout",
-        message: 'unknown field "timeout": expected one of url',
+        message: 'unknown field "timeout": expected one of url, auth',
       },
       {
         file: "targets.yaml",
         ...at(text, 10, "scrap"),
         path: "targets.sandbox.scrap",
         message: expect.stringMatching(
-          /^unknown field "scrap": expected one of description, vars, toxiproxy, .*scrape.*; did you mean "scrape"\?$/,
+          /^unknown field "scrap": expected one of description, vars, env, .*scrape.*; did you mean "scrape"\?$/,
         ),
       },
     ]);

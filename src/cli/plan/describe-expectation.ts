@@ -1,7 +1,7 @@
 import { formatDuration } from "../../experiment/duration.js";
 import type { Expectation, Experiment } from "../../experiment/schema.js";
 import type { MetricSelection } from "../../probes/probe-factory.js";
-import { type ComparatorFields, describeComparator } from "../../run/expectations/comparator.js";
+import { type ComparatorFields, Comparison } from "../../run/expectations/comparator.js";
 
 /** Where a number comes from, as a short phrase. */
 export function describeSource(e: MetricSelection): string {
@@ -38,6 +38,8 @@ export type Assertion = MetricSelection &
   ComparatorFields &
   Partial<Pick<Expectation, "check" | "service" | "dependency" | "closedWithin">>;
 
+const describeComparator = (e: Assertion): string => Comparison.of(e).describePlanned();
+
 /** What is compared: a metric and its threshold, or a built-in check with its parameters. */
 export function describeAssertion(e: Assertion): string {
   if (e.check === "breakerCycle")
@@ -47,7 +49,7 @@ export function describeAssertion(e: Assertion): string {
         : ""
     }`;
   if (e.check === "retryAmplification")
-    return `check retryAmplification: calls to ${e.dependency} per load request vs the baseline ${describeComparator(e)}`;
+    return `check retryAmplification: calls from ${e.service} to ${e.dependency} per request ${e.service} received, vs the baseline, ${describeComparator(e)}`;
   return `${describeSource(e)} ${describeComparator(e)}`;
 }
 

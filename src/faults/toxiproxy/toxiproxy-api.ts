@@ -5,11 +5,11 @@ import {
   type ToxicAttributeTypes,
   Toxiproxy,
 } from "toxiproxy-node-client";
-import type { IGetProxyResponse } from "toxiproxy-node-client/dist/interfaces.js";
 import { ToxiproxyHttpError, ToxiproxyTransport } from "./toxiproxy-transport.js";
 
 /** A proxy as Toxiproxy's API returns it, toxics included (the client's Proxy object drops them). */
-export type ProxyState = IGetProxyResponse;
+// The shape the client reads a proxy from (its public constructor), so no deep import of its types.
+export type ProxyState = ConstructorParameters<typeof ClientProxy>[1];
 export type ToxicState = ProxyState["toxics"][number];
 export type ToxicBody = ICreateToxicBody<ToxicAttributeTypes>;
 export type RemoveOutcome = "removed" | "toxic-gone" | "proxy-gone";

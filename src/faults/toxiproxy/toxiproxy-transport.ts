@@ -1,6 +1,15 @@
-import { ToxiproxyError } from "toxiproxy-node-client";
-// Deep import: the index does not export HttpClient, but Toxiproxy#api is typed with it.
-import { HttpClient, type HttpResponse } from "toxiproxy-node-client/dist/HttpClient.js";
+import { Toxiproxy, ToxiproxyError } from "toxiproxy-node-client";
+import { BODY_LIMITS, readBodyCapped } from "../../probes/read-body.js";
+
+/**
+ * The client's transport class, reached through its public API: `Toxiproxy#getApi()` returns the
+ * instance `Toxic` and `Proxy` call, and `Toxiproxy#api` is public and meant to be replaced. The
+ * package's index does not export the class itself, and importing its dist/ file would tie us to
+ * the package's file layout.
+ */
+type HttpClient = ReturnType<Toxiproxy["getApi"]>;
+type HttpResponse<T> = Awaited<ReturnType<HttpClient["get"]>> & { data: T };
+const HttpClientBase = new Toxiproxy("http://127.0.0.1").getApi().constructor as new () => HttpClient;
 
 /** A failed call to the Toxiproxy API, keeping what the client's own error drops: status, server text, cause. */
 export class ToxiproxyHttpError extends ToxiproxyError {
@@ -33,7 +42,7 @@ function networkCause(err: unknown, timeoutMs: number): string {
  * Replaces toxiproxy-node-client's transport (its public `api` field): same calls, but every request
  * has a deadline (a rollback must never hang) and failures carry the status and Toxiproxy's message.
  */
-export class ToxiproxyTransport extends HttpClient {
+export class ToxiproxyTransport extends HttpClientBase {
   constructor(private readonly timeoutMs: number) {
     super();
   }
@@ -81,7 +90,7 @@ export class ToxiproxyTransport extends HttpClient {
           ? {}
           : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),
       });
-      text = await res.text();
+      text = await readBodyCapped(res, BODY_LIMITS.toxiproxy);
     } catch (err) {
       throw new ToxiproxyHttpError(method, url, undefined, networkCause(err, this.timeoutMs), err);
     }

@@ -2,6 +2,7 @@ import type { Expectation } from "../../experiment/schema.js";
 import type { ExpectationEvaluator } from "../../interfaces/expectation.js";
 import type { CounterReader, Probe } from "../../interfaces/metric-source.js";
 import { createProbe, ProbeConfigError, type ProbeContext } from "../../probes/probe-factory.js";
+import { promSelector } from "../../probes/promql.js";
 import { BreakerCycleCheck } from "./breaker-cycle-check.js";
 import { RetryAmplificationCheck } from "./retry-amplification-check.js";
 import { WindowExpectation } from "./window-expectation.js";
@@ -14,13 +15,6 @@ export const CONVENTIONS = {
   serverRequests: "http_server_requests_total",
 } as const;
 
-function selector(labels: Record<string, string | undefined>): string {
-  return Object.entries(labels)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => `${k}="${v}"`)
-    .join(",");
-}
-
 /** Prefers PromQL when the target has Prometheus, else scrapes the calling service directly. */
 function conventionProbe(
   ctx: ProbeContext,
@@ -30,7 +24,7 @@ function conventionProbe(
   aggregate: "max" | "sum",
 ): Probe {
   if (ctx.prometheus) {
-    return createProbe({ promql: `${aggregate}(${metric}{${selector({ service, ...labels })}})` }, ctx);
+    return createProbe({ promql: `${aggregate}(${metric}{${promSelector({ service, ...labels })}})` }, ctx);
   }
   if (!service)
     throw new ProbeConfigError(
