@@ -2,6 +2,7 @@ import type { InputIssue } from "../errors/gameday-error.js";
 import { formatDuration } from "./duration.js";
 import { COMPARATORS, type LOAD_METRICS } from "./metric-schema.js";
 import type { Experiment } from "./schema.js";
+import type { Threshold } from "./threshold.js";
 import { sortIssues } from "./validate-source.js";
 import { formatPath, locateValue } from "./yaml-locator.js";
 import type { YamlSource } from "./yaml-source.js";
@@ -41,14 +42,21 @@ function verdictOf(comparator: string, value: number, min: number, max = Number.
   return undefined;
 }
 
+/** The threshold in the metric's unit when it is absolute (parsed or as written); a relative one has none yet. */
+function absoluteValue(raw: unknown): number | undefined {
+  if (typeof raw === "number") return raw;
+  const t = raw as Threshold | undefined;
+  return t && typeof t === "object" && t.kind === "absolute" ? t.amount.value : undefined;
+}
+
 /** A threshold outside anything the load statistic could show. */
 function thresholdWarnings(item: Record<string, unknown>, path: Path): Warning[] {
   if (item.source !== "load" || typeof item.metric !== "string" || !(item.metric in RANGES)) return [];
   const range = RANGES[item.metric as LoadMetric];
   const out: Warning[] = [];
   for (const comparator of COMPARATORS) {
-    const value = item[comparator];
-    if (typeof value !== "number") continue;
+    const value = absoluteValue(item[comparator]);
+    if (value === undefined) continue;
     const verdict = verdictOf(comparator, value, range.min, range.max);
     if (!verdict) continue;
     const hint =

@@ -28,7 +28,13 @@ export function httpUrlProblem(text: string): string | undefined {
 export const httpUrl = z
   .string()
   .min(1)
+  // The pattern also puts the scheme rule into the published JSON Schema (editors flag `file:` early).
+  .regex(/^[Hh][Tt][Tt][Pp][Ss]?:\/\/\S+$/, {
+    error: (iss) =>
+      httpUrlProblem(String(iss.input)) ?? 'expected an http(s) URL, such as "http://127.0.0.1:8080/path"',
+  })
   .superRefine((text, ctx) => {
+    if (!/^https?:\/\/\S+$/i.test(text)) return; // the pattern above already said why
     const problem = httpUrlProblem(text);
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   })

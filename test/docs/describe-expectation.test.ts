@@ -25,14 +25,21 @@ describe("describeExpectation (gameday plan)", () => {
         during: "f",
         closedWithin: "20s",
       },
-      { name: "amp", check: "retryAmplification", dependency: "payments", atMost: 1.5, during: "f" },
+      {
+        name: "amp",
+        check: "retryAmplification",
+        service: "orders",
+        dependency: "payments",
+        atMost: 1.5,
+        during: "f",
+      },
     ]);
     const [cycle, amp] = exp.spec.expect.map((e) => describeExpectation(e, exp));
     expect(cycle).toBe(
       "cycle: check breakerCycle: orders's breaker to payments opens (state 2) and closes (0) within 20s after the fault; always: every sample during fault f, +5s..+25s",
     );
     expect(amp).toContain(
-      "check retryAmplification: calls to payments per load request vs the baseline <= 1.5",
+      "check retryAmplification: calls from orders to payments per request orders received, vs the baseline, <= 1.5",
     );
   });
 });

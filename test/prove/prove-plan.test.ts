@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -6,11 +6,14 @@ import { ValidationError } from "../../src/errors/gameday-error.js";
 import { loadProvePlan } from "../../src/prove/prove-plan.js";
 import { REPO, runCli } from "../support/cli.js";
 
-const experiment = join(REPO, "test/prove/fixtures/breaker-opens.yaml");
+const fixture = join(REPO, "test/prove/fixtures/breaker-opens.yaml");
 
 function files(mutants: string, mutableEnv = "[SANDBOX_BREAK]") {
   const dir = mkdtempSync(join(tmpdir(), "prove-plan-"));
   const gameday = join(dir, "g.yaml");
+  // Game-day members must stay inside the game day's folder: the experiment goes beside it.
+  const experiment = join(dir, "breaker-opens.yaml");
+  copyFileSync(fixture, experiment);
   writeFileSync(
     gameday,
     `apiVersion: gameday/v1\nkind: GameDay\nmetadata: { name: g }\nspec:\n  experiments: [${experiment}]\n  mutants:\n${mutants}`,

@@ -19,8 +19,8 @@ const experiment = (below: string): Experiment =>
     metadata: { name: "baseline" },
     spec: {
       target: "t",
-      sampleInterval: "20ms",
-      steadyState: [{ name: "latency like before", promql: "x", below, over: "100ms" }],
+      sampleInterval: "100ms",
+      steadyState: [{ name: "latency like before", promql: "x", below, over: "500ms" }],
       faults: [{ name: "f", for: "1s", toxiproxy: { proxy: "p", toxic: "outage" } }],
     },
   });
@@ -56,13 +56,13 @@ describe("steady-state checks with a threshold relative to the baseline", () => 
 
     current = 0.5; // recovery never gets back under 2 x 0.2
     ctx.timeline.rollbackEnd = Date.now();
-    const [failed] = await steadyStateRecovery(ctx, Date.now() + 100);
+    const [failed] = await steadyStateRecovery(ctx, Date.now() + 500);
     expect(failed?.ok).toBe(false);
     expect(failed?.summary).toContain("< 2x baseline (2 x 0.2000 = 0.4)");
 
     current = 0.3;
     ctx.timeline.rollbackEnd = Date.now();
-    const [held] = await steadyStateRecovery(ctx, Date.now() + 100);
+    const [held] = await steadyStateRecovery(ctx, Date.now() + 500);
     expect(held?.ok).toBe(true);
   });
 

@@ -42,7 +42,7 @@ export async function collectPreflight(
     }),
   );
   for (const f of faults) if (f.problem) problems.push(f.problem);
-  const prometheus = input.target.prometheus ? new PrometheusClient(input.target.prometheus.url) : undefined;
+  const prometheus = PrometheusClient.forTarget(input.target);
   if (prometheus) await prometheus.ping().catch((err) => problems.push(message(err)));
   // The same probe construction as the run's, so a scrape target or promql without Prometheus is caught.
   const probeContext = { target: input.target, prometheus };
