@@ -22,8 +22,8 @@ gameday sandbox up "${up_args[@]}" >/dev/null
 [ "$keep" = 1 ] || trap 'node dist/src/cli/main.js sandbox down >/dev/null 2>&1 || true' EXIT
 mkdir -p reports
 set +e
-gameday run gamedays/demo.yaml --junit reports/junit.xml --report reports/gameday.md --json reports/gameday.json
+gameday run gamedays/demo.yaml --junit reports/junit.xml --report reports/gameday.md --json reports/gameday.json --html reports/gameday.html
 code=$?
 set -e
-log "reports: reports/gameday.md, reports/junit.xml, reports/gameday.json (exit $code)"
+log "reports: reports/gameday.md, reports/junit.xml, reports/gameday.json, reports/gameday.html (exit $code)"
 exit "$code"

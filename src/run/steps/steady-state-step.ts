@@ -5,6 +5,7 @@ import { createProbe } from "../../probes/probe-factory.js";
 import { describeComparator, formatValue, holds } from "../expectations/comparator.js";
 import { baselineDuration } from "../planned-duration.js";
 import { type RunContext, sleepUntil, snapshot } from "../run-context.js";
+import { observedProbes } from "../samples/series-of.js";
 import { tickExpectations } from "./tick-expectations.js";
 
 export interface SteadyStateResult {
@@ -48,9 +49,9 @@ function summarise(t: Tracked, ok: boolean): SteadyStateResult {
 }
 
 function track(ctx: RunContext): Tracked[] {
-  return ctx.experiment.spec.steadyState.map((check) => ({
+  return ctx.experiment.spec.steadyState.map((check, i) => ({
     check,
-    probe: createProbe(check, ctx.probes),
+    probe: createProbe(check, observedProbes(ctx, `steady:${i}`, "steady", check)),
     samples: [],
   }));
 }
