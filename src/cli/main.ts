@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   worker: async () => (await import("./commands/worker-command.js")).registerWorkerCommand,
   schedule: async () => (await import("./commands/schedule-command.js")).registerScheduleCommand,
   runs: async () => (await import("./commands/runs-command.js")).registerRunsCommand,
+  console: async () => (await import("./commands/console-command.js")).registerConsoleCommand,
 };
 
 const program = new Command("gameday")

@@ -5,6 +5,7 @@ import type { JournalEvent } from "../run/journal-schema.js";
 import type { RunResult } from "../run/run-result.js";
 import { SampleLog } from "../run/samples/sample-log.js";
 import type { LoadLine, SeriesLine } from "../run/samples/samples-schema.js";
+import { processAlive } from "../store/process-alive.js";
 import { readJournal } from "../store/read-journal.js";
 import { timelineText } from "./timeline-text.js";
 
@@ -14,7 +15,7 @@ export interface ViewWindow {
 }
 
 export interface ViewSeries extends Omit<SeriesLine, "k"> {
-  status: "passed" | "failed" | "pending" | "held" | "did not hold";
+  status: "passed" | "failed" | "pending" | "held" | "did not hold" | "not evaluated";
   semantics?: string | undefined;
   summary?: string | undefined;
   /** Where the expectation is judged (shaded differently from the faults). */
@@ -217,7 +218,8 @@ export function buildRunView(dir: string, summary?: Partial<RunSummary>): RunVie
   const marks = marksOf(events);
   const str = (v: unknown) => (typeof v === "string" ? v : undefined);
   if (!started && !result) problems.push("the journal has no run.started line: the run's identity is unknown");
-  const status = result || finished ? "finished" : (summary?.status ?? "interrupted");
+  const pid = typeof sd.pid === "number" ? sd.pid : summary?.pid;
+  const status = result || finished ? "finished" : processAlive(pid) ? "running" : "interrupted";
   if (status === "interrupted")
     problems.push("the run ended without a verdict (its process is gone): run `gameday recover` if faults may remain");
   const view: RunView = {
@@ -249,6 +251,9 @@ export function buildRunView(dir: string, summary?: Partial<RunSummary>): RunVie
     problems,
     dir,
   };
+  // A finished run that never judged an expectation (not run, aborted early) says so, not "pending".
+  if (status !== "running")
+    for (const s of view.series) if (s.status === "pending" && s.group !== "abort") s.status = "not evaluated";
   view.figures = keyFigures(view);
   return view;
 }

@@ -22,6 +22,7 @@ export async function renderReportDocument(title: string, views: RunView[]): Pro
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
+<link rel="icon" href="data:,">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <title>${esc(title)}</title>
 <style>${css}${PAGE_CSS}</style></head>

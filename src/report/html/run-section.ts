@@ -39,7 +39,7 @@ function problemsPart(v: RunView): string {
 }
 
 const statusCell = (s: string) =>
-  `<span class="st st-${esc(s.replace(/ /g, "-"))}">${s === "passed" || s === "held" ? "✓" : s === "pending" ? "…" : "✗"} ${esc(s)}</span>`;
+  `<span class="st st-${esc(s.replace(/ /g, "-"))}">${s === "passed" || s === "held" ? "✓" : s === "pending" ? "…" : s === "not evaluated" ? "–" : "✗"} ${esc(s)}</span>`;
 
 function expectationsPart(v: RunView): string {
   const rows = v.series
@@ -108,10 +108,13 @@ function chartsPart(v: RunView): string {
   const series = v.series
     .map((s, i) => {
       const st = s.status;
-      return `<figure class="chart-card"><figcaption>${statusCell(st)} ${esc(s.label)} <span class="muted">${esc(s.group === "expect" ? (s.semantics ?? describeWindow(s)) : s.group === "steady" ? "steady state" : "abort condition")}${s.threshold !== undefined ? ` · ${esc(s.op)} ${esc(s.threshold)}` : ""}</span></figcaption><div class="chart" data-chart="series" data-index="${i}"></div></figure>`;
+      const body = s.t.length
+        ? `<div class="chart" data-chart="series" data-index="${i}"></div>`
+        : `<p class="muted nodata">no samples ${v.status === "running" ? "yet" : "were taken (its window never opened)"}</p>`;
+      return `<figure class="chart-card"><figcaption>${statusCell(st)} ${esc(s.label)} <span class="muted">${esc(s.group === "expect" ? (s.semantics ?? describeWindow(s)) : s.group === "steady" ? "steady state" : "abort condition")}${s.threshold !== undefined ? ` · ${esc(s.op)} ${esc(s.threshold)}` : ""}</span></figcaption>${body}</figure>`;
     })
     .join("");
-  return `<div class="charts" data-count="${v.series.length + (v.load.t.length ? 1 : 0)}">${load}<div class="series-grid">${series}</div></div>`;
+  return `<div class="charts">${load}<div class="series-grid">${series}</div></div>`;
 }
 
 /** The parts a live page replaces as the run goes on (the charts update in place). */

@@ -107,7 +107,10 @@ function statusColor(s: ViewSeries): string {
   return C.pending;
 }
 
-const xAxis = (): uPlot.Axis => ({ values: (_u, ticks) => ticks.map(fmtT), label: "time since start (m:ss)" });
+const xAxis = (): uPlot.Axis => ({
+  values: (_u, ticks, _space, _i, incr) => ticks.map((t) => (incr < 1 ? `${t.toFixed(1)}s` : fmtT(t))),
+  label: "time since start (m:ss)",
+});
 
 function seriesData(view: RunView, s: ViewSeries): uPlot.AlignedData {
   const x = s.t.map((t) => rel(t, view.startedAt));
@@ -180,7 +183,12 @@ export function loadChart(el: HTMLElement, view: RunView, height = 300): LiveCha
   const plot = new uPlot(
     {
       ...size(el, height),
-      scales: { x: { time: false }, rps: {}, ms: {}, ratio: { range: [0, 1] } },
+      scales: {
+        x: { time: false },
+        rps: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
+        ms: { range: (_u, _min, max) => [0, Math.max(10, max * 1.1)] },
+        ratio: { range: [0, 1] },
+      },
       axes: [
         xAxis(),
         { scale: "rps", label: "req/s ok", size: 60 },

@@ -20,18 +20,23 @@ function readViews(): RunView[] {
 
 function live(section: HTMLElement, url: string, chart: { current?: LiveChart; drawn: boolean }, first: RunView) {
   const source = new EventSource(url);
+  const last: Record<string, string> = {};
   source.onmessage = (ev) => {
     const msg = JSON.parse(ev.data) as LiveMessage;
+    let redraw = !chart.drawn;
     for (const [name, html] of Object.entries(msg.parts)) {
       const part = section.querySelector<HTMLElement>(`[data-part="${name}"]`);
-      if (part && part.innerHTML !== html) part.innerHTML = html;
+      if (!part || last[name] === html) continue;
+      const first = last[name] === undefined;
+      last[name] = html;
+      // The first message matches the page already drawn; the charts' frame changes only when a
+      // status or the set of charts does, and then the charts are drawn again.
+      if (first && name === "charts") continue;
+      part.innerHTML = html;
+      if (name === "charts") redraw = true;
     }
-    // Series and the load chart appear once data exists: redraw when the set of charts changes.
-    const wanted = section.querySelectorAll("[data-chart]").length;
-    const have = section.querySelectorAll(".uplot").length;
-    if (!chart.drawn || wanted !== have) {
-      for (const el of section.querySelectorAll<HTMLElement>("[data-chart]")) el.replaceChildren();
-      chart.current = drawRun(section, msg.view, true);
+    if (redraw) {
+      chart.current = drawRun(section, msg.view, section.dataset.big === "1");
       chart.drawn = true;
     } else chart.current?.update(msg.view);
     document.body.dataset.lastUpdate = String(Date.now());

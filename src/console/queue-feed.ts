@@ -1,0 +1,46 @@
+import { QueueEvents } from "bullmq";
+import type { ProgressMessage } from "../queue/progress-message.js";
+import type { QueueConfig } from "../queue/queue-config.js";
+import { redisClient } from "../queue/redis-connection.js";
+import { esc } from "../report/html/escape-html.js";
+import type { ProgressSnapshot } from "../run/run-context.js";
+
+const STALE_MS = 10_000;
+
+/**
+ * Live runs of queue workers from the Redis progress channel (bullmq QueueEvents): phase, active
+ * faults and expectation states, for runs whose folder is on another machine.
+ */
+export class QueueFeed {
+  private readonly latest = new Map<string, { snapshot: ProgressSnapshot; at: number; jobId: string }>();
+  private readonly events: QueueEvents;
+
+  constructor(q: QueueConfig) {
+    const connection = redisClient(q.url);
+    connection.on("error", () => {});
+    this.events = new QueueEvents(q.keys.queueName, { connection, prefix: q.prefix });
+    this.events.on("error", () => {});
+    this.events.on("progress", ({ jobId, data }) => {
+      const m = data as unknown as ProgressMessage;
+      if (m?.type === "snapshot") this.latest.set(m.snapshot.runId, { snapshot: m.snapshot, at: Date.now(), jobId });
+      if (m?.type === "run-end") this.latest.delete(m.result.runId);
+    });
+  }
+
+  remoteRuns(exclude: Set<string>): { snapshot: ProgressSnapshot; jobId: string }[] {
+    const now = Date.now();
+    return [...this.latest.values()].filter((r) => now - r.at < STALE_MS && !exclude.has(r.snapshot.runId));
+  }
+
+  renderCard(r: { snapshot: ProgressSnapshot; jobId: string }): string {
+    const s = r.snapshot;
+    const mmss = (ms: number) => `${Math.floor(ms / 60000)}:${String(Math.floor(ms / 1000) % 60).padStart(2, "0")}`;
+    return `<section class="run" data-remote-run="${esc(s.runId)}"><header class="run-head"><h2>${esc(s.experiment)}</h2><span class="muted">queue run ${esc(r.jobId)} · on a worker</span></header>
+<div class="verdict v-running"><span class="badge">RUNNING · ${esc(s.phase)}</span><span class="reason">${mmss(s.elapsedMs)} of ${mmss(s.plannedMs)}; active faults: ${esc(s.activeFaults.join(", ") || "none")}</span></div>
+<table class="grid"><tbody>${s.expectations.map((e) => `<tr><td>${esc(e.name)}</td><td><span class="st st-${esc(e.status)}">${esc(e.status)}</span></td></tr>`).join("")}</tbody></table></section>`;
+  }
+
+  async close(): Promise<void> {
+    await this.events.close().catch(() => {});
+  }
+}

@@ -1,0 +1,76 @@
+/// <reference lib="dom" />
+import uPlot from "uplot";
+import "../../report/html/web/report-page.js";
+import type { TrendData } from "../pages/trends-page.js";
+
+/** Abort buttons: confirm, POST, show the server's answer (it says what happened, or why not). */
+function wireAbort(): void {
+  for (const button of document.querySelectorAll<HTMLButtonElement>("button[data-abort]")) {
+    button.addEventListener("click", async () => {
+      const name = button.dataset.name ?? "this run";
+      if (!window.confirm(`Abort ${name}? The method stops and every fault is rolled back.`)) return;
+      button.disabled = true;
+      const out = document.querySelector<HTMLElement>(`[data-abort-result="${button.dataset.abort}"]`);
+      try {
+        const res = await fetch(button.dataset.abort as string, { method: "POST" });
+        const body = (await res.json()) as { message: string };
+        if (out) out.textContent = body.message;
+        if (!res.ok) button.disabled = false;
+      } catch (err) {
+        if (out) out.textContent = `the console did not answer: ${(err as Error).message}`;
+        button.disabled = false;
+      }
+    });
+  }
+}
+
+const COLORS = ["#0969da", "#cf222e", "#1a7f37", "#bf8700", "#8250df", "#57606a", "#e16f24", "#1b7c83"];
+
+function drawTrends(): void {
+  const el = document.getElementById("gameday-trends");
+  if (!el?.textContent) return;
+  const trends = JSON.parse(el.textContent) as TrendData[];
+  for (const box of document.querySelectorAll<HTMLElement>("[data-trend-chart]")) {
+    const d = trends.find((t) => t.id === box.dataset.trendChart);
+    if (!d) continue;
+    const figs = d.figures.filter((f) => f.unit === box.dataset.unit);
+    const width = Math.max(320, box.clientWidth || 560);
+    new uPlot(
+      {
+        width,
+        height: 220,
+        scales: { x: { time: true } },
+        series: [
+          {},
+          ...figs.map((f, i) => ({
+            label: f.label,
+            stroke: COLORS[i % COLORS.length] as string,
+            width: 2,
+            points: { show: true, size: 7 },
+          })),
+        ],
+        axes: [{}, { size: 60 }],
+      },
+      [d.t.map((t) => t / 1000), ...figs.map((f) => f.values)] as uPlot.AlignedData,
+      box,
+    );
+  }
+}
+
+/** The live overview reloads when a run starts or ends, so a new run appears without a click. */
+function watchLiveList(): void {
+  if (document.body.dataset.page !== "live") return;
+  const known = document.body.dataset.liveIds ?? "";
+  setInterval(async () => {
+    try {
+      const ids = ((await (await fetch("/api/live")).json()) as { runId: string }[]).map((r) => r.runId).join(",");
+      if (ids !== known) location.reload();
+    } catch {
+      // the console is restarting; try again
+    }
+  }, 1500);
+}
+
+wireAbort();
+drawTrends();
+watchLiveList();
