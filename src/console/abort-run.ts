@@ -13,7 +13,12 @@ export type QueueAbort = (run: RunSummary) => Promise<boolean>;
  * The console's abort: for a run that is really running, the request file its process watches
  * (the same stop as SIGINT); for anything that ended, a clear answer and nothing touched.
  */
-export async function abortRun(store: RunStore, runId: string, by: string, queue?: QueueAbort): Promise<AbortAnswer> {
+export async function abortRun(
+  store: RunStore,
+  runId: string,
+  by: string,
+  queue?: QueueAbort,
+): Promise<AbortAnswer> {
   const run = await store.get(runId);
   if (!run) return { status: 404, message: `no run ${runId} in the run history` };
   if (run.status === "finished")

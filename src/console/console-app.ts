@@ -18,7 +18,17 @@ export interface ConsoleDeps {
   token?: string | undefined;
   queue?: QueueFeed | undefined;
   queueAbort?: QueueAbort | undefined;
-  schedules?: (() => Promise<{ name: string; cron?: string | undefined; tz?: string | undefined; next?: number | undefined; file?: string | undefined }[]>) | undefined;
+  schedules?:
+    | (() => Promise<
+        {
+          name: string;
+          cron?: string | undefined;
+          tz?: string | undefined;
+          next?: number | undefined;
+          file?: string | undefined;
+        }[]
+      >)
+    | undefined;
 }
 
 const consoleAssets = () => pageAssets("console-page", new URL("./web/", import.meta.url));
@@ -40,7 +50,14 @@ function liveSection(v: RunView): string {
 /** The console's routes: pages render the same run sections as report.html. */
 export function consoleApp(deps: ConsoleDeps): Hono {
   const app = new Hono();
-  const page = async (tab: Tab, title: string, body: string, data: unknown = [], bodyClass = "", extra = "") => {
+  const page = async (
+    tab: Tab,
+    title: string,
+    body: string,
+    data: unknown = [],
+    bodyClass = "",
+    extra = "",
+  ) => {
     const { js, css } = await consoleAssets();
     return consolePage({ tab, title, body: body + extra, js, css, data, bodyClass });
   };
@@ -51,24 +68,35 @@ export function consoleApp(deps: ConsoleDeps): Hono {
     app.use("*", async (c, next) => {
       const q = c.req.query("token");
       const bearer = c.req.header("authorization")?.replace(/^Bearer\s+/i, "");
-      if (q === token) setCookie(c, "gameday_token", token, { httpOnly: true, sameSite: "Strict", path: "/" });
+      if (q === token)
+        setCookie(c, "gameday_token", token, { httpOnly: true, sameSite: "Strict", path: "/" });
       if (q !== token && bearer !== token && getCookie(c, "gameday_token") !== token)
-        return c.text("gameday console: a valid token is required (?token=… or Authorization: Bearer …)\n", 401);
+        return c.text(
+          "gameday console: a valid token is required (?token=… or Authorization: Bearer …)\n",
+          401,
+        );
       await next();
     });
   }
 
-  const live = async (): Promise<RunSummary[]> => (await deps.store.list()).filter((r) => r.status === "running");
+  const live = async (): Promise<RunSummary[]> =>
+    (await deps.store.list()).filter((r) => r.status === "running");
 
   app.get("/", async (c) => {
     const running = await live();
     const views = running.flatMap((r) => (r.dir ? [buildRunView(r.dir, r)] : []));
     const remote = deps.queue?.remoteRuns(new Set(views.map((v) => v.runId))) ?? [];
-    const body = views.length || remote.length
-      ? views.map(liveSection).join("") + remote.map((r) => deps.queue?.renderCard(r) ?? "").join("")
-      : `<div class="empty">No run is running. Start one with <code>gameday run</code> or <code>gameday enqueue</code>; it appears here by itself.</div>`;
+    const body =
+      views.length || remote.length
+        ? views.map(liveSection).join("") + remote.map((r) => deps.queue?.renderCard(r) ?? "").join("")
+        : `<div class="empty">No run is running. Start one with <code>gameday run</code> or <code>gameday enqueue</code>; it appears here by itself.</div>`;
     const html = await page("live", "Live", `<h1>Live</h1>${body}`, views, "live");
-    return c.html(html.replace('<body data-page="live"', `<body data-page="live" data-live-ids="${esc(running.map((r) => r.runId).join(","))}"`));
+    return c.html(
+      html.replace(
+        '<body data-page="live"',
+        `<body data-page="live" data-live-ids="${esc(running.map((r) => r.runId).join(","))}"`,
+      ),
+    );
   });
 
   app.get("/api/live", async (c) => c.json(await live()));
@@ -82,13 +110,27 @@ export function consoleApp(deps: ConsoleDeps): Hono {
 
   app.get("/runs/:id", async (c) => {
     const run = await deps.store.get(c.req.param("id"));
-    if (!run) return c.html(await page("run", "No such run", `<div class="empty">No run ${esc(c.req.param("id"))} in the history.</div>`), 404);
+    if (!run)
+      return c.html(
+        await page(
+          "run",
+          "No such run",
+          `<div class="empty">No run ${esc(c.req.param("id"))} in the history.</div>`,
+        ),
+        404,
+      );
     if (!run.dir)
       return c.html(
-        await page("run", run.experiment, `<div class="run"><h2>${esc(run.experiment)}</h2><p>${esc(run.verdict ?? run.status)}: ${esc(run.reason ?? "")}</p><p class="muted">The run's folder is on the worker's machine, not here: only its record is shown.</p></div>`),
+        await page(
+          "run",
+          run.experiment,
+          `<div class="run"><h2>${esc(run.experiment)}</h2><p>${esc(run.verdict ?? run.status)}: ${esc(run.reason ?? "")}</p><p class="muted">The run's folder is on the worker's machine, not here: only its record is shown.</p></div>`,
+        ),
       );
     const view = await loadRunView(run.dir, deps.store);
-    return c.html(await page("run", view.experiment, liveSection(view), [view], view.status === "running" ? "live" : ""));
+    return c.html(
+      await page("run", view.experiment, liveSection(view), [view], view.status === "running" ? "live" : ""),
+    );
   });
 
   app.get("/api/runs/:id/events", async (c) => {
@@ -123,7 +165,13 @@ export function consoleApp(deps: ConsoleDeps): Hono {
 
   app.get("/schedules", async (c) => {
     if (!deps.schedules)
-      return c.html(await page("schedules", "Schedules", `<h1>Schedules</h1><div class="empty">Redis is not configured (<code>--redis</code> or <code>REDIS_URL</code>): no queue, no schedules.</div>`));
+      return c.html(
+        await page(
+          "schedules",
+          "Schedules",
+          `<h1>Schedules</h1><div class="empty">Redis is not configured (<code>--redis</code> or <code>REDIS_URL</code>): no queue, no schedules.</div>`,
+        ),
+      );
     let body: string;
     try {
       const list = await deps.schedules();

@@ -22,7 +22,8 @@ export class QueueFeed {
     this.events.on("error", () => {});
     this.events.on("progress", ({ jobId, data }) => {
       const m = data as unknown as ProgressMessage;
-      if (m?.type === "snapshot") this.latest.set(m.snapshot.runId, { snapshot: m.snapshot, at: Date.now(), jobId });
+      if (m?.type === "snapshot")
+        this.latest.set(m.snapshot.runId, { snapshot: m.snapshot, at: Date.now(), jobId });
       if (m?.type === "run-end") this.latest.delete(m.result.runId);
     });
   }
@@ -34,7 +35,8 @@ export class QueueFeed {
 
   renderCard(r: { snapshot: ProgressSnapshot; jobId: string }): string {
     const s = r.snapshot;
-    const mmss = (ms: number) => `${Math.floor(ms / 60000)}:${String(Math.floor(ms / 1000) % 60).padStart(2, "0")}`;
+    const mmss = (ms: number) =>
+      `${Math.floor(ms / 60000)}:${String(Math.floor(ms / 1000) % 60).padStart(2, "0")}`;
     return `<section class="run" data-remote-run="${esc(s.runId)}"><header class="run-head"><h2>${esc(s.experiment)}</h2><span class="muted">queue run ${esc(r.jobId)} · on a worker</span></header>
 <div class="verdict v-running"><span class="badge">RUNNING · ${esc(s.phase)}</span><span class="reason">${mmss(s.elapsedMs)} of ${mmss(s.plannedMs)}; active faults: ${esc(s.activeFaults.join(", ") || "none")}</span></div>
 <table class="grid"><tbody>${s.expectations.map((e) => `<tr><td>${esc(e.name)}</td><td><span class="st st-${esc(e.status)}">${esc(e.status)}</span></td></tr>`).join("")}</tbody></table></section>`;

@@ -51,7 +51,11 @@ export function renderRun(r: RunResult): string {
     const line = timelineText(e);
     if (line) out.push(`- \`${rel(e.t, r.startedAt)}\` ${line}`);
   }
-  out.push("", `Artifacts: \`${r.artifactsDir}\` (journal.jsonl, samples.jsonl, run.json, junit.xml, report.md, report.html)`, "");
+  out.push(
+    "",
+    `Artifacts: \`${r.artifactsDir}\` (journal.jsonl, samples.jsonl, run.json, junit.xml, report.md, report.html)`,
+    "",
+  );
   return out.join("\n");
 }
 

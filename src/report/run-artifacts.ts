@@ -6,5 +6,7 @@ import { ReporterSet } from "./reporter-registry.js";
 
 /** Each run keeps its own JUnit, Markdown and HTML report beside its journal, inline or on a worker. */
 export async function writeRunArtifacts(result: RunResult): Promise<void> {
-  await new ReporterSet([new JunitReporter(), new MarkdownReporter(), new HtmlReporter()]).onSuiteEnd([result]);
+  await new ReporterSet([new JunitReporter(), new MarkdownReporter(), new HtmlReporter()]).onSuiteEnd([
+    result,
+  ]);
 }

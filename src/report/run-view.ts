@@ -15,7 +15,15 @@ export interface ViewWindow {
 }
 
 export interface ViewSeries extends Omit<SeriesLine, "k"> {
-  status: "passed" | "failed" | "pending" | "held" | "did not hold" | "not evaluated";
+  status:
+    | "passed"
+    | "failed"
+    | "pending"
+    | "held"
+    | "did not hold"
+    | "not evaluated"
+    | "triggered"
+    | "not triggered";
   semantics?: string | undefined;
   summary?: string | undefined;
   /** Where the expectation is judged (shaded differently from the faults). */
@@ -60,13 +68,29 @@ export interface RunView {
   faults: ViewFault[];
   activeFaults: string[];
   series: ViewSeries[];
-  load: { t: number[]; n: number[]; rps: number[]; err: (number | null)[]; p50: (number | null)[]; p95: (number | null)[]; p99: (number | null)[] };
+  load: {
+    t: number[];
+    n: number[];
+    rps: number[];
+    err: (number | null)[];
+    p50: (number | null)[];
+    p95: (number | null)[];
+    p99: (number | null)[];
+  };
   loadTotals?: { requests: number; errors: number } | undefined;
-  marks: { abort?: number | undefined; abortReason?: string | undefined; rollbackStart?: number | undefined; rollbackEnd?: number | undefined; method?: ViewWindow };
+  marks: {
+    abort?: number | undefined;
+    abortReason?: string | undefined;
+    rollbackStart?: number | undefined;
+    rollbackEnd?: number | undefined;
+    method?: ViewWindow;
+  };
   events: { t: number; text: string; type: string }[];
   remaining: string[];
   figures: KeyFigure[];
-  previous?: { runId: string; startedAt: number; verdict?: string | undefined; figures: KeyFigure[] } | undefined;
+  previous?:
+    | { runId: string; startedAt: number; verdict?: string | undefined; figures: KeyFigure[] }
+    | undefined;
   /** What could not be read: a torn journal, corrupt samples, a missing run.json. */
   problems: string[];
   dir: string;
@@ -217,11 +241,14 @@ export function buildRunView(dir: string, summary?: Partial<RunSummary>): RunVie
   const faults = faultsOf(events);
   const marks = marksOf(events);
   const str = (v: unknown) => (typeof v === "string" ? v : undefined);
-  if (!started && !result) problems.push("the journal has no run.started line: the run's identity is unknown");
+  if (!started && !result)
+    problems.push("the journal has no run.started line: the run's identity is unknown");
   const pid = typeof sd.pid === "number" ? sd.pid : summary?.pid;
   const status = result || finished ? "finished" : processAlive(pid) ? "running" : "interrupted";
   if (status === "interrupted")
-    problems.push("the run ended without a verdict (its process is gone): run `gameday recover` if faults may remain");
+    problems.push(
+      "the run ended without a verdict (its process is gone): run `gameday recover` if faults may remain",
+    );
   const view: RunView = {
     runId: result?.runId ?? started?.runId ?? summary?.runId ?? "(unknown)",
     experiment: result?.experiment ?? str(sd.experiment) ?? summary?.experiment ?? "(unknown)",
@@ -252,8 +279,13 @@ export function buildRunView(dir: string, summary?: Partial<RunSummary>): RunVie
     dir,
   };
   // A finished run that never judged an expectation (not run, aborted early) says so, not "pending".
-  if (status !== "running")
-    for (const s of view.series) if (s.status === "pending" && s.group !== "abort") s.status = "not evaluated";
+  for (const s of view.series) {
+    if (s.group === "abort") {
+      const fired = marks.abortReason?.startsWith(`${s.label}:`);
+      if (fired) s.status = "triggered";
+      else if (status !== "running") s.status = "not triggered";
+    } else if (s.status === "pending" && status !== "running") s.status = "not evaluated";
+  }
   view.figures = keyFigures(view);
   return view;
 }
@@ -294,7 +326,12 @@ export function keyFigures(view: RunView): KeyFigure[] {
     const w = { start: f.start, end: f.end ?? view.endedAt };
     const l = loadOver(view, w);
     out.push({ key: `p95:${f.name}`, label: `p95 during ${f.name}`, value: l.p95, unit: "ms" });
-    out.push({ key: `err:${f.name}`, label: `error ratio during ${f.name}`, value: l.errorRatio, unit: "ratio" });
+    out.push({
+      key: `err:${f.name}`,
+      label: `error ratio during ${f.name}`,
+      value: l.errorRatio,
+      unit: "ratio",
+    });
   }
   for (const s of view.series) {
     if (s.check === "breakerCycle") {
@@ -328,7 +365,8 @@ export function keyFigures(view: RunView): KeyFigure[] {
   out.push({
     key: "err:run",
     label: "error ratio over the run",
-    value: totals && totals.requests ? totals.errors / totals.requests : loadOver(view, { start: 0 }).errorRatio,
+    value:
+      totals && totals.requests ? totals.errors / totals.requests : loadOver(view, { start: 0 }).errorRatio,
     unit: "ratio",
   });
   return out;

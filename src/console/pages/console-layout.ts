@@ -20,7 +20,15 @@ td.v-passed{color:#1a7f37;font-weight:700}td.v-failed,td.v-error{color:#cf222e;f
 
 export type Tab = "live" | "history" | "trends" | "schedules" | "run";
 
-export function consolePage(opts: { title: string; tab: Tab; body: string; js: string; css: string; data?: unknown; bodyClass?: string }): string {
+export function consolePage(opts: {
+  title: string;
+  tab: Tab;
+  body: string;
+  js: string;
+  css: string;
+  data?: unknown;
+  bodyClass?: string;
+}): string {
   const link = (tab: Tab, href: string, label: string) =>
     `<a href="${href}"${opts.tab === tab ? ' class="on"' : ""}>${label}</a>`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">

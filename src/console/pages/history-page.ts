@@ -28,7 +28,11 @@ export function filterRuns(runs: RunSummary[], f: HistoryFilter): RunSummary[] {
   );
 }
 
-const clock = (t: number) => new Date(t).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+const clock = (t: number) =>
+  new Date(t)
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z");
 
 function select(name: string, label: string, values: string[], current: string | undefined): string {
   return `<label>${label}<select name="${name}"><option value="">all</option>${values

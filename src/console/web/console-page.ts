@@ -63,7 +63,9 @@ function watchLiveList(): void {
   const known = document.body.dataset.liveIds ?? "";
   setInterval(async () => {
     try {
-      const ids = ((await (await fetch("/api/live")).json()) as { runId: string }[]).map((r) => r.runId).join(",");
+      const ids = ((await (await fetch("/api/live")).json()) as { runId: string }[])
+        .map((r) => r.runId)
+        .join(",");
       if (ids !== known) location.reload();
     } catch {
       // the console is restarting; try again

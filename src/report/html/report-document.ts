@@ -1,10 +1,16 @@
 import type { RunView } from "../run-view.js";
 import { esc, jsonForScript } from "./escape-html.js";
-import { PAGE_CSS } from "./page-style.js";
 import { reportAssets } from "./page-assets.js";
+import { PAGE_CSS } from "./page-style.js";
 import { renderRunSection } from "./run-section.js";
 
-const VERDICT_ICON: Record<string, string> = { passed: "✅", failed: "❌", aborted: "⛔", "not-run": "⏸", error: "🔥" };
+const VERDICT_ICON: Record<string, string> = {
+  passed: "✅",
+  failed: "❌",
+  aborted: "⛔",
+  "not-run": "⏸",
+  error: "🔥",
+};
 
 /** A whole self-contained page: styles, data and the chart script inline; no request when opened. */
 export async function renderReportDocument(title: string, views: RunView[]): Promise<string> {

@@ -9,7 +9,13 @@ const VERDICT_LABEL: Record<string, string> = {
   error: "ERROR",
 };
 
-const clock = (t: number | undefined) => (t ? new Date(t).toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z") : "-");
+const clock = (t: number | undefined) =>
+  t
+    ? new Date(t)
+        .toISOString()
+        .replace("T", " ")
+        .replace(/\.\d+Z$/, "Z")
+    : "-";
 const rel = (t: number, t0: number) => {
   const s = Math.max(0, (t - t0) / 1000);
   return `+${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, "0")}`;
@@ -18,14 +24,16 @@ const rel = (t: number, t0: number) => {
 export function formatFigure(f: Pick<KeyFigure, "value" | "unit">): string {
   if (f.value === undefined) return "–";
   if (f.unit === "ratio") return `${(f.value * 100).toFixed(2)}%`;
-  if (f.unit === "ms") return f.value >= 10_000 ? `${(f.value / 1000).toFixed(1)} s` : `${Math.round(f.value)} ms`;
+  if (f.unit === "ms")
+    return f.value >= 10_000 ? `${(f.value / 1000).toFixed(1)} s` : `${Math.round(f.value)} ms`;
   if (f.unit === "x") return `${f.value.toFixed(2)}×`;
   return String(f.value);
 }
 
 function verdictPart(v: RunView): string {
   const verdict = v.status === "running" ? "running" : (v.verdict ?? v.status);
-  const label = v.status === "running" ? `RUNNING · ${v.phase}` : (VERDICT_LABEL[verdict] ?? verdict.toUpperCase());
+  const label =
+    v.status === "running" ? `RUNNING · ${v.phase}` : (VERDICT_LABEL[verdict] ?? verdict.toUpperCase());
   const took = v.endedAt ? `${((v.endedAt - v.startedAt) / 1000).toFixed(1)} s` : "";
   return `<div class="verdict v-${esc(verdict)}" data-verdict="${esc(verdict)}"><span class="badge">${esc(label)}</span>
 <span class="reason">${esc(v.reason ?? (v.status === "running" ? `phase ${v.phase}; active faults: ${v.activeFaults.join(", ") || "none"}` : ""))}</span></div>
@@ -39,7 +47,7 @@ function problemsPart(v: RunView): string {
 }
 
 const statusCell = (s: string) =>
-  `<span class="st st-${esc(s.replace(/ /g, "-"))}">${s === "passed" || s === "held" ? "✓" : s === "pending" ? "…" : s === "not evaluated" ? "–" : "✗"} ${esc(s)}</span>`;
+  `<span class="st st-${esc(s.replace(/ /g, "-"))}">${s === "passed" || s === "held" || s === "not triggered" ? "✓" : s === "pending" ? "…" : s === "not evaluated" ? "–" : "✗"} ${esc(s)}</span>`;
 
 function expectationsPart(v: RunView): string {
   const rows = v.series
@@ -63,7 +71,9 @@ function describeWindow(s: RunView["series"][number]): string {
 
 function lastValue(s: RunView["series"][number]): string {
   const last = s.v.findLast((x) => x !== null);
-  return last === undefined || last === null ? "no data yet" : `last ${last}${s.threshold !== undefined ? ` (want ${s.op} ${s.threshold})` : ""}`;
+  return last === undefined || last === null
+    ? "no data yet"
+    : `last ${last}${s.threshold !== undefined ? ` (want ${s.op} ${s.threshold})` : ""}`;
 }
 
 function faultsPart(v: RunView): string {

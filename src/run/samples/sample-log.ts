@@ -4,8 +4,8 @@ import type { LoadStatistics } from "../../load/load-statistics.js";
 import {
   type LoadLine,
   type SampleLine,
-  type SeriesLine,
   type SamplesLine,
+  type SeriesLine,
   samplesLineSchema,
 } from "./samples-schema.js";
 

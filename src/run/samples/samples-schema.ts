@@ -36,7 +36,11 @@ export const loadLineSchema = z.object({
   p99: z.number().nullable(),
 });
 
-export const samplesLineSchema = z.discriminatedUnion("k", [seriesLineSchema, sampleLineSchema, loadLineSchema]);
+export const samplesLineSchema = z.discriminatedUnion("k", [
+  seriesLineSchema,
+  sampleLineSchema,
+  loadLineSchema,
+]);
 
 export type SeriesLine = z.infer<typeof seriesLineSchema>;
 export type SampleLine = z.infer<typeof sampleLineSchema>;

@@ -14,11 +14,12 @@ const C = {
   rollback: "#8250df",
 };
 
-type Shade = { from: number; to: number; fill: string; label?: string };
-type Line = { at: number; color: string; label: string };
+type Shade = { from: number; to: number; fill: string; label?: string; outline?: boolean };
+type Line = { at: number; color: string; label: string; top?: boolean };
 
 const rel = (t: number, t0: number) => (t - t0) / 1000;
-const fmtT = (s: number) => `${s < 0 ? "-" : ""}${Math.floor(Math.abs(s) / 60)}:${String(Math.floor(Math.abs(s) % 60)).padStart(2, "0")}`;
+const fmtT = (s: number) =>
+  `${s < 0 ? "-" : ""}${Math.floor(Math.abs(s) / 60)}:${String(Math.floor(Math.abs(s) % 60)).padStart(2, "0")}`;
 
 function endOf(view: RunView): number {
   return view.endedAt ?? Math.max(Date.now(), ...view.load.t, ...view.series.flatMap((s) => s.t));
@@ -39,7 +40,15 @@ function faultShades(view: RunView): Shade[] {
 function windowShade(view: RunView, w: ViewWindow | undefined): Shade[] {
   if (!w || w.start === undefined) return [];
   const to = w.end ?? endOf(view);
-  return [{ from: rel(w.start, view.startedAt), to: rel(to, view.startedAt), fill: C.window }];
+  return [
+    {
+      from: rel(w.start, view.startedAt),
+      to: rel(to, view.startedAt),
+      fill: C.window,
+      label: "judged",
+      outline: true,
+    },
+  ];
 }
 
 function markLines(view: RunView): Line[] {
@@ -47,7 +56,12 @@ function markLines(view: RunView): Line[] {
   if (view.marks.abort !== undefined)
     out.push({ at: rel(view.marks.abort, view.startedAt), color: C.abort, label: "abort" });
   if (view.marks.rollbackStart !== undefined)
-    out.push({ at: rel(view.marks.rollbackStart, view.startedAt), color: C.rollback, label: "rollback" });
+    out.push({
+      at: rel(view.marks.rollbackStart, view.startedAt),
+      color: C.rollback,
+      label: "rollback",
+      top: true,
+    });
   if (view.marks.rollbackEnd !== undefined)
     out.push({ at: rel(view.marks.rollbackEnd, view.startedAt), color: C.rollback, label: "reverted" });
   return out;
@@ -66,11 +80,23 @@ function annotations(get: () => { shades: Shade[]; lines: Line[] }): uPlot.Plugi
             const x0 = u.valToPos(s.from, "x", true);
             const x1 = u.valToPos(s.to, "x", true);
             ctx.fillStyle = s.fill;
-            ctx.fillRect(x0, top, Math.max(1, x1 - x0), height);
+            const inset = s.outline ? 3 * devicePixelRatio : 0;
+            ctx.fillRect(x0, top + inset, Math.max(1, x1 - x0), height - 2 * inset);
+            if (s.outline) {
+              ctx.strokeStyle = C.pending;
+              ctx.lineWidth = 1.5 * devicePixelRatio;
+              ctx.setLineDash([5 * devicePixelRatio, 3 * devicePixelRatio]);
+              ctx.strokeRect(x0, top + inset, Math.max(1, x1 - x0), height - 2 * inset);
+              ctx.setLineDash([]);
+            }
             if (s.label) {
-              ctx.fillStyle = "#7d5a00";
+              ctx.fillStyle = s.outline ? C.pending : "#7d5a00";
               ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
-              ctx.fillText(s.label, x0 + 4 * devicePixelRatio, top + 14 * devicePixelRatio);
+              ctx.fillText(
+                s.label,
+                x0 + 4 * devicePixelRatio,
+                top + (s.outline ? 30 : 14) * devicePixelRatio,
+              );
             }
           }
           ctx.restore();
@@ -92,7 +118,11 @@ function annotations(get: () => { shades: Shade[]; lines: Line[] }): uPlot.Plugi
             ctx.stroke();
             ctx.fillStyle = l.color;
             ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
-            ctx.fillText(l.label, x + 4 * devicePixelRatio, top + height - 6 * devicePixelRatio);
+            ctx.fillText(
+              l.label,
+              x + 4 * devicePixelRatio,
+              l.top ? top + 46 * devicePixelRatio : top + height - 6 * devicePixelRatio,
+            );
           }
           ctx.restore();
         },
@@ -102,8 +132,8 @@ function annotations(get: () => { shades: Shade[]; lines: Line[] }): uPlot.Plugi
 }
 
 function statusColor(s: ViewSeries): string {
-  if (s.status === "passed" || s.status === "held") return C.pass;
-  if (s.status === "failed" || s.status === "did not hold") return C.fail;
+  if (s.status === "passed" || s.status === "held" || s.status === "not triggered") return C.pass;
+  if (s.status === "failed" || s.status === "did not hold" || s.status === "triggered") return C.fail;
   return C.pending;
 }
 
@@ -143,11 +173,17 @@ export function probeChart(el: HTMLElement, view: RunView, index: number, height
     { label: s.label, stroke: statusColor(s), width: 2, points: { show: true, size: 5 }, spanGaps: false },
   ];
   if (s.threshold !== undefined)
-    series.push({ label: `threshold (${s.op} ${s.threshold})`, stroke: C.threshold, dash: [8, 6], width: 1.5, points: { show: false } });
+    series.push({
+      label: `threshold (${s.op} ${s.threshold})`,
+      stroke: C.threshold,
+      dash: [8, 6],
+      width: 1.5,
+      points: { show: false },
+    });
   const plot = new uPlot(
     {
       ...size(el, height),
-      scales: { x: { time: false } },
+      scales: { x: { time: false, range: () => [0, rel(endOf(current), current.startedAt)] } },
       axes: [xAxis(), { size: 60 }],
       series,
       legend: { live: false },
@@ -184,7 +220,7 @@ export function loadChart(el: HTMLElement, view: RunView, height = 300): LiveCha
     {
       ...size(el, height),
       scales: {
-        x: { time: false },
+        x: { time: false, range: () => [0, rel(endOf(current), current.startedAt)] },
         rps: { range: (_u, _min, max) => [0, Math.max(1, max * 1.1)] },
         ms: { range: (_u, _min, max) => [0, Math.max(10, max * 1.1)] },
         ratio: { range: [0, 1] },
@@ -193,7 +229,14 @@ export function loadChart(el: HTMLElement, view: RunView, height = 300): LiveCha
         xAxis(),
         { scale: "rps", label: "req/s ok", size: 60 },
         { scale: "ms", side: 1, label: "latency ms", size: 60, grid: { show: false } },
-        { scale: "ratio", side: 1, label: "error ratio", size: 50, grid: { show: false }, values: (_u, t) => t.map((v) => `${Math.round(v * 100)}%`) },
+        {
+          scale: "ratio",
+          side: 1,
+          label: "error ratio",
+          size: 50,
+          grid: { show: false },
+          values: (_u, t) => t.map((v) => `${Math.round(v * 100)}%`),
+        },
       ],
       series: [
         {},

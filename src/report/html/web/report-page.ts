@@ -18,7 +18,12 @@ function readViews(): RunView[] {
   }
 }
 
-function live(section: HTMLElement, url: string, chart: { current?: LiveChart; drawn: boolean }, first: RunView) {
+function live(
+  section: HTMLElement,
+  url: string,
+  chart: { current?: LiveChart; drawn: boolean },
+  first: RunView,
+) {
   const source = new EventSource(url);
   const last: Record<string, string> = {};
   source.onmessage = (ev) => {
