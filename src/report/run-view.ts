@@ -110,8 +110,8 @@ function readResult(dir: string, problems: string[]): RunResult | undefined {
 function faultsOf(events: JournalEvent[]): ViewFault[] {
   const byName = new Map<string, ViewFault>();
   const get = (name: string) => {
-    let f = byName.get(name);
-    if (!f) byName.set(name, (f = { name }));
+    const f = byName.get(name) ?? { name };
+    byName.set(name, f);
     return f;
   };
   for (const e of events) {
@@ -365,8 +365,7 @@ export function keyFigures(view: RunView): KeyFigure[] {
   out.push({
     key: "err:run",
     label: "error ratio over the run",
-    value:
-      totals && totals.requests ? totals.errors / totals.requests : loadOver(view, { start: 0 }).errorRatio,
+    value: totals?.requests ? totals.errors / totals.requests : loadOver(view, { start: 0 }).errorRatio,
     unit: "ratio",
   });
   return out;

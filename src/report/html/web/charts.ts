@@ -272,5 +272,9 @@ export function drawRun(section: HTMLElement, view: RunView, big = false): LiveC
     const i = Number(el.dataset.index);
     if (view.series[i]) charts.push(probeChart(el, view, i, big ? 240 : 200));
   }
-  return { update: (v) => charts.forEach((c) => c.update(v)) };
+  return {
+    update: (v) => {
+      for (const c of charts) c.update(v);
+    },
+  };
 }
