@@ -57,16 +57,17 @@ function drawTrends(): void {
   }
 }
 
-/** The live overview reloads when a run starts or ends, so a new run appears without a click. */
+/**
+ * The live overview reloads when a new run starts, so it appears without a click. A run that ends
+ * stays on the page with its final verdict (its stream sends it) until the next reload.
+ */
 function watchLiveList(): void {
   if (document.body.dataset.page !== "live") return;
-  const known = document.body.dataset.liveIds ?? "";
+  const known = new Set((document.body.dataset.liveIds ?? "").split(",").filter(Boolean));
   setInterval(async () => {
     try {
-      const ids = ((await (await fetch("/api/live")).json()) as { runId: string }[])
-        .map((r) => r.runId)
-        .join(",");
-      if (ids !== known) location.reload();
+      const ids = ((await (await fetch("/api/live")).json()) as { runId: string }[]).map((r) => r.runId);
+      if (ids.some((id) => !known.has(id))) location.reload();
     } catch {
       // the console is restarting; try again
     }

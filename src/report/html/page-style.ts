@@ -12,6 +12,9 @@ a{color:#0969da}code{font:13px ui-monospace,SFMono-Regular,Menlo,monospace;backg
 .badge{font-weight:700;font-size:20px;padding:4px 14px;border-radius:8px;color:#fff;background:#57606a;letter-spacing:.5px}
 .v-passed .badge{background:#1a7f37}.v-failed .badge,.v-error .badge{background:#cf222e}.v-aborted .badge,.v-not-run .badge,.v-interrupted .badge{background:#9a6700}.v-running .badge{background:#0969da}
 .reason{font-size:17px}
+.chips{display:flex;flex-wrap:wrap;gap:8px;list-style:none;padding:0;margin:6px 0}
+.chip{border:2px solid currentColor;border-radius:999px;padding:2px 12px;font-weight:700;background:#fff}
+body.live .chip{font-size:20px}
 .facts{display:flex;flex-wrap:wrap;gap:6px 22px;margin:6px 0;color:#424a53}.facts div{display:flex;gap:6px}.facts dt{font-weight:600}.facts dd{margin:0}
 .problems,.remaining{background:#fff8c5;border:1px solid #d4a72c;border-radius:8px;padding:8px 14px;margin:10px 0}
 .remaining{background:#ffebe9;border-color:#cf222e}

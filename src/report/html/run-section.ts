@@ -37,6 +37,17 @@ function verdictPart(v: RunView): string {
   const took = v.endedAt ? `${((v.endedAt - v.startedAt) / 1000).toFixed(1)} s` : "";
   return `<div class="verdict v-${esc(verdict)}" data-verdict="${esc(verdict)}"><span class="badge">${esc(label)}</span>
 <span class="reason">${esc(v.reason ?? (v.status === "running" ? `phase ${v.phase}; active faults: ${v.activeFaults.join(", ") || "none"}` : ""))}</span></div>
+${
+  v.status === "running"
+    ? `<ul class="chips">${v.series
+        .filter((s) => s.group === "expect")
+        .map(
+          (s) =>
+            `<li class="chip st-${esc(s.status.replace(/ /g, "-"))}">${s.status === "passed" ? "✓" : s.status === "failed" ? "✗" : "…"} ${esc(s.label)}</li>`,
+        )
+        .join("")}</ul>`
+    : ""
+}
 <dl class="facts"><div><dt>run</dt><dd><code>${esc(v.runId)}</code></dd></div><div><dt>started</dt><dd>${esc(clock(v.startedAt))}</dd></div>${took ? `<div><dt>took</dt><dd>${took}</dd></div>` : ""}<div><dt>target</dt><dd>${esc(v.target ?? "-")}</dd></div>${v.gameDay ? `<div><dt>game day</dt><dd>${esc(v.gameDay)}</dd></div>` : ""}${v.loadTotals ? `<div><dt>load</dt><dd>${v.loadTotals.requests} requests, ${v.loadTotals.errors} errors</dd></div>` : ""}</dl>
 ${v.remaining.length ? `<div class="remaining"><strong>May remain injected:</strong><ul>${v.remaining.map((r) => `<li>${esc(r)}</li>`).join("")}</ul>Run <code>gameday recover</code>.</div>` : ""}`;
 }
