@@ -50,6 +50,7 @@ function drawTrends(): void {
           })),
         ],
         axes: [{}, { size: 60 }],
+        legend: { live: false },
       },
       [d.t.map((t) => t / 1000), ...figs.map((f) => f.values)] as uPlot.AlignedData,
       box,
