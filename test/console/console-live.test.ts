@@ -89,17 +89,31 @@ describe("gameday console against a real run on the sandbox, in a real browser",
     await consoleServer?.close();
   });
 
-  it("a short run finishes and lands in the history", async () => {
+  it("two short runs finish; --html writes one page with a section (and charts) for each", async () => {
+    const short = experimentFile("short", "3s");
+    const suite = join(dir, "suite.html");
     const res = await runCli([
       "run",
-      experimentFile("short", "3s"),
+      short,
+      short,
       "--targets",
       targets,
       "--state-dir",
       stateDir,
       "--quiet",
+      "--html",
+      suite,
     ]);
     expect(res.code, res.stderr + res.stdout).toBe(0);
+    const page = await browser.context.newPage();
+    await page.goto(`file://${suite}`);
+    await page.waitForSelector("body[data-charts-ready='1']");
+    expect(await page.locator("section[data-run]").count()).toBe(2);
+    expect(await page.locator("section[data-run] [data-chart=load] .uplot").count()).toBe(2);
+    // the second run is compared with the first
+    expect(await page.locator("section[data-run]").nth(1).locator("table.compare").count()).toBe(1);
+    await page.screenshot({ path: shot("gameday-html"), fullPage: true });
+    await page.close();
   });
 
   it("shows a live run, its chart gains points while the fault is active, and abort rolls the toxic back", async () => {
@@ -173,13 +187,13 @@ describe("gameday console against a real run on the sandbox, in a real browser",
   it("history and trend pages show the finished runs", async () => {
     const page = await browser.context.newPage();
     await page.goto(`${consoleServer.url}/runs`);
-    expect(await page.locator("table.history tbody tr").count()).toBe(2);
+    expect(await page.locator("table.history tbody tr").count()).toBe(3);
     await page.screenshot({ path: shot("console-history"), fullPage: true });
     await page.goto(`${consoleServer.url}/runs?verdict=aborted`);
     expect(await page.locator("table.history tbody tr").count()).toBe(1);
     await page.goto(`${consoleServer.url}/trends?experiment=console-live`);
     await page.locator("[data-trend-chart] .uplot").first().waitFor();
-    expect(await page.locator("section.trend th a").count()).toBe(2);
+    expect(await page.locator("section.trend th a").count()).toBe(3);
     await page.screenshot({ path: shot("console-trend"), fullPage: true });
     await page.goto(`${consoleServer.url}/trends?gameDay=none`);
     expect(await page.locator(".empty").innerText()).toContain("No finished run");
