@@ -18,8 +18,10 @@ export async function abortRun(
   runId: string,
   by: string,
   queue?: QueueAbort,
+  /** A run only the queue's progress channel knows (running on a worker elsewhere). */
+  remote?: (runId: string) => RunSummary | undefined,
 ): Promise<AbortAnswer> {
-  const run = await store.get(runId);
+  const run = (await store.get(runId)) ?? remote?.(runId);
   if (!run) return { status: 404, message: `no run ${runId} in the run history` };
   if (run.status === "finished")
     return {

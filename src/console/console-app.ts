@@ -88,7 +88,8 @@ export function consoleApp(deps: ConsoleDeps): Hono {
     const remote = deps.queue?.remoteRuns(new Set(views.map((v) => v.runId))) ?? [];
     const body =
       views.length || remote.length
-        ? views.map(liveSection).join("") + remote.map((r) => deps.queue?.renderCard(r) ?? "").join("")
+        ? views.map(liveSection).join("") +
+          `<div id="remote-runs">${remote.map((r) => deps.queue?.renderCard(r) ?? "").join("")}</div>`
         : `<div class="empty">No run is running. Start one with <code>gameday run</code> or <code>gameday enqueue</code>; it appears here by itself.</div>`;
     const html = await page("live", "Live", `<h1>Live</h1>${body}`, views, "live");
     return c.html(
@@ -100,6 +101,11 @@ export function consoleApp(deps: ConsoleDeps): Hono {
   });
 
   app.get("/api/live", async (c) => c.json(await live()));
+  // Queue runs on other machines: their cards, refreshed by the live page every second.
+  app.get("/api/remote-cards", async (c) => {
+    const local = new Set((await live()).map((r) => r.runId));
+    return c.html((deps.queue?.remoteRuns(local) ?? []).map((r) => deps.queue?.renderCard(r) ?? "").join(""));
+  });
   app.get("/api/runs", async (c) => c.json(await deps.store.list()));
 
   app.get("/runs", async (c) => {
@@ -142,7 +148,9 @@ export function consoleApp(deps: ConsoleDeps): Hono {
   });
 
   app.post("/api/runs/:id/abort", async (c) => {
-    const answer = await abortRun(deps.store, c.req.param("id"), "console", deps.queueAbort);
+    const answer = await abortRun(deps.store, c.req.param("id"), "console", deps.queueAbort, (id) =>
+      deps.queue?.summary(id),
+    );
     return c.json({ message: answer.message }, answer.status);
   });
 

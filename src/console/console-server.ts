@@ -41,11 +41,11 @@ export async function startConsole(opts: ConsoleOptions): Promise<RunningConsole
   let abortQueue: ReturnType<typeof queueAbort> | undefined;
   let schedules: (() => ReturnType<typeof listSchedules>) | undefined;
   if (opts.redis) {
-    const q = queueConfig(opts.redis);
+    const q = queueConfig({ redis: opts.redis.url, prefix: opts.redis.prefix });
     const redis = await connectRedis(q.url);
     closers.push(() => redis.quit().catch(() => {}));
     stores.push(new RedisRunStore(new RunHistory(redis, q.keys)));
-    feed = new QueueFeed(q);
+    feed = await QueueFeed.start(q);
     closers.push(() => (feed as QueueFeed).close());
     abortQueue = queueAbort(redis, q.keys);
     schedules = () => listSchedules(q);

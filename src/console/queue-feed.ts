@@ -1,4 +1,5 @@
 import { QueueEvents } from "bullmq";
+import type { RunSummary } from "../interfaces/run-store.js";
 import type { ProgressMessage } from "../queue/progress-message.js";
 import type { QueueConfig } from "../queue/queue-config.js";
 import { redisClient } from "../queue/redis-connection.js";
@@ -28,9 +29,30 @@ export class QueueFeed {
     });
   }
 
+  /** Connected and reading (a lazy connection only connects when asked to be ready). */
+  static async start(q: QueueConfig): Promise<QueueFeed> {
+    const feed = new QueueFeed(q);
+    await feed.events.waitUntilReady();
+    return feed;
+  }
+
   remoteRuns(exclude: Set<string>): { snapshot: ProgressSnapshot; jobId: string }[] {
     const now = Date.now();
     return [...this.latest.values()].filter((r) => now - r.at < STALE_MS && !exclude.has(r.snapshot.runId));
+  }
+
+  /** A live remote run as a summary (for the abort), or undefined. */
+  summary(runId: string): RunSummary | undefined {
+    const r = this.remoteRuns(new Set()).find((x) => x.snapshot.runId === runId);
+    if (!r) return undefined;
+    return {
+      runId,
+      experiment: r.snapshot.experiment,
+      status: "running",
+      startedAt: Date.now() - r.snapshot.elapsedMs,
+      sources: ["redis"],
+      queueRun: r.jobId,
+    };
   }
 
   renderCard(r: { snapshot: ProgressSnapshot; jobId: string }): string {

@@ -75,6 +75,21 @@ function watchLiveList(): void {
   }, 1500);
 }
 
+/** Cards of queue runs on other machines (no stream of samples): refreshed every second. */
+function refreshRemoteCards(): void {
+  const box = document.getElementById("remote-runs");
+  if (!box) return;
+  setInterval(async () => {
+    try {
+      const html = await (await fetch("/api/remote-cards")).text();
+      if (html && box.innerHTML !== html) box.innerHTML = html;
+    } catch {
+      // the console is restarting; try again
+    }
+  }, 1000);
+}
+
 wireAbort();
+refreshRemoteCards();
 drawTrends();
 watchLiveList();
