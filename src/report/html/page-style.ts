@@ -27,7 +27,7 @@ figcaption{font-weight:600;margin-bottom:4px}
 table.grid{border-collapse:collapse;width:100%;font-size:15px}
 .grid th,.grid td{border-bottom:1px solid #d8dee4;padding:6px 8px;text-align:left;vertical-align:top}
 .grid th{background:#f6f8fa;font-weight:600}
-.st{font-weight:700;white-space:nowrap}.st-passed,.st-held,.st-not-triggered{color:#1a7f37}.st-failed,.st-did-not-hold,.st-triggered{color:#cf222e}.st-pending{color:#0969da}.st-not-evaluated{color:#6e7781}.st-aborted,.st-not-run{color:#9a6700}
+.st{font-weight:700;white-space:nowrap}.st-passed,.st-held,.st-not-triggered{color:#1a7f37}.st-failed,.st-error,.st-did-not-hold,.st-triggered{color:#cf222e}.st-pending{color:#0969da}.st-not-evaluated{color:#6e7781}.st-aborted,.st-not-run{color:#9a6700}
 .chg.better{color:#1a7f37;font-weight:700}.chg.worse{color:#cf222e;font-weight:700}.chg.same{color:#57606a}
 ol.events{list-style:none;padding:0;margin:0;font-size:15px;columns:2;column-gap:28px}
 ol.events li{break-inside:avoid;padding:1px 0}

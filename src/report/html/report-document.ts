@@ -4,12 +4,13 @@ import { reportAssets } from "./page-assets.js";
 import { PAGE_CSS } from "./page-style.js";
 import { renderRunSection } from "./run-section.js";
 
+// Plain symbols, not emoji: a machine without an emoji font (a CI runner) must still show them.
 const VERDICT_ICON: Record<string, string> = {
-  passed: "✅",
-  failed: "❌",
-  aborted: "⛔",
-  "not-run": "⏸",
-  error: "🔥",
+  passed: "✓",
+  failed: "✗",
+  aborted: "■",
+  "not-run": "–",
+  error: "✗",
 };
 
 /** A whole self-contained page: styles, data and the chart script inline; no request when opened. */
@@ -21,7 +22,7 @@ export async function renderReportDocument(title: string, views: RunView[]): Pro
       ? `<nav class="toc"><strong>${passed} of ${views.length} experiments passed.</strong><ol>${views
           .map(
             (v) =>
-              `<li>${VERDICT_ICON[v.verdict ?? ""] ?? "•"} <a href="#run-${esc(v.runId)}">${esc(v.experiment)}</a> — ${esc(v.verdict ?? v.status)}${v.reason ? `: ${esc(v.reason)}` : ""}</li>`,
+              `<li><span class="st st-${esc(v.verdict ?? "")}">${VERDICT_ICON[v.verdict ?? ""] ?? "•"}</span> <a href="#run-${esc(v.runId)}">${esc(v.experiment)}</a> — ${esc(v.verdict ?? v.status)}${v.reason ? `: ${esc(v.reason)}` : ""}</li>`,
           )
           .join("")}</ol></nav>`
       : "";
