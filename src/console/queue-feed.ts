@@ -57,9 +57,10 @@ export class QueueFeed {
 
   renderCard(r: { snapshot: ProgressSnapshot; jobId: string }): string {
     const s = r.snapshot;
+    const url = `/api/runs/${encodeURIComponent(s.runId)}/abort`;
     const mmss = (ms: number) =>
       `${Math.floor(ms / 60000)}:${String(Math.floor(ms / 1000) % 60).padStart(2, "0")}`;
-    return `<section class="run" data-remote-run="${esc(s.runId)}"><header class="run-head"><h2>${esc(s.experiment)}</h2><span class="muted">queue run ${esc(r.jobId)} · on a worker</span></header>
+    return `<section class="run" data-remote-run="${esc(s.runId)}"><header class="run-head"><h2>${esc(s.experiment)}</h2><span class="muted">queue run ${esc(r.jobId)} · on a worker</span><div><button class="abort" data-abort="${esc(url)}" data-name="${esc(s.experiment)}">Abort and roll back</button><div class="abort-result" data-abort-result="${esc(url)}" role="status"></div></div></header>
 <div class="verdict v-running"><span class="badge">RUNNING · ${esc(s.phase)}</span><span class="reason">${mmss(s.elapsedMs)} of ${mmss(s.plannedMs)}; active faults: ${esc(s.activeFaults.join(", ") || "none")}</span></div>
 <table class="grid"><tbody>${s.expectations.map((e) => `<tr><td>${esc(e.name)}</td><td><span class="st st-${esc(e.status)}">${esc(e.status)}</span></td></tr>`).join("")}</tbody></table></section>`;
   }

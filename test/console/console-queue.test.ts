@@ -62,9 +62,13 @@ describe("gameday console with the queue: live from Redis progress, abort over R
       { timeout: 10_000 },
     );
     await page.screenshot({ path: shot("console-queue-live") });
-    const abort = await fetch(`${consoleServer.url}/api/runs/${runId}/abort`, { method: "POST" });
-    expect(abort.status, await abort.clone().text()).toBe(202);
-    expect(((await abort.json()) as { message: string }).message).toContain("abort sent to the worker");
+    page.once("dialog", (d) => void d.accept());
+    await page.locator("section[data-remote-run] button.abort").click();
+    await page.waitForFunction(
+      () => document.querySelector(".abort-result")?.textContent?.includes("abort sent to the worker"),
+      null,
+      { timeout: 10_000 },
+    );
     await waitUntil("the toxic reverted", async () => (await t.leftovers()).length === 0, 20_000);
     expect(worker.log()).toContain(`${runId}: abort requested from the console`);
     // the history (from Redis) then shows the run aborted, and a second abort is refused

@@ -4,24 +4,36 @@ import "../../report/html/web/report-page.js";
 import type { TrendData } from "../pages/trends-page.js";
 
 /** Abort buttons: confirm, POST, show the server's answer (it says what happened, or why not). */
-function wireAbort(): void {
-  for (const button of document.querySelectorAll<HTMLButtonElement>("button[data-abort]")) {
-    button.addEventListener("click", async () => {
-      const name = button.dataset.name ?? "this run";
-      if (!window.confirm(`Abort ${name}? The method stops and every fault is rolled back.`)) return;
-      button.disabled = true;
-      const out = document.querySelector<HTMLElement>(`[data-abort-result="${button.dataset.abort}"]`);
-      try {
-        const res = await fetch(button.dataset.abort as string, { method: "POST" });
-        const body = (await res.json()) as { message: string };
-        if (out) out.textContent = body.message;
-        if (!res.ok) button.disabled = false;
-      } catch (err) {
-        if (out) out.textContent = `the console did not answer: ${(err as Error).message}`;
-        button.disabled = false;
-      }
-    });
+/** Answers shown under abort buttons, kept across the remote cards' refreshes. */
+const answers = new Map<string, { text: string; done: boolean }>();
+
+function showAnswers(): void {
+  for (const [url, a] of answers) {
+    const out = document.querySelector<HTMLElement>(`[data-abort-result="${url}"]`);
+    if (out) out.textContent = a.text;
+    const button = document.querySelector<HTMLButtonElement>(`button[data-abort="${url}"]`);
+    if (button) button.disabled = a.done;
   }
+}
+
+/** One delegated handler, so buttons in refreshed cards work too. */
+function wireAbort(): void {
+  document.addEventListener("click", async (ev) => {
+    const button = (ev.target as HTMLElement | null)?.closest<HTMLButtonElement>("button[data-abort]");
+    if (!button) return;
+    const url = button.dataset.abort as string;
+    const name = button.dataset.name ?? "this run";
+    if (!window.confirm(`Abort ${name}? The method stops and every fault is rolled back.`)) return;
+    button.disabled = true;
+    try {
+      const res = await fetch(url, { method: "POST" });
+      const body = (await res.json()) as { message: string };
+      answers.set(url, { text: body.message, done: res.ok });
+    } catch (err) {
+      answers.set(url, { text: `the console did not answer: ${(err as Error).message}`, done: false });
+    }
+    showAnswers();
+  });
 }
 
 const COLORS = ["#0969da", "#cf222e", "#1a7f37", "#bf8700", "#8250df", "#57606a", "#e16f24", "#1b7c83"];
@@ -82,7 +94,10 @@ function refreshRemoteCards(): void {
   setInterval(async () => {
     try {
       const html = await (await fetch("/api/remote-cards")).text();
-      if (html && box.innerHTML !== html) box.innerHTML = html;
+      if (html && box.innerHTML !== html) {
+        box.innerHTML = html;
+        showAnswers();
+      }
     } catch {
       // the console is restarting; try again
     }
