@@ -196,7 +196,7 @@ describe("gameday console against a real run on the sandbox, in a real browser",
     expect(await page.locator("section.trend th a").count()).toBe(3);
     await page.screenshot({ path: shot("console-trend"), fullPage: true });
     await page.goto(`${consoleServer.url}/trends?gameDay=none`);
-    expect(await page.locator(".empty").innerText()).toContain("No finished run");
+    expect((await page.locator(".empty").textContent()) ?? "").toContain("No finished run");
     const first = (await (await fetch(`${consoleServer.url}/api/runs`)).json()) as { runId: string }[];
     await page.goto(`${consoleServer.url}/runs/${first.at(-1)?.runId}`);
     await page.waitForSelector("body[data-charts-ready='1']");

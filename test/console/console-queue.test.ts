@@ -52,7 +52,7 @@ describe("gameday console with the queue: live from Redis progress, abort over R
       .waitForSelector("section[data-remote-run] .v-running", { timeout: 20_000 })
       .catch(async (err) => {
         throw new Error(
-          `${(err as Error).message}\npage:\n${await page.locator("main").innerText()}\nworker:\n${worker.log()}`,
+          `${(err as Error).message}\npage:\n${await page.locator("main").textContent()}\nworker:\n${worker.log()}`,
         );
       });
     const runId = await page.locator("section[data-remote-run]").getAttribute("data-remote-run");
@@ -87,7 +87,7 @@ describe("gameday console with the queue: live from Redis progress, abort over R
     const again = await fetch(`${consoleServer.url}/api/runs/${runId}/abort`, { method: "POST" });
     expect(again.status).toBe(409);
     await page.goto(`${consoleServer.url}/schedules`);
-    expect(await page.locator("main").innerText()).toContain("No schedule");
+    expect((await page.locator("main").textContent()) ?? "").toContain("No schedule");
     await page.close();
   }, 120_000);
 });

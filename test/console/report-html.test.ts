@@ -62,7 +62,7 @@ describe("report.html in a real browser, opened from disk", () => {
       .evaluateAll((els) => els.map((e) => Number((e as HTMLElement).dataset.points)));
     expect(points.every((p) => p === 60)).toBe(true);
     await expect(page.locator("[data-verdict]").first().getAttribute("data-verdict")).resolves.toBe("failed");
-    const compare = await page.locator("table.compare").innerText();
+    const compare = (await page.locator("table.compare").textContent()) ?? "";
     expect(compare).toContain("p95 during slow-payments");
     expect(compare).toMatch(/▲ \+50% worse/);
     await page.close();
@@ -84,7 +84,7 @@ describe("report.html in a real browser, opened from disk", () => {
     const file = await writeReport(dir);
     const { page, errors } = await openOffline(file, "report-html-bad-input");
     expect(errors).toEqual([]);
-    const problems = await page.locator(".problems").innerText();
+    const problems = (await page.locator(".problems").textContent()) ?? "";
     expect(problems).toContain("journal.jsonl: 1 line could not be read");
     expect(problems).toContain("samples.jsonl: 3 lines could not be read (first at line 41)");
     expect(await page.locator(".uplot").count()).toBeGreaterThan(0);
