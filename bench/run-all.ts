@@ -4,6 +4,7 @@ import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { TOXIPROXY_VERSION, toxiproxyServerBin } from "../src/sandbox/tools.js";
 import { benchAbortLatency } from "./abort-latency.js";
+import { benchConsoleHtml } from "./console-html.js";
 import { benchDocker } from "./docker-faults.js";
 import { benchKubernetesActions } from "./kubernetes-actions.js";
 import { benchMalformedInput } from "./malformed-input.js";
@@ -38,6 +39,7 @@ const BENCHES: Bench[] = [
   { ids: ["k8s"], run: benchKubernetesActions },
   { ids: ["docker"], run: benchDocker },
   { ids: ["prove"], run: benchProve },
+  { ids: ["html"], run: benchConsoleHtml },
 ];
 
 function usage(): never {

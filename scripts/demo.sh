@@ -33,8 +33,8 @@ if [ "$prove" = 1 ]; then
   log "kill matrix: reports/kill-matrix.md, reports/kill-matrix.xml, reports/kill-matrix.json (exit $code)"
   exit "$code"
 fi
-gameday run gamedays/demo.yaml --junit reports/junit.xml --report reports/gameday.md --json reports/gameday.json
+gameday run gamedays/demo.yaml --junit reports/junit.xml --report reports/gameday.md --json reports/gameday.json --html reports/gameday.html
 code=$?
 set -e
-log "reports: reports/gameday.md, reports/junit.xml, reports/gameday.json (exit $code)"
+log "reports: reports/gameday.md, reports/junit.xml, reports/gameday.json, reports/gameday.html (exit $code)"
 exit "$code"

@@ -100,13 +100,14 @@ ensure_demo() {
 }
 
 # What the whole test suite needs: also Redis (queue), the Kubernetes control plane (built once,
-# cached) and the Docker Engine with the sandbox images.
+# cached), Debian's chromium (browser tests) and the Docker Engine with the sandbox images.
 ensure_all() {
   ensure_node
   ensure_toxiproxy
   ensure_prometheus
   ensure_redis
   ensure_kube
+  ensure_browser
   ensure_build
   ensure_docker # after the build: the sandbox image is built from dist/
 }
@@ -117,3 +118,5 @@ source "$(dirname "${BASH_SOURCE[0]}")/redis.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/kube.sh"
 # shellcheck source=docker.sh
 source "$(dirname "${BASH_SOURCE[0]}")/docker.sh"
+# shellcheck source=browser.sh
+source "$(dirname "${BASH_SOURCE[0]}")/browser.sh"

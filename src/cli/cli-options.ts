@@ -8,6 +8,8 @@ export const CLI_OPTIONS = {
   junit: () => new Option("--junit <file>", "write a JUnit XML report of all runs to <file>"),
   report: () => new Option("--report <file>", "write the Markdown report of all runs to <file>"),
   json: () => new Option("--json <file>", "write every run with its journal as JSON to <file>"),
+  html: () =>
+    new Option("--html <file>", "write one self-contained HTML report (charts) of all runs to <file>"),
   quiet: () => new Option("--quiet", "no live progress, only the verdict lines"),
   runId: () => new Option("--run <id>", "only the faults of this run id"),
   target: () => new Option("--target <name>", "only this target environment"),

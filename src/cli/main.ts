@@ -28,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   schedule: async () => (await import("./commands/schedule-command.js")).registerScheduleCommand,
   runs: async () => (await import("./commands/runs-command.js")).registerRunsCommand,
   prove: async () => (await import("./commands/prove-command.js")).registerProveCommand,
+  console: async () => (await import("./commands/console-command.js")).registerConsoleCommand,
 };
 
 ignoreClosedPipe();

@@ -14,6 +14,8 @@ export interface ProbeContext {
   load?: LoadStatistics | undefined;
   prometheus?: PrometheusClient | undefined;
   scraper?: MetricsScraper;
+  /** Sees every reading (the run's samples.jsonl); never changes it. */
+  observe?: ((t: number, value: number | undefined) => void) | undefined;
 }
 
 /** Load figures are read over a trailing window so one slow second neither hides nor dominates. */
@@ -34,6 +36,20 @@ function scrapeHeaders(target: Target): Record<string, string> {
 
 /** Turns the metric fields of a steady-state check, expectation or abort condition into a Probe. */
 export function createProbe(sel: MetricSelection, ctx: ProbeContext): Probe {
+  const probe = sourceProbe(sel, ctx);
+  const observe = ctx.observe;
+  if (!observe) return probe;
+  return {
+    description: probe.description,
+    sample: async (w) => {
+      const value = await probe.sample(w);
+      observe(w.end, value);
+      return value;
+    },
+  };
+}
+
+function sourceProbe(sel: MetricSelection, ctx: ProbeContext): Probe {
   if (sel.source === "load" && sel.metric) {
     const { load } = ctx;
     const metric = sel.metric;

@@ -151,6 +151,8 @@ async function runAll(
       const result = await runExperiment({
         ...input,
         stateDir: ctx.stateDir,
+        gameDay: payload.kind === "suite" ? payload.name : undefined,
+        queueRun: id,
         signal: controller.signal,
         lock: new RedisRunLock(lease, input.targetName),
         onEvent: publish.event,

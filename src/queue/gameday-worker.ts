@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import { applyControl, controlChannel } from "../run/control/apply-control.js";
 import { processGameDay, type WorkerContext } from "./game-day-processor.js";
 import { LeaseJanitor } from "./lease-janitor.js";
 import type { QueueConfig } from "./queue-config.js";
@@ -65,6 +66,15 @@ export async function startWorker(q: QueueConfig, opts: WorkerOptions): Promise<
     redisDown = false;
   });
 
+  // The console's abort of a run on this worker: the run's own abort request file (as on SIGINT).
+  const control = redis.duplicate();
+  control.on("error", () => {});
+  control.on("message", (_channel: string, raw: string) => {
+    const runId = applyControl(raw, opts.stateDir);
+    if (runId) opts.log(`${runId}: abort requested from the console`);
+  });
+  await control.subscribe(controlChannel(q.prefix)).catch(() => {});
+
   const janitor = new LeaseJanitor(redis, q.keys, history, identity.id, opts.log);
   let sweeping = false;
   const sweep = async () => {
@@ -93,6 +103,7 @@ export async function startWorker(q: QueueConfig, opts: WorkerOptions): Promise<
       await worker.close();
       while (sweeping) await new Promise((r) => setTimeout(r, 50));
       await bullConnection.quit().catch(() => {});
+      await control.quit().catch(() => {});
       await redis.quit().catch(() => {});
     },
   };

@@ -3,8 +3,8 @@ import { dirname, join } from "node:path";
 import type { Reporter, ReporterOptions } from "../interfaces/reporter.js";
 import { redact } from "../redact/redact.js";
 import { Journal } from "../run/journal.js";
-import type { JournalEvent } from "../run/journal-schema.js";
 import type { RunResult } from "../run/run-result.js";
+import { timelineText } from "./timeline-text.js";
 
 const ICON = {
   passed: "✅ passed",
@@ -20,36 +20,6 @@ function rel(t: number, t0: number): string {
 }
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
-
-function timelineLine(e: JournalEvent): string | undefined {
-  const d = e.data as Record<string, unknown>;
-  switch (e.type) {
-    case "phase":
-      return `phase **${d.phase}**`;
-    case "fault.injecting":
-      return `injecting \`${d.fault}\``;
-    case "fault.injected":
-      return `injected \`${d.fault}\`: ${d.description}`;
-    case "fault.reverted":
-      return `reverted and verified \`${d.fault ?? d.ownerTag}\`${d.sweep ? " (sweep)" : ""}`;
-    case "fault.revert-failed":
-      return `**revert failed** \`${d.fault}\`: ${d.error}`;
-    case "steady-state":
-      return `steady state ${d.when}: ${(d.results as { name: string; ok: boolean }[]).map((r) => `${r.name} ${r.ok ? "held" : "**did not hold**"}`).join(", ") || "(none declared)"}`;
-    case "expectation":
-      return d.settled ? `expectation "${d.name}" **${d.status}**` : undefined;
-    case "abort":
-      return `**abort** (${d.by}): ${d.reason}`;
-    case "signal":
-      return `signal ${d.signal} received`;
-    case "error":
-      return `**error**: ${d.message}`;
-    case "run.finished":
-      return `verdict **${d.verdict}** (exit ${d.exitCode})`;
-    default:
-      return undefined;
-  }
-}
 
 export function renderRun(r: RunResult): string {
   const events = Journal.read(r.journalPath);
@@ -96,10 +66,14 @@ export function renderRun(r: RunResult): string {
   for (const p of r.plans) out.push(`- \`${p.fault}\` (${p.family}): ${p.action}`);
   out.push("", "### Timeline", "");
   for (const e of events) {
-    const line = timelineLine(e);
+    const line = timelineText(e);
     if (line) out.push(`- \`${rel(e.t, r.startedAt)}\` ${line}`);
   }
-  out.push("", `Artifacts: \`${r.artifactsDir}\` (journal.jsonl, run.json, junit.xml, report.md)`, "");
+  out.push(
+    "",
+    `Artifacts: \`${r.artifactsDir}\` (journal.jsonl, samples.jsonl, run.json, junit.xml, report.md, report.html)`,
+    "",
+  );
   return out.join("\n");
 }
 

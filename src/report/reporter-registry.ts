@@ -1,5 +1,6 @@
 import type { Reporter, ReporterOptions } from "../interfaces/reporter.js";
 import { ConsoleReporter } from "./console-reporter.js";
+import { HtmlReporter } from "./html/html-reporter.js";
 import { JsonReporter } from "./json-reporter.js";
 import { JunitReporter } from "./junit-reporter.js";
 import { MarkdownReporter } from "./markdown-reporter.js";
@@ -10,6 +11,7 @@ export const REPORTERS: Record<string, new (opts?: ReporterOptions) => Reporter>
   junit: JunitReporter,
   markdown: MarkdownReporter,
   json: JsonReporter,
+  html: HtmlReporter,
 };
 
 /** Fans one event out to every reporter; a reporter that throws is reported, never fatal. */

@@ -10,11 +10,13 @@ import { LoadGenerator } from "../load/load-generator.js";
 import { PrometheusClient } from "../probes/prometheus-client.js";
 import { redact } from "../redact/redact.js";
 import type { Target } from "../targets/targets-schema.js";
+import { watchAbortRequest } from "./control/abort-request.js";
 import { Journal, type JournalListener } from "./journal.js";
 import { plannedDuration } from "./planned-duration.js";
 import { type ProgressSnapshot, type RunContext, setPhase } from "./run-context.js";
 import { newRunId } from "./run-id.js";
 import type { RunResult } from "./run-result.js";
+import { SampleLog } from "./samples/sample-log.js";
 import { methodStep } from "./steps/method-step.js";
 import { preflightStep } from "./steps/preflight-step.js";
 import { rollbackStep } from "./steps/rollback-step.js";
@@ -34,6 +36,9 @@ export interface RunRequest {
   onProgress?: (s: ProgressSnapshot) => void;
   onEvent?: JournalListener;
   injectors?: InjectorRegistry;
+  /** The game day this run belongs to, for history and trends; a queue run's id when queued. */
+  gameDay?: string | undefined;
+  queueRun?: string | undefined;
   /** The target lock; the local file lock unless given (queue workers hold theirs in Redis). */
   lock?: RunLock;
 }
@@ -49,6 +54,13 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
   if (req.onEvent) journal.onEvent(req.onEvent);
   const { experiment } = req;
   const spec = experiment.spec;
+  // The console's abort button: the same path as SIGINT, through the run's own signal.
+  const consoleAbort = new AbortController();
+  const stopWatching = watchAbortRequest(artifactsDir, (r) => {
+    journal.write("signal", { signal: "abort request", by: r.by });
+    consoleAbort.abort(`abort requested by ${r.by}`);
+  });
+  const signal = req.signal ? AbortSignal.any([req.signal, consoleAbort.signal]) : consoleAbort.signal;
   const ctx: RunContext = {
     runId,
     experiment,
@@ -65,14 +77,17 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     evaluators: [],
     active: new Map(),
     touched: new Set(),
-    signal: req.signal ?? new AbortController().signal,
+    signal,
     onProgress: req.onProgress,
+    samples: new SampleLog(artifactsDir),
   };
   journal.write("run.started", {
     experiment: experiment.metadata.name,
     file: req.file,
     target: req.targetName,
     pid: process.pid,
+    ...(req.gameDay ? { gameDay: req.gameDay } : {}),
+    ...(req.queueRun ? { queueRun: req.queueRun } : {}),
   });
   const lock: RunLock = req.lock ?? new TargetLock(req.stateDir, req.targetName);
   let plans: PlannedFault[] = [];
@@ -142,6 +157,7 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     description: experiment.metadata.description,
     file: req.file,
     target: req.targetName,
+    gameDay: req.gameDay,
     ...decided,
     startedAt: ctx.startedAt,
     endedAt: Date.now(),
@@ -160,6 +176,8 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     exitCode: result.exitCode,
     reason: result.reason,
   });
+  stopWatching();
+  ctx.samples?.close();
   journal.close();
   writeFileSync(join(artifactsDir, "run.json"), `${redact(JSON.stringify(result, null, 2))}\n`);
   return result;

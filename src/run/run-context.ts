@@ -5,6 +5,7 @@ import type { ActiveFault } from "../interfaces/injector.js";
 import type { LoadGenerator } from "../load/load-generator.js";
 import type { ProbeContext } from "../probes/probe-factory.js";
 import type { Journal } from "./journal.js";
+import type { SampleLog } from "./samples/sample-log.js";
 import type { Phase, Timeline } from "./timeline.js";
 
 /** Live view for progress reporters, pushed on every sampling tick. */
@@ -38,6 +39,8 @@ export interface RunContext {
   /** Set by SIGINT/SIGTERM or the caller; the method stops at the next tick. */
   signal: AbortSignal;
   onProgress?: ((s: ProgressSnapshot) => void) | undefined;
+  /** Every probe reading and load figure, for the charts (samples.jsonl). */
+  samples?: SampleLog | undefined;
 }
 
 export function setPhase(ctx: RunContext, phase: Phase): void {

@@ -13,6 +13,7 @@ export interface RunResult {
   description?: string | undefined;
   file: string;
   target: string;
+  gameDay?: string | undefined;
   verdict: Verdict;
   exitCode: ExitCodeValue;
   /** One sentence: why this verdict. */

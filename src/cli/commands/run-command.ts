@@ -39,6 +39,7 @@ export function registerRunCommand(program: Command): void {
     .addOption(CLI_OPTIONS.junit())
     .addOption(CLI_OPTIONS.report())
     .addOption(CLI_OPTIONS.json())
+    .addOption(CLI_OPTIONS.html())
     .addOption(CLI_OPTIONS.quiet())
     .action(async (files: string[], opts) => {
       // A `kind: GameDay` file stands for its experiments, in order (stopping at the first failure unless continueOnFailure).
@@ -59,6 +60,7 @@ export function registerRunCommand(program: Command): void {
           const result = await runExperiment({
             ...input,
             stateDir: opts.stateDir,
+            gameDay: planned[i]?.suite?.name,
             signal: controller.signal,
             onEvent: opts.quiet ? undefined : console.onEvent,
             onProgress: opts.quiet ? undefined : console.onProgress,
@@ -72,7 +74,7 @@ export function registerRunCommand(program: Command): void {
         untrap();
       }
       // Suite-level files: each option names a reporter of REPORTERS and where it writes.
-      const outFiles = { junit: opts.junit, markdown: opts.report, json: opts.json };
+      const outFiles = { junit: opts.junit, markdown: opts.report, json: opts.json, html: opts.html };
       const suite: Reporter[] = [console];
       for (const [name, outFile] of Object.entries(outFiles))
         if (outFile) suite.push(new (REPORTERS[name] as (typeof REPORTERS)[string])({ outFile }));

@@ -2,6 +2,7 @@ import type { AbortCondition } from "../../experiment/schema.js";
 import { createProbe } from "../../probes/probe-factory.js";
 import { Comparison } from "../expectations/comparator.js";
 import { type RunContext, sleepUntil, snapshot } from "../run-context.js";
+import { observedProbes } from "../samples/series-of.js";
 import { injectFault, revertFault } from "./fault-actions.js";
 import { tickExpectations } from "./tick-expectations.js";
 
@@ -11,8 +12,8 @@ export interface MethodOutcome {
 }
 
 /** Tracks how long an abort condition has held without a break. */
-function abortTracker(condition: AbortCondition, ctx: RunContext) {
-  const probe = createProbe(condition, ctx.probes);
+function abortTracker(condition: AbortCondition, i: number, ctx: RunContext) {
+  const probe = createProbe(condition, observedProbes(ctx, `abort:${i}`, "abort", condition));
   const comparison = Comparison.of(condition);
   let since: number | undefined;
   return {
@@ -40,7 +41,7 @@ export async function methodStep(ctx: RunContext): Promise<MethodOutcome> {
     endAt: start + spec.at + spec.for,
     state: "pending" as "pending" | "active" | "done",
   }));
-  const aborts = ctx.experiment.spec.abortWhen.map((c) => abortTracker(c, ctx));
+  const aborts = ctx.experiment.spec.abortWhen.map((c, i) => abortTracker(c, i, ctx));
   const revertErrors: string[] = [];
   let nextSample = start;
   let outcome: MethodOutcome["aborted"];

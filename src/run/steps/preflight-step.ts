@@ -3,6 +3,7 @@ import type { PlannedFault } from "../../interfaces/injector.js";
 import { ProbeConfigError } from "../../probes/probe-factory.js";
 import { createExpectation } from "../expectations/expectation-factory.js";
 import type { RunContext } from "../run-context.js";
+import { observedProbes } from "../samples/series-of.js";
 
 /** Resolves every target and metric source before anything is touched; any failure means "not run". */
 export async function preflightStep(ctx: RunContext): Promise<PlannedFault[]> {
@@ -13,7 +14,9 @@ export async function preflightStep(ctx: RunContext): Promise<PlannedFault[]> {
   if (ctx.probes.prometheus) await ctx.probes.prometheus.ping();
   try {
     const recoveryMs = ctx.experiment.spec.recovery.within;
-    ctx.evaluators = ctx.experiment.spec.expect.map((e) => createExpectation(e, ctx.probes, recoveryMs));
+    ctx.evaluators = ctx.experiment.spec.expect.map((e, i) =>
+      createExpectation(e, observedProbes(ctx, `expect:${i}`, "expect", e), recoveryMs),
+    );
   } catch (err) {
     if (err instanceof ProbeConfigError) throw new PreflightError(err.message, { cause: err });
     throw err;

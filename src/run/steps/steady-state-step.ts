@@ -5,6 +5,7 @@ import { createProbe } from "../../probes/probe-factory.js";
 import { Comparison, median } from "../expectations/comparator.js";
 import { baselineDuration } from "../planned-duration.js";
 import { type RunContext, sleepUntil, snapshot } from "../run-context.js";
+import { observedProbes } from "../samples/series-of.js";
 import { tickExpectations } from "./tick-expectations.js";
 
 export interface SteadyStateResult {
@@ -67,7 +68,12 @@ function track(ctx: RunContext): Tracked[] {
   return ctx.experiment.spec.steadyState.map((check, i) => {
     const comparison = Comparison.of(check);
     if (comparison.relative) comparison.setBaseline(baselines?.[i]);
-    return { check, probe: createProbe(check, ctx.probes), comparison, samples: [] };
+    return {
+      check,
+      probe: createProbe(check, observedProbes(ctx, `steady:${i}`, "steady", check)),
+      comparison,
+      samples: [],
+    };
   });
 }
 

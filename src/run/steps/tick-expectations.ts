@@ -12,6 +12,7 @@ export async function tickExpectations(
   now: number,
   phase: Phase = ctx.phase,
 ): Promise<void> {
+  if (ctx.load) ctx.samples?.load(now, ctx.load.stats, ctx.experiment.spec.sampleInterval);
   await Promise.all(
     ctx.evaluators.map(async (e) => {
       if (e.done) return;
