@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
+import type { LoadedTargets } from "../targets/targets-loader.js";
 import { processGameDay, type WorkerContext } from "./game-day-processor.js";
 import { LeaseJanitor } from "./lease-janitor.js";
 import type { QueueConfig } from "./queue-config.js";
@@ -13,6 +14,9 @@ export interface WorkerOptions {
   stateDir: string;
   leaseTtlMs: number;
   janitorIntervalMs: number;
+  /** The worker's own targets file: what jobs may reach, by name. */
+  targets: LoadedTargets;
+  installation: string;
   log: (line: string) => void;
 }
 
@@ -42,6 +46,7 @@ export async function startWorker(q: QueueConfig, opts: WorkerOptions): Promise<
     stateDir: opts.stateDir,
     leaseTtlMs: opts.leaseTtlMs,
     identity,
+    targets: opts.targets,
     shutdown: shutdown.signal,
     log: opts.log,
   };
@@ -65,7 +70,14 @@ export async function startWorker(q: QueueConfig, opts: WorkerOptions): Promise<
     redisDown = false;
   });
 
-  const janitor = new LeaseJanitor(redis, q.keys, history, identity.id, opts.log);
+  const janitor = new LeaseJanitor(
+    redis,
+    q.keys,
+    history,
+    identity.id,
+    { targets: opts.targets, installation: opts.installation },
+    opts.log,
+  );
   let sweeping = false;
   const sweep = async () => {
     if (sweeping || redis.status !== "ready") return;
@@ -82,7 +94,7 @@ export async function startWorker(q: QueueConfig, opts: WorkerOptions): Promise<
   void sweep();
   await worker.waitUntilReady();
   opts.log(
-    `worker ${identity.id} ready: concurrency ${opts.concurrency}, queue ${q.prefix}/${q.keys.queueName} on ${q.url}`,
+    `worker ${identity.id} ready: concurrency ${opts.concurrency}, queue ${q.prefix}/${q.keys.queueName} on ${q.url}, targets ${opts.targets.file}, installation ${opts.installation}`,
   );
 
   return {

@@ -1,5 +1,5 @@
 import pc from "picocolors";
-import { LeaseJanitor } from "./lease-janitor.js";
+import { type JanitorScope, LeaseJanitor } from "./lease-janitor.js";
 import type { QueueConfig } from "./queue-config.js";
 import { connectRedis } from "./redis-connection.js";
 import { RunHistory } from "./run-history.js";
@@ -12,6 +12,7 @@ export async function recoverLeases(
   q: QueueConfig,
   dryRun: boolean,
   out: NodeJS.WritableStream,
+  scope: JanitorScope,
 ): Promise<number> {
   const redis = await connectRedis(q.url);
   try {
@@ -32,6 +33,8 @@ export async function recoverLeases(
       q.keys,
       new RunHistory(redis, q.keys),
       `recover:${process.pid}`,
+      scope,
+      (line) => out.write(`${line}\n`),
     ).sweep();
     for (const r of reaped) {
       for (const x of r.reverted) out.write(`${pc.green("reverted")} ${x} (run ${r.recordId})\n`);

@@ -9,11 +9,14 @@ import type { RunLock } from "../interfaces/run-lock.js";
 import { LoadGenerator } from "../load/load-generator.js";
 import { PrometheusClient } from "../probes/prometheus-client.js";
 import type { Target } from "../targets/targets-schema.js";
+import { installationId } from "./installation-id.js";
 import { Journal, type JournalListener } from "./journal.js";
+import { endpointLockNames } from "./lock-names.js";
 import { plannedDuration } from "./planned-duration.js";
 import { type ProgressSnapshot, type RunContext, setPhase } from "./run-context.js";
 import { newRunId } from "./run-id.js";
 import type { RunResult } from "./run-result.js";
+import { leftoverStep } from "./steps/leftover-step.js";
 import { methodStep } from "./steps/method-step.js";
 import { preflightStep } from "./steps/preflight-step.js";
 import { rollbackStep } from "./steps/rollback-step.js";
@@ -35,6 +38,8 @@ export interface RunRequest {
   injectors?: InjectorRegistry;
   /** The target lock; the local file lock unless given (queue workers hold theirs in Redis). */
   lock?: RunLock;
+  /** The id in every owner tag: the targets file's `installation`, else $GAMEDAY_INSTALLATION or the state folder's. */
+  installation?: string | undefined;
 }
 
 /**
@@ -48,8 +53,12 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
   if (req.onEvent) journal.onEvent(req.onEvent);
   const { experiment } = req;
   const spec = experiment.spec;
+  const lock: RunLock =
+    req.lock ?? new TargetLock(req.stateDir, endpointLockNames(req.targetName, req.target));
   const ctx: RunContext = {
     runId,
+    installation: installationId({ fromTargets: req.installation, stateDir: req.stateDir }),
+    fence: async () => lock.fence?.(),
     experiment,
     journal,
     timeline: { faults: {} },
@@ -73,7 +82,6 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     target: req.targetName,
     pid: process.pid,
   });
-  const lock: RunLock = req.lock ?? new TargetLock(req.stateDir, req.targetName);
   let plans: PlannedFault[] = [];
   let steadyBefore: SteadyStateResult[] | undefined;
   let recovery: SteadyStateResult[] | undefined;
@@ -89,6 +97,7 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     }
     plans = await preflightStep(ctx);
     await lock.acquire(runId);
+    await leftoverStep(ctx);
     ctx.load?.start();
     setPhase(ctx, "baseline");
     steadyBefore = await steadyStateBefore(ctx);
@@ -98,6 +107,7 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
       const outcome = await methodStep(ctx);
       aborted = outcome.aborted;
       remaining.push(...outcome.revertErrors);
+      if (outcome.changed) throw outcome.changed;
       setPhase(ctx, "rollback");
       // `at: end` expectations read their single sample here, before anything is reverted.
       await tickExpectations(ctx, Date.now(), "rollback");

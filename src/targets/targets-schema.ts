@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { INSTALLATION_PATTERN } from "../faults/owner-tag.js";
 import { dockerTargetSchema } from "./docker-target-schema.js";
 import { kubernetesTargetSchema } from "./kubernetes-target-schema.js";
 
@@ -25,6 +26,13 @@ export const targetSchema = z.strictObject({
 export const targetsFileSchema = z.strictObject({
   apiVersion: z.literal("gameday/v1"),
   kind: z.literal("Targets"),
+  installation: z
+    .string()
+    .regex(INSTALLATION_PATTERN, {
+      error: "expected an installation id of lowercase letters, digits and dashes (at most 32)",
+    })
+    .optional()
+    .describe("the id in every owner tag; installations sharing a target never sweep each other's faults"),
   targets: z.record(z.string(), targetSchema),
 });
 
