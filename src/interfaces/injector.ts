@@ -4,13 +4,13 @@ import type { FaultSpec } from "../experiment/schema.js";
 export const OWNER_PREFIX = "gameday";
 
 /**
- * `gameday.<installation>.<runId>.<fault>`: the installation id keeps two gameday installations that
+ * `gameday@<installation>.<runId>.<fault>`: the installation id keeps two gameday installations that
  * share a target (two CI runners, a laptop and the cluster's workers) out of each other's sweeps.
  * Without one it is the older `gameday.<runId>.<fault>`, still recognised (src/faults/owner-tag.ts).
  */
 export function ownerTag(runId: string, faultName: string, installation?: string): string {
   return installation
-    ? `${OWNER_PREFIX}.${installation}.${runId}.${faultName}`
+    ? `${OWNER_PREFIX}@${installation}.${runId}.${faultName}`
     : `${OWNER_PREFIX}.${runId}.${faultName}`;
 }
 
