@@ -1,10 +1,11 @@
+import { RollbackError } from "../../errors/gameday-error.js";
 import type { ActiveFault, OrphanFault } from "../../interfaces/injector.js";
 import { hasOwnerPrefix, parseOwnerTag } from "../owner-tag.js";
 import { ActiveOutage } from "./active-outage.js";
 import { ActiveToxic } from "./active-toxic.js";
 import { isOutageMarker } from "./outage-marker.js";
 import { describeProxy, describeToxicState } from "./toxic-body.js";
-import type { ProxyState, ToxicState, ToxiproxyApi } from "./toxiproxy-api.js";
+import { addressable, type ProxyState, type ToxicState, type ToxiproxyApi } from "./toxiproxy-api.js";
 
 /** An orphan plus where it was seen; revert still re-reads the server, so a plain OrphanFault works too. */
 export type ToxiproxyOrphan = OrphanFault & { proxy: string; fault: string; outage: boolean };
@@ -66,6 +67,11 @@ export async function revertOrphanTag(
   const actives: ActiveFault[] = [];
   for (const proxy of await allowedProxies(api, allowed))
     for (const toxic of proxy.toxics) if (toxic.name === ownerTag) actives.push(activeFor(api, proxy, toxic));
+  // gameday never writes such a name: someone crafted it to steer a DELETE elsewhere.
+  if (actives.length && !addressable(ownerTag))
+    throw new RollbackError(
+      `toxic "${ownerTag.slice(0, 120)}" has a name that cannot be used in a Toxiproxy API path (/ ? # % \\ or spaces); not touched: remove it by hand`,
+    );
   for (const active of actives) await active.revert();
   for (const active of actives) await active.verifyReverted();
 }
