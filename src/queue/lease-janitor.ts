@@ -112,6 +112,9 @@ export class LeaseJanitor {
       if (e.outcome === "reverted")
         reverted.push(`${e.target}/${e.family}: ${e.orphan.description} (${e.orphan.ownerTag})`);
       else if (e.outcome === "failed") remaining.push(`${e.target}/${e.orphan.ownerTag}: ${e.detail}`);
+      // The dead run's fault under another installation's tag: not ours to touch, and not gone either.
+      else if (e.outcome === "foreign")
+        remaining.push(`${e.target}/${e.orphan.ownerTag}: ${e.detail}; not reverted by this janitor`);
     }
     // Keep the lease (and its locks) while anything may remain: the next sweep tries again.
     if (remaining.length) {

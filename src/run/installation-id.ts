@@ -1,10 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { hostname } from "node:os";
 import { ValidationError } from "../errors/gameday-error.js";
 import { INSTALLATION_PATTERN } from "../faults/owner-tag.js";
-
-const FILE = "installation-id";
 
 function checked(id: string, where: string): string {
   if (!INSTALLATION_PATTERN.test(id))
@@ -18,29 +15,19 @@ function checked(id: string, where: string): string {
   return id;
 }
 
+/** This machine's default: stable across checkouts and state folders, so `recover` works from any of them. */
+export function hostInstallationId(host = hostname()): string {
+  return `h${createHash("sha256").update(host).digest("hex").slice(0, 10)}`;
+}
+
 /**
  * The installation id written into every owner tag: $GAMEDAY_INSTALLATION, else the targets file's
- * `installation`, else one generated once and kept in the state folder. Workers that share a
- * targets file (the cluster's ConfigMap) therefore share an id, and reap each other's dead runs.
+ * `installation`, else one derived from this machine's hostname. Workers on several hosts (the
+ * cluster's pods) share targets, so the shipped targets file sets one for them all; otherwise a
+ * janitor on one pod could not revert the faults of a worker that died on another.
  */
-export function installationId(opts: { fromTargets?: string | undefined; stateDir: string }): string {
+export function installationId(opts: { fromTargets?: string | undefined; stateDir?: string }): string {
   const env = process.env.GAMEDAY_INSTALLATION;
   if (env) return checked(env, "$GAMEDAY_INSTALLATION");
-  if (opts.fromTargets) return opts.fromTargets;
-  const file = join(opts.stateDir, FILE);
-  try {
-    return checked(readFileSync(file, "utf8").trim(), file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-  }
-  const id = `i${randomBytes(5).toString("hex")}`;
-  mkdirSync(opts.stateDir, { recursive: true });
-  try {
-    writeFileSync(file, `${id}\n`, { flag: "wx" });
-    return id;
-  } catch (err) {
-    // Another gameday in this state folder made it first: use theirs.
-    if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-    return checked(readFileSync(file, "utf8").trim(), file);
-  }
+  return opts.fromTargets ?? hostInstallationId();
 }

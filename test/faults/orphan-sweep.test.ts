@@ -49,7 +49,7 @@ describe("the one orphan sweep", () => {
     expect(target.tags()).toEqual(["gameday@mine.live.f1", "gameday@theirs.dead.f1"]);
     expect(report.entries.find((e) => e.outcome === "live")?.detail).toContain("--force");
     expect(recoverSummary(report, false)).toBe(
-      "2 of 2 orphaned fault(s) reverted; 2 skipped (1 of live runs, 1 of other installations)",
+      "2 of 2 orphaned faults reverted; 2 skipped (1 of live runs, 1 of other installations)",
     );
   });
 
@@ -66,9 +66,9 @@ describe("the one orphan sweep", () => {
     expect(target.tags()).toEqual(before);
     const text = recoverSummary(report, true);
     expect(text).toBe(
-      "dry run: 3 orphaned fault(s) would be reverted; 1 skipped (0 of live runs, 1 of other installations); nothing touched",
+      "dry run: 3 orphaned faults would be reverted; 1 skipped (0 of live runs, 1 of other installations); nothing touched",
     );
-    expect(text).not.toMatch(/\d+ of \d+ orphaned fault\(s\) reverted/);
+    expect(text).not.toMatch(/\d+ of \d+ orphaned faults reverted/);
   });
 
   it("only the given runs (rollback, janitor)", async () => {

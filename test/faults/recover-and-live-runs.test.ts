@@ -73,7 +73,7 @@ describe("recover, live runs and leftovers, through the CLI", () => {
     expect(rec.stdout).toContain(`skipped ${tag}`);
     expect(rec.stdout).toContain("is live");
     expect(rec.stdout).toContain("--force");
-    expect(rec.stdout).not.toMatch(/[1-9]\d* of \d+ orphaned fault\(s\) reverted/);
+    expect(rec.stdout).not.toMatch(/[1-9]\d* of \d+ orphaned faults reverted/);
     expect(await ourToxics()).toEqual([tag]);
     const res = await run;
     expect(res.code, res.stdout + res.stderr).toBe(0);
@@ -108,12 +108,12 @@ describe("recover, live runs and leftovers, through the CLI", () => {
     const dry = await runCli(["recover", "--dry-run", "--targets", f.targets, "--state-dir", f.stateDir]);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain(`would revert ${leftover}`);
-    expect(dry.stdout).toContain("dry run: 1 orphaned fault(s) would be reverted; nothing touched");
+    expect(dry.stdout).toContain("dry run: 1 orphaned faults would be reverted; nothing touched");
     expect(dry.stdout).not.toContain("reverted ");
     expect(await ourToxics()).toEqual([leftover]);
 
     const rec = await runCli(["recover", "--targets", f.targets, "--state-dir", f.stateDir]);
-    expect(rec.stdout).toContain("1 of 1 orphaned fault(s) reverted");
+    expect(rec.stdout).toContain("1 of 1 orphaned faults reverted");
     expect(await ourToxics()).toEqual([]);
     const again = await runCli(["run", f.exp, "--targets", f.targets, "--state-dir", f.stateDir]);
     expect(again.code, again.stdout + again.stderr).toBe(0);

@@ -59,6 +59,8 @@ describe("queue: enqueue, workers, history, locks, bad input (real Redis, real T
     for (let i = 0; i < 2; i++)
       workers.push(
         await spawnWorker([
+          "--targets",
+          t.targets,
           "--concurrency",
           "2",
           "--state-dir",
@@ -170,7 +172,15 @@ describe("queue: enqueue, workers, history, locks, bad input (real Redis, real T
   });
 
   it("SIGTERM mid-fault: the worker rolls back, records the run as aborted, and exits", async () => {
-    const w = await spawnWorker(["--state-dir", t.stateDir, ...q, "--prefix", `${prefix}-term`]);
+    const w = await spawnWorker([
+      "--state-dir",
+      t.stateDir,
+      "--targets",
+      t.targets,
+      ...q,
+      "--prefix",
+      `${prefix}-term`,
+    ]);
     const qq = ["--redis", REDIS_URL, "--prefix", `${prefix}-term`];
     const long = t.write("long.yaml", queueExperiment({ name: "long", faultFor: "60s" }));
     const res = await runCli(["enqueue", long, "--targets", t.targets, ...qq]);

@@ -71,11 +71,11 @@ export function recoverSummary(report: SweepReport, dryRun: boolean): string {
     : "";
   if (dryRun) {
     if (!n["would-revert"] && !skipped) return "dry run: no orphaned faults found; nothing touched";
-    return `dry run: ${n["would-revert"]} orphaned fault(s) would be reverted${skippedText}; nothing touched`;
+    return `dry run: ${n["would-revert"]} orphaned faults would be reverted${skippedText}; nothing touched`;
   }
   const found = n.reverted + n.failed;
   if (!found && !skipped) return "no orphaned faults found";
-  return `${n.reverted} of ${found} orphaned fault(s) reverted${skippedText}`;
+  return `${n.reverted} of ${found} orphaned faults reverted${skippedText}`;
 }
 
 /** Finds faults by the owner tag they carry in the target itself, so no journal is needed. */
