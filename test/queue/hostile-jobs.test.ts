@@ -11,7 +11,7 @@ import {
   type WorkerProcess,
   waitUntil,
 } from "./support/queue-processes.js";
-import { REDIS_URL, requireRedis } from "./support/redis-server.js";
+import { type PrivateRedis, startPrivateRedis } from "./support/redis-server.js";
 
 /**
  * Jobs and lease records are written by anyone who reaches Redis. The worker's own targets file is
@@ -20,13 +20,16 @@ import { REDIS_URL, requireRedis } from "./support/redis-server.js";
  */
 describe("hostile jobs and lease records (real Redis, real Toxiproxy)", () => {
   const prefix = testPrefix("hostile");
-  const q = ["--redis", REDIS_URL, "--prefix", prefix];
+  // A private Redis on a free port: nothing shared with other tests or helpers.
+  let r: PrivateRedis;
+  const q = () => ["--redis", r.url, "--prefix", prefix];
   let t: PrivateTarget;
   let elsewhere: RunningToxiproxy; // reach the worker's targets file does not grant
   let worker: WorkerProcess;
-  const conn = redis(REDIS_URL);
-  const queue = new Queue("runs", { connection: conn, prefix });
-  const show = async (id: string) => JSON.parse((await runCli(["runs", "show", id, ...q, "--json"])).stdout);
+  let conn: ReturnType<typeof redis>;
+  let queue: Queue;
+  const show = async (id: string) =>
+    JSON.parse((await runCli(["runs", "show", id, ...q(), "--json"])).stdout);
   const toxicsOn = async (url: string, proxy: string): Promise<string[]> => {
     const res = await fetch(`${url}/proxies/${proxy}`);
     if (!res.ok) return [];
@@ -43,7 +46,9 @@ describe("hostile jobs and lease records (real Redis, real Toxiproxy)", () => {
     );
 
   beforeAll(async () => {
-    await requireRedis();
+    r = await startPrivateRedis();
+    conn = redis(r.url);
+    queue = new Queue("runs", { connection: conn, prefix });
     t = await startPrivateTarget(["t1"]);
     elsewhere = await startToxiproxy();
     await fetch(`${elsewhere.url}/proxies`, {
@@ -59,14 +64,15 @@ describe("hostile jobs and lease records (real Redis, real Toxiproxy)", () => {
       "2s",
       "--janitor-interval",
       "250ms",
-      ...q,
+      ...q(),
     ]);
   });
   afterAll(async () => {
     await worker?.kill("SIGTERM");
     await queue.close();
     conn.disconnect();
-    await dropPrefix(REDIS_URL, prefix);
+    await dropPrefix(r.url, prefix);
+    await r?.stop();
     await elsewhere?.stop();
     await t?.stop();
   });
