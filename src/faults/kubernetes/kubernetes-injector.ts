@@ -33,6 +33,7 @@ export class KubernetesInjector implements FaultInjector {
 
   async plan(fault: FaultSpec): Promise<PlannedFault> {
     const spec = specOf(fault);
+    if (spec.action === "memory-pressure") this.stressImage(fault.name, spec);
     const client = this.client(fault.name, spec);
     const at = `(context ${client.context})`;
     if (spec.action === "network") {
@@ -51,7 +52,6 @@ export class KubernetesInjector implements FaultInjector {
         targets: [`${spec.workload} in ${spec.namespace}`],
       };
     }
-    if (spec.action === "memory-pressure") this.stressImage(fault.name, spec);
     const pods = await matchingPods(client, spec, fault.name);
     const verb = spec.action === "pod-delete" ? "delete" : `put ${spec.memory} of memory pressure beside`;
     return {
