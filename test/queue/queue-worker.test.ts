@@ -116,7 +116,10 @@ describe("queue: enqueue, workers, history, locks, bad input (real Redis, real T
     const [a, b, c, d] = records as [Record, Record, Record, Record];
     expect(overlap(a, b) || overlap(a, d) || overlap(b, d)).toBe(false);
     // t2 runs while t1 runs are in progress, on a worker slot of its own.
-    expect([a, b, d].some((x) => overlap(x, c))).toBe(true);
+    expect(
+      [a, b, d].some((x) => overlap(x, c)),
+      JSON.stringify(records.map((r) => [r.startedAt, r.endedAt, r.reason])),
+    ).toBe(true);
     expect(new Set(records.map((r) => r.worker?.id)).size).toBeGreaterThan(1);
     expect(await t.leftovers()).toEqual([]);
   });

@@ -117,7 +117,8 @@ describe("crash-safe leases: kill -9 of a worker mid-fault, the fault is still r
 
   it("with no worker left, `gameday recover --leases` reverts once the lease expired", async () => {
     const p2 = `${prefix}-recover`;
-    const only = await spawnWorker(workerArgs().map((a) => (a === prefix ? p2 : a)));
+    // A longer lease here: the first `recover --leases` (a CLI start) must come while it is still live.
+    const only = await spawnWorker(workerArgs().map((a) => (a === prefix ? p2 : a === "2s" ? "6s" : a)));
     const q2 = queueConfig({ redis: REDIS_URL, prefix: p2 });
     const id = await enqueueRun(q2, await buildPayload(file, { targetsFile: t.targets }));
     await waitUntil("the fault to be injected", async () => (await t.leftovers()).length > 0);
@@ -133,7 +134,7 @@ describe("crash-safe leases: kill -9 of a worker mid-fault, the fault is still r
       p2,
     ]);
     expect(early.stdout).toContain("0 expired lease(s) reaped");
-    await new Promise((r) => setTimeout(r, 2500));
+    await new Promise((r) => setTimeout(r, 6500));
     const res = await runCli([
       "recover",
       "--leases",
