@@ -1,4 +1,5 @@
 import pc from "picocolors";
+import { leaseInfoSchema } from "./lease-info.js";
 import { type JanitorScope, LeaseJanitor } from "./lease-janitor.js";
 import type { QueueConfig } from "./queue-config.js";
 import { connectRedis } from "./redis-connection.js";
@@ -21,11 +22,13 @@ export async function recoverLeases(
       for (const id of await redis.smembers(q.keys.leases)) {
         if (await redis.exists(q.keys.lease(id))) continue;
         n++;
-        out.write(
-          `would reap expired lease ${id}: ${(await redis.get(q.keys.leaseInfo(id))) ?? "(no info)"}\n`,
-        );
+        const info = leaseInfoSchema.safeParse(safeJson(await redis.get(q.keys.leaseInfo(id))));
+        const what = info.success
+          ? `run ${info.data.recordId}, targets ${info.data.targets.join(", ") || "none"}`
+          : "malformed record: would be skipped";
+        out.write(`would reap expired lease ${id.slice(0, 120)} (${what})\n`);
       }
-      out.write(`${n} expired lease(s)\n`);
+      out.write(`dry run: ${n} expired lease(s) would be reaped; nothing touched\n`);
       return 0;
     }
     const reaped = await new LeaseJanitor(
@@ -44,5 +47,13 @@ export async function recoverLeases(
     return reaped.reduce((n, r) => n + r.remaining.length, 0);
   } finally {
     await redis.quit().catch(() => {});
+  }
+}
+
+function safeJson(text: string | null): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
   }
 }
