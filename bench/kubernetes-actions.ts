@@ -46,7 +46,12 @@ export async function benchKubernetesActions(ctx: Pick<BenchContext, "quick" | "
     // The controller-manager creates the pods a moment later: a selector that matches none is refused.
     await waitDeploymentReady(cluster, NS, "web");
     const inj = new KubernetesInjector(
-      kubernetesTargetSchema.parse({ kubeconfig, contexts: ["gameday-admin"], namespaces: [NS] }),
+      kubernetesTargetSchema.parse({
+        kubeconfig,
+        contexts: ["gameday-admin"],
+        namespaces: [NS],
+        stressImage: `example.invalid/stress-ng@sha256:${"0".repeat(64)}`, // kwok runs no containers
+      }),
     );
     const faults = {
       "pod-delete": { action: "pod-delete", namespace: NS, selector: "app=web" },

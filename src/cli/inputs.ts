@@ -9,6 +9,8 @@ export interface ResolvedInput {
   experiment: Experiment;
   targetName: string;
   target: Target;
+  /** The targets file's installation id, if it sets one. */
+  installation?: string | undefined;
 }
 
 /** Loads the targets file once, then every experiment against it; all issues of all files together. */
@@ -21,7 +23,13 @@ export async function loadInputs(files: string[], targetsFile?: string): Promise
       const loaded = await loadExperiment(file, { targets });
       const targetName = loaded.experiment.spec.target;
       const target = loaded.target ?? resolveTarget(targets.targets, targetName, file);
-      out.push({ file, experiment: loaded.experiment, targetName, target });
+      out.push({
+        file,
+        experiment: loaded.experiment,
+        targetName,
+        target,
+        installation: targets.targets.installation,
+      });
     } catch (err) {
       if (err instanceof ValidationError) for (const issue of err.issues) issues.push(issue);
       else throw err;

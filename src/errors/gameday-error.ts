@@ -111,3 +111,13 @@ export class RollbackError extends GamedayError {
     super("E_ROLLBACK", message, ExitCode.error, options);
   }
 }
+
+/**
+ * A fault of this run was removed or changed by someone else during the method: what was observed
+ * no longer follows from what was injected, so the run is an error (exit 5), never a verdict.
+ */
+export class FaultChangedError extends GamedayError {
+  constructor(message: string) {
+    super("E_FAULT_CHANGED", message, ExitCode.error);
+  }
+}

@@ -70,8 +70,10 @@ export const kubernetesFaultSchema = z
       image: z
         .string()
         .min(1)
-        .default("ghcr.io/colinianking/stress-ng:latest")
-        .describe("an image with stress-ng on its PATH"),
+        .optional()
+        .describe(
+          "refused when set: the stress image comes from the targets file (kubernetes.stressImage, pinned by digest)",
+        ),
     }),
     z.strictObject({
       action: z.literal("network"),

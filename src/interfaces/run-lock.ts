@@ -6,4 +6,9 @@
 export interface RunLock {
   acquire(runId: string): void | Promise<void>;
   release(): void | Promise<void>;
+  /**
+   * Called before every injection: throws when this holder may no longer inject (its lease was
+   * reaped by a janitor, which may be reverting this very run). Local locks cannot be taken away.
+   */
+  fence?(): Promise<void>;
 }

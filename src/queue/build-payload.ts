@@ -34,7 +34,6 @@ export async function buildPayload(
     file,
     continueOnFailure: suite?.gameDay.spec.continueOnFailure ?? false,
     experiments,
-    targets: { file: targets.file, text: await readInputFile(targets.file, "targets file") },
     ...(opts.schedule ? { schedule: opts.schedule } : {}),
   };
 }

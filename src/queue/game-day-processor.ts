@@ -10,12 +10,13 @@ import { writeRunArtifacts } from "../report/run-artifacts.js";
 import { runExperiment } from "../run/experiment-runner.js";
 import type { RunResult } from "../run/run-result.js";
 import { combinedExitCode } from "../run/verdict.js";
+import type { LoadedTargets } from "../targets/targets-loader.js";
 import { experimentOutcome } from "./experiment-outcome.js";
 import type { WorkerIdentity } from "./lease-info.js";
 import { loadPayload } from "./load-payload.js";
 import { progressPublisher } from "./progress-publisher.js";
 import type { QueueKeys } from "./queue-keys.js";
-import { acquireLocks } from "./redis-locks.js";
+import { acquireLocks, endpointLockKeys } from "./redis-locks.js";
 import { RedisRunLock } from "./redis-run-lock.js";
 import type { RunHistory } from "./run-history.js";
 import { RunLease } from "./run-lease.js";
@@ -30,6 +31,8 @@ export interface WorkerContext {
   stateDir: string;
   leaseTtlMs: number;
   identity: WorkerIdentity;
+  /** The worker's own targets file: the only source of reach (job payloads carry names). */
+  targets: LoadedTargets;
   /** Aborted on SIGTERM: runs stop their method and roll back. */
   shutdown: AbortSignal;
   log: (line: string) => void;
@@ -47,7 +50,7 @@ export async function processGameDay(
   const existing = await ctx.history.get(id);
   let loaded: ReturnType<typeof loadPayload>;
   try {
-    loaded = loadPayload(job.data);
+    loaded = loadPayload(job.data, ctx.targets);
   } catch (err) {
     const reason = (err as Error).message;
     const base = existing ?? baseRecord(id, job, undefined);
@@ -59,12 +62,15 @@ export async function processGameDay(
     throw err instanceof UnrecoverableError ? err : new UnrecoverableError(reason);
   }
   const { payload, inputs } = loaded;
+  if (loaded.ignoredTargets)
+    ctx.log(`${id}: the job carries a targets text; ignored (this worker uses ${ctx.targets.file})`);
   const base = existing ?? baseRecord(id, job, payload);
-  const targets = Object.fromEntries(inputs.map((i) => [i.targetName, i.target]));
+  const targetNames = [...new Set(inputs.map((i) => i.targetName))];
   // The game day's own lock first, so an overlapping schedule is reported as that, not as a busy target.
+  // Targets lock what they reach, as CLI runs with Redis do (src/queue/redis-cli-lock.ts).
   const lockKeys = [
     ...(payload.schedule ? [ctx.keys.lock(`gameday:${payload.name}`)] : []),
-    ...Object.keys(targets).map((t) => ctx.keys.lock(`target:${t}`)),
+    ...endpointLockKeys(ctx.keys, inputs),
   ];
   const controller = new AbortController();
   const stop = () => controller.abort("worker shutting down (SIGTERM)");
@@ -77,7 +83,7 @@ export async function processGameDay(
       recordId: id,
       name: payload.name,
       worker: ctx.identity,
-      targets,
+      targets: targetNames,
       lockKeys,
       ttlMs: ctx.leaseTtlMs,
       openedAt: Date.now(),

@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { applyControl, controlChannel } from "../run/control/apply-control.js";
+import type { LoadedTargets } from "../targets/targets-loader.js";
 import { processGameDay, type WorkerContext } from "./game-day-processor.js";
 import { LeaseJanitor } from "./lease-janitor.js";
 import type { QueueConfig } from "./queue-config.js";
@@ -14,6 +15,9 @@ export interface WorkerOptions {
   stateDir: string;
   leaseTtlMs: number;
   janitorIntervalMs: number;
+  /** The worker's own targets file: what jobs may reach, by name. */
+  targets: LoadedTargets;
+  installation: string;
   log: (line: string) => void;
 }
 
@@ -43,6 +47,7 @@ export async function startWorker(q: QueueConfig, opts: WorkerOptions): Promise<
     stateDir: opts.stateDir,
     leaseTtlMs: opts.leaseTtlMs,
     identity,
+    targets: opts.targets,
     shutdown: shutdown.signal,
     log: opts.log,
   };
@@ -75,7 +80,14 @@ export async function startWorker(q: QueueConfig, opts: WorkerOptions): Promise<
   });
   await control.subscribe(controlChannel(q.prefix)).catch(() => {});
 
-  const janitor = new LeaseJanitor(redis, q.keys, history, identity.id, opts.log);
+  const janitor = new LeaseJanitor(
+    redis,
+    q.keys,
+    history,
+    identity.id,
+    { targets: opts.targets, installation: opts.installation },
+    opts.log,
+  );
   let sweeping = false;
   const sweep = async () => {
     if (sweeping || redis.status !== "ready") return;
@@ -92,7 +104,7 @@ export async function startWorker(q: QueueConfig, opts: WorkerOptions): Promise<
   void sweep();
   await worker.waitUntilReady();
   opts.log(
-    `worker ${identity.id} ready: concurrency ${opts.concurrency}, queue ${q.prefix}/${q.keys.queueName} on ${q.url}`,
+    `worker ${identity.id} ready: concurrency ${opts.concurrency}, queue ${q.prefix}/${q.keys.queueName} on ${q.url}, targets ${opts.targets.file}, installation ${opts.installation}`,
   );
 
   return {

@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 /**
- * What a queued job carries: the texts of its files, not paths, so a worker on another machine
- * needs nothing but network access to the targets. The worker validates it all again.
+ * What a queued job carries: the texts of its experiment files, which name their targets. Never
+ * reach: the worker resolves every target name in its own targets file and validates it all again.
  */
 export const jobPayloadSchema = z.strictObject({
   v: z.literal(1),
@@ -13,6 +13,7 @@ export const jobPayloadSchema = z.strictObject({
   file: z.string().min(1),
   continueOnFailure: z.boolean(),
   experiments: z.array(z.strictObject({ file: z.string().min(1), text: z.string() })).min(1),
+  /** Sent by older enqueuers; accepted so their jobs still parse, and never read. */
   targets: z.strictObject({ file: z.string().min(1), text: z.string() }).optional(),
   /** Set on jobs a schedule created: at most one run of that game day at a time. */
   schedule: z.string().optional(),

@@ -2,14 +2,19 @@ import { UnrecoverableError } from "bullmq";
 import type { ResolvedInput } from "../cli/inputs.js";
 import { formatIssue, ValidationError } from "../errors/gameday-error.js";
 import { loadExperimentText } from "../experiment/experiment-loader.js";
-import { loadTargetsText, resolveTarget } from "../targets/targets-loader.js";
+import { type LoadedTargets, resolveTarget } from "../targets/targets-loader.js";
 import { type JobPayload, jobPayloadSchema } from "./job-payload.js";
 
 /**
- * The worker's side of validation: a payload that is not a job, or files that no longer validate
- * here (another version, other variables), fail the job at once, without retries.
+ * The worker's side of validation: a payload that is not a job, or files that do not validate
+ * against the worker's OWN targets file, fail the job at once, without retries. Experiments name
+ * their target; what that name reaches is only ever what the worker's targets file says. A
+ * `targets` text in the payload (older enqueuers sent one) is never read.
  */
-export function loadPayload(data: unknown): { payload: JobPayload; inputs: ResolvedInput[] } {
+export function loadPayload(
+  data: unknown,
+  targets: LoadedTargets,
+): { payload: JobPayload; inputs: ResolvedInput[]; ignoredTargets: boolean } {
   const parsed = jobPayloadSchema.safeParse(data);
   if (!parsed.success)
     throw new UnrecoverableError(
@@ -17,15 +22,19 @@ export function loadPayload(data: unknown): { payload: JobPayload; inputs: Resol
     );
   const payload = parsed.data;
   try {
-    if (!payload.targets) throw new UnrecoverableError("invalid job payload: no targets file");
-    const targets = loadTargetsText(payload.targets.text, payload.targets.file);
     const inputs = payload.experiments.map(({ file, text }) => {
       const loaded = loadExperimentText(text, file, { targets });
       const targetName = loaded.experiment.spec.target;
       const target = loaded.target ?? resolveTarget(targets, targetName, file);
-      return { file, experiment: loaded.experiment, targetName, target };
+      return {
+        file,
+        experiment: loaded.experiment,
+        targetName,
+        target,
+        installation: targets.targets.installation,
+      };
     });
-    return { payload, inputs };
+    return { payload, inputs, ignoredTargets: payload.targets !== undefined };
   } catch (err) {
     if (err instanceof ValidationError)
       throw new UnrecoverableError(`invalid experiment in job: ${err.issues.map(formatIssue).join("; ")}`);

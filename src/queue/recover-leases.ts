@@ -1,5 +1,6 @@
 import pc from "picocolors";
-import { LeaseJanitor } from "./lease-janitor.js";
+import { leaseInfoSchema } from "./lease-info.js";
+import { type JanitorScope, LeaseJanitor } from "./lease-janitor.js";
 import type { QueueConfig } from "./queue-config.js";
 import { connectRedis } from "./redis-connection.js";
 import { RunHistory } from "./run-history.js";
@@ -12,6 +13,7 @@ export async function recoverLeases(
   q: QueueConfig,
   dryRun: boolean,
   out: NodeJS.WritableStream,
+  scope: JanitorScope,
 ): Promise<number> {
   const redis = await connectRedis(q.url);
   try {
@@ -20,11 +22,13 @@ export async function recoverLeases(
       for (const id of await redis.smembers(q.keys.leases)) {
         if (await redis.exists(q.keys.lease(id))) continue;
         n++;
-        out.write(
-          `would reap expired lease ${id}: ${(await redis.get(q.keys.leaseInfo(id))) ?? "(no info)"}\n`,
-        );
+        const info = leaseInfoSchema.safeParse(safeJson(await redis.get(q.keys.leaseInfo(id))));
+        const what = info.success
+          ? `run ${info.data.recordId}, targets ${info.data.targets.join(", ") || "none"}`
+          : "malformed record: would be skipped";
+        out.write(`would reap expired lease ${id.slice(0, 120)} (${what})\n`);
       }
-      out.write(`${n} expired lease(s)\n`);
+      out.write(`dry run: ${n} expired lease(s) would be reaped; nothing touched\n`);
       return 0;
     }
     const reaped = await new LeaseJanitor(
@@ -32,6 +36,8 @@ export async function recoverLeases(
       q.keys,
       new RunHistory(redis, q.keys),
       `recover:${process.pid}`,
+      scope,
+      (line) => out.write(`${line}\n`),
     ).sweep();
     for (const r of reaped) {
       for (const x of r.reverted) out.write(`${pc.green("reverted")} ${x} (run ${r.recordId})\n`);
@@ -41,5 +47,13 @@ export async function recoverLeases(
     return reaped.reduce((n, r) => n + r.remaining.length, 0);
   } finally {
     await redis.quit().catch(() => {});
+  }
+}
+
+function safeJson(text: string | null): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
   }
 }

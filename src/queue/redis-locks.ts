@@ -1,4 +1,16 @@
 import type { Redis } from "ioredis";
+import { endpointLockNames } from "../run/lock-names.js";
+import type { Target } from "../targets/targets-schema.js";
+import type { QueueKeys } from "./queue-keys.js";
+
+/** The Redis lock keys of what these targets reach (one per endpoint), shared by workers and CLI runs. */
+export function endpointLockKeys(
+  keys: QueueKeys,
+  inputs: { targetName: string; target: Target }[],
+): string[] {
+  const names = new Set(inputs.flatMap((i) => endpointLockNames(i.targetName, i.target)));
+  return [...names].sort().map((n) => keys.lock(`endpoint:${n}`));
+}
 
 // All or nothing, in one script, so two workers can never each hold half of what they need.
 const ACQUIRE = `

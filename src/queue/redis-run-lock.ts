@@ -1,4 +1,4 @@
-import { PreflightError } from "../errors/gameday-error.js";
+import { InfrastructureError, PreflightError } from "../errors/gameday-error.js";
 import type { RunLock } from "../interfaces/run-lock.js";
 import type { RunLease } from "./run-lease.js";
 
@@ -14,7 +14,7 @@ export class RedisRunLock implements RunLock {
   ) {}
 
   async acquire(runId: string): Promise<void> {
-    if (!this.lease.info.targets[this.targetName])
+    if (!this.lease.info.targets.includes(this.targetName))
       throw new PreflightError(
         `target "${this.targetName}" is not locked by run ${this.lease.info.recordId}`,
       );
@@ -24,6 +24,15 @@ export class RedisRunLock implements RunLock {
       throw new PreflightError(`cannot register run ${runId} with its lease: ${(err as Error).message}`, {
         cause: err,
       });
+    }
+  }
+
+  /** Refuses to inject once the lease is gone: a janitor may be reverting this run right now. */
+  async fence(): Promise<void> {
+    try {
+      await this.lease.checkFence();
+    } catch (err) {
+      throw new InfrastructureError(`not injecting: ${(err as Error).message}`, { cause: err });
     }
   }
 

@@ -62,6 +62,23 @@ export class RunLease {
     );
   }
 
+  /**
+   * The fence, read before every injection: the lease key must still hold this holder's token. A
+   * renewal tick comes only every third of the TTL, and a janitor may have reaped the lease since.
+   */
+  async checkFence(): Promise<void> {
+    if (this.lost) throw new Error(`lease lost: ${this.lost}`);
+    const holder = await withTimeout(
+      this.redis.get(this.keys.lease(this.id)),
+      this.opts.ttlMs,
+      "checking the lease",
+    );
+    if (holder !== this.token) {
+      this.lose("the lease expired and was reaped by a janitor");
+      throw new Error(`lease lost: ${this.lost}`);
+    }
+  }
+
   private async renew(): Promise<void> {
     if (this.lost) return;
     const silentFor = Date.now() - this.renewedAt;

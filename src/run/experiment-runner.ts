@@ -11,12 +11,15 @@ import { PrometheusClient } from "../probes/prometheus-client.js";
 import { redact } from "../redact/redact.js";
 import type { Target } from "../targets/targets-schema.js";
 import { watchAbortRequest } from "./control/abort-request.js";
+import { installationId } from "./installation-id.js";
 import { Journal, type JournalListener } from "./journal.js";
+import { endpointLockNames } from "./lock-names.js";
 import { plannedDuration } from "./planned-duration.js";
 import { type ProgressSnapshot, type RunContext, setPhase } from "./run-context.js";
 import { newRunId } from "./run-id.js";
 import type { RunResult } from "./run-result.js";
 import { SampleLog } from "./samples/sample-log.js";
+import { leftoverStep } from "./steps/leftover-step.js";
 import { methodStep } from "./steps/method-step.js";
 import { preflightStep } from "./steps/preflight-step.js";
 import { rollbackStep } from "./steps/rollback-step.js";
@@ -41,6 +44,8 @@ export interface RunRequest {
   queueRun?: string | undefined;
   /** The target lock; the local file lock unless given (queue workers hold theirs in Redis). */
   lock?: RunLock;
+  /** The id in every owner tag: the targets file's `installation`, else $GAMEDAY_INSTALLATION or the state folder's. */
+  installation?: string | undefined;
 }
 
 /**
@@ -61,8 +66,12 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     consoleAbort.abort(`abort requested by ${r.by}`);
   });
   const signal = req.signal ? AbortSignal.any([req.signal, consoleAbort.signal]) : consoleAbort.signal;
+  const lock: RunLock =
+    req.lock ?? new TargetLock(req.stateDir, endpointLockNames(req.targetName, req.target));
   const ctx: RunContext = {
     runId,
+    installation: installationId({ fromTargets: req.installation, stateDir: req.stateDir }),
+    fence: async () => lock.fence?.(),
     experiment,
     journal,
     timeline: { faults: {} },
@@ -89,7 +98,6 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     ...(req.gameDay ? { gameDay: req.gameDay } : {}),
     ...(req.queueRun ? { queueRun: req.queueRun } : {}),
   });
-  const lock: RunLock = req.lock ?? new TargetLock(req.stateDir, req.targetName);
   let plans: PlannedFault[] = [];
   let steadyBefore: SteadyStateResult[] | undefined;
   let recovery: SteadyStateResult[] | undefined;
@@ -105,6 +113,7 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     }
     plans = await preflightStep(ctx);
     await lock.acquire(runId);
+    await leftoverStep(ctx);
     ctx.load?.start();
     setPhase(ctx, "baseline");
     steadyBefore = await steadyStateBefore(ctx);
@@ -114,6 +123,7 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
       const outcome = await methodStep(ctx);
       aborted = outcome.aborted;
       remaining.push(...outcome.revertErrors);
+      if (outcome.changed) throw outcome.changed;
       setPhase(ctx, "rollback");
       // `at: end` expectations read their single sample here, before anything is reverted.
       await tickExpectations(ctx, Date.now(), "rollback");

@@ -10,6 +10,8 @@ export const JOURNAL_EVENTS = [
   "fault.reverting",
   "fault.reverted",
   "fault.revert-failed",
+  "fault.changed",
+  "fault.check-failed",
   "expectation",
   "abort",
   "signal",

@@ -22,6 +22,8 @@ export interface ProgressSnapshot {
 /** Everything the lifecycle steps share for one run. */
 export interface RunContext {
   runId: string;
+  /** Goes into every owner tag; sweeps touch nothing of another installation. */
+  installation: string;
   experiment: Experiment;
   journal: Journal;
   timeline: Timeline;
@@ -36,6 +38,8 @@ export interface RunContext {
   touched: Set<string>;
   /** Faults in the target right now, by fault name. */
   active: Map<string, ActiveFault>;
+  /** The lock's fence, checked before every injection (a no-op for local locks). */
+  fence: () => Promise<void>;
   /** Set by SIGINT/SIGTERM or the caller; the method stops at the next tick. */
   signal: AbortSignal;
   onProgress?: ((s: ProgressSnapshot) => void) | undefined;

@@ -1,4 +1,5 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { PreflightError } from "../errors/gameday-error.js";
 import type { RunLock } from "../interfaces/run-lock.js";
@@ -12,53 +13,97 @@ function alive(pid: number): boolean {
   }
 }
 
+/** A lock file's name is a hash of what it locks: no name, however written, leaves the locks folder. */
+export function lockFileName(name: string): string {
+  return `${createHash("sha256").update(name).digest("hex").slice(0, 32)}.lock`;
+}
+
+export interface LockHolder {
+  pid: number;
+  runId: string;
+  name: string;
+  since: string;
+}
+
+/** The runs holding a local lock in this state folder whose process is alive, by run id. */
+export function liveLocalRuns(stateDir: string): Map<string, string> {
+  const live = new Map<string, string>();
+  const dir = join(stateDir, "locks");
+  let files: string[] = [];
+  try {
+    files = readdirSync(dir).filter((f) => f.endsWith(".lock"));
+  } catch {
+    return live;
+  }
+  for (const f of files) {
+    try {
+      const h = JSON.parse(readFileSync(join(dir, f), "utf8")) as LockHolder;
+      if (typeof h.pid === "number" && alive(h.pid)) live.set(h.runId, `lock on ${h.name}, pid ${h.pid}`);
+    } catch {
+      // a torn or foreign file: not a live holder
+    }
+  }
+  return live;
+}
+
 /**
- * One run per target on this machine: an O_EXCL lock file holding the owner's pid and run id.
- * A lock whose process is gone is stale and taken over (the runner was killed).
+ * One run per endpoint on this machine: an O_EXCL lock file per endpoint the target reaches
+ * (src/run/lock-names.ts), each holding the owner's pid and run id, all taken or none. A lock whose
+ * process is gone is stale and taken over (the runner was killed).
  */
 export class TargetLock implements RunLock {
-  private readonly path: string;
-  private held = false;
+  private readonly dir: string;
+  private readonly names: string[];
+  private held: string[] = [];
 
-  constructor(
-    stateDir: string,
-    readonly target: string,
-  ) {
-    mkdirSync(join(stateDir, "locks"), { recursive: true });
-    this.path = join(stateDir, "locks", `${target}.lock`);
+  constructor(stateDir: string, names: string | string[]) {
+    this.dir = join(stateDir, "locks");
+    mkdirSync(this.dir, { recursive: true });
+    this.names = [...new Set(typeof names === "string" ? [names] : names)].sort();
   }
 
   acquire(runId: string): void {
+    try {
+      for (const name of this.names) {
+        this.take(name, runId);
+        this.held.push(name);
+      }
+    } catch (err) {
+      this.release();
+      throw err;
+    }
+  }
+
+  private take(name: string, runId: string): void {
+    const path = join(this.dir, lockFileName(name));
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        const fd = openSync(this.path, "wx");
-        writeSync(fd, JSON.stringify({ pid: process.pid, runId, since: new Date().toISOString() }));
+        const fd = openSync(path, "wx");
+        const holder: LockHolder = { pid: process.pid, runId, name, since: new Date().toISOString() };
+        writeSync(fd, JSON.stringify(holder));
         closeSync(fd);
-        this.held = true;
         return;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
-        const owner = this.owner();
+        const owner = readHolder(path);
         if (owner && alive(owner.pid))
-          throw new PreflightError(
-            `target "${this.target}" is locked by run ${owner.runId} (pid ${owner.pid}, ${this.path})`,
-          );
-        rmSync(this.path, { force: true });
+          throw new PreflightError(`${name} is locked by run ${owner.runId} (pid ${owner.pid}, ${path})`);
+        rmSync(path, { force: true });
       }
     }
-    throw new PreflightError(`could not take the lock ${this.path}`);
-  }
-
-  private owner(): { pid: number; runId: string } | undefined {
-    try {
-      return JSON.parse(readFileSync(this.path, "utf8"));
-    } catch {
-      return undefined;
-    }
+    throw new PreflightError(`could not take the lock ${path} (${name})`);
   }
 
   release(): void {
-    if (this.held) rmSync(this.path, { force: true });
-    this.held = false;
+    for (const name of this.held) rmSync(join(this.dir, lockFileName(name)), { force: true });
+    this.held = [];
+  }
+}
+
+function readHolder(path: string): LockHolder | undefined {
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    return undefined;
   }
 }

@@ -16,6 +16,13 @@ export const kubernetesTargetSchema = z.strictObject({
     .min(1)
     .describe("allow-list of kubeconfig contexts; faults use the first unless they name another"),
   namespaces: z.array(z.string().min(1)).min(1).describe("allow-list of namespaces faults may touch"),
+  stressImage: z
+    .string()
+    .regex(/^[^\s@]+@sha256:[0-9a-f]{64}$/, {
+      error: "expected an image pinned by digest (name@sha256:<64 hex digits>)",
+    })
+    .optional()
+    .describe("the image of memory-pressure stress pods (stress-ng on its PATH), pinned by digest"),
   toxiproxy: z
     .strictObject({
       namespace: z.string().min(1).describe("where the in-cluster Toxiproxy Deployment and Service run"),

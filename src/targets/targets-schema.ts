@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { INSTALLATION_PATTERN } from "../faults/owner-tag.js";
 import { credentialSourceSchema, envName, httpAuthSchema } from "./credentials.js";
 import { dockerTargetSchema } from "./docker-target-schema.js";
 import { httpUrl } from "./http-url.js";
@@ -64,6 +65,13 @@ export const targetsFileSchema = z.strictObject({
     // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is our interpolation syntax, not a typo
     "environment variables every experiment may read as ${NAME}; no other variable of the environment is read",
   ),
+  installation: z
+    .string()
+    .regex(INSTALLATION_PATTERN, {
+      error: "expected an installation id of lowercase letters, digits and dashes (at most 32)",
+    })
+    .optional()
+    .describe("the id in every owner tag; installations sharing a target never sweep each other's faults"),
   targets: z.record(z.string(), targetSchema),
 });
 

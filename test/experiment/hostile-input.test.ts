@@ -329,11 +329,17 @@ describe("hostile job payloads", () => {
       experiments: [{ file: "x.yaml", text }],
       targets,
     });
-    expect(() => loadPayload(job(`${head("a")}  # \u0000\n${fault}`))).toThrow(/control character U\+0000/);
-    expect(() => loadPayload(job("a".repeat(2 * 1024 * 1024)))).toThrow(/above the limit of 1048576 bytes/);
-    expect(() => loadPayload(job(withLoad("a", "http://10.1.2.3/")))).toThrow(/declares/);
+    // The worker resolves reach from its own targets file, never from the payload.
+    const own = loadTargetsText(TARGETS(), "targets.yaml");
+    expect(() => loadPayload(job(`${head("a")}  # \u0000\n${fault}`), own)).toThrow(
+      /control character U\+0000/,
+    );
+    expect(() => loadPayload(job("a".repeat(2 * 1024 * 1024)), own)).toThrow(
+      /above the limit of 1048576 bytes/,
+    );
+    expect(() => loadPayload(job(withLoad("a", "http://10.1.2.3/")), own)).toThrow(/declares/);
     expect(() =>
-      loadPayload(job(`${head("a")}  expect: [${Array(125_000).fill("1").join(",")}]\n${fault}`)),
+      loadPayload(job(`${head("a")}  expect: [${Array(125_000).fill("1").join(",")}]\n${fault}`), own),
     ).toThrow(/more than 5000 YAML items/);
   });
 });

@@ -113,7 +113,7 @@ describe("gameday plan, run and recover on a Kubernetes target", () => {
       expect(await replicas("payments")).toBe(0);
       const dry = await runCli(["recover", "--targets", ws.targets, "--dry-run"]);
       expect(dry.stdout).toMatch(
-        /would revert gameday\.\S+\.f1 \(kube\/kubernetes\): deployment gd-cli\/payments scaled down \(previously 3 replicas\)/,
+        /would revert gameday[.@]\S+\.f1 \(kube\/kubernetes\): deployment gd-cli\/payments scaled down \(previously 3 replicas\)/,
       );
       // A fresh targets folder: recover needs no journal, only the labels in the cluster.
       const res = await runCli(["recover", "--targets", kubeTargets([NS]).targets]);

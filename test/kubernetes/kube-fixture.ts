@@ -8,12 +8,16 @@ export function kubeFault(name: string, kubernetes: object, forMs = "10s"): Faul
   return faultSchema.parse({ name, for: forMs, kubernetes });
 }
 
+/** kwok runs no containers: any image pinned by digest will do. */
+export const STRESS_IMAGE = `example.invalid/stress-ng@sha256:${"0".repeat(64)}`;
+
 export function injectorFor(namespaces: string[], overrides: object = {}): KubernetesInjector {
   return new KubernetesInjector(
     kubernetesTargetSchema.parse({
       kubeconfig: KUBECONFIG,
       contexts: [ADMIN_CONTEXT],
       namespaces,
+      stressImage: STRESS_IMAGE,
       ...overrides,
     }),
   );

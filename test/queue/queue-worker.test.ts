@@ -59,6 +59,8 @@ describe("queue: enqueue, workers, history, locks, bad input (real Redis, real T
     for (let i = 0; i < 2; i++)
       workers.push(
         await spawnWorker([
+          "--targets",
+          t.targets,
           "--concurrency",
           "2",
           "--state-dir",
@@ -114,7 +116,10 @@ describe("queue: enqueue, workers, history, locks, bad input (real Redis, real T
     const [a, b, c, d] = records as [Record, Record, Record, Record];
     expect(overlap(a, b) || overlap(a, d) || overlap(b, d)).toBe(false);
     // t2 runs while t1 runs are in progress, on a worker slot of its own.
-    expect([a, b, d].some((x) => overlap(x, c))).toBe(true);
+    expect(
+      [a, b, d].some((x) => overlap(x, c)),
+      JSON.stringify(records.map((r) => [r.startedAt, r.endedAt, r.reason])),
+    ).toBe(true);
     expect(new Set(records.map((r) => r.worker?.id)).size).toBeGreaterThan(1);
     expect(await t.leftovers()).toEqual([]);
   });
@@ -170,7 +175,15 @@ describe("queue: enqueue, workers, history, locks, bad input (real Redis, real T
   });
 
   it("SIGTERM mid-fault: the worker rolls back, records the run as aborted, and exits", async () => {
-    const w = await spawnWorker(["--state-dir", t.stateDir, ...q, "--prefix", `${prefix}-term`]);
+    const w = await spawnWorker([
+      "--state-dir",
+      t.stateDir,
+      "--targets",
+      t.targets,
+      ...q,
+      "--prefix",
+      `${prefix}-term`,
+    ]);
     const qq = ["--redis", REDIS_URL, "--prefix", `${prefix}-term`];
     const long = t.write("long.yaml", queueExperiment({ name: "long", faultFor: "60s" }));
     const res = await runCli(["enqueue", long, "--targets", t.targets, ...qq]);

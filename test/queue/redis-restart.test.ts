@@ -14,7 +14,15 @@ describe("Redis restarted during a game day (a private redis-server with AOF)", 
   beforeAll(async () => {
     t = await startPrivateTarget(["t1"]);
     r = await startPrivateRedis();
-    worker = await spawnWorker(["--state-dir", t.stateDir, "--lease-ttl", "5s", ...q()]);
+    worker = await spawnWorker([
+      "--state-dir",
+      t.stateDir,
+      "--targets",
+      t.targets,
+      "--lease-ttl",
+      "5s",
+      ...q(),
+    ]);
   });
   afterAll(async () => {
     await worker?.kill("SIGTERM");

@@ -97,7 +97,15 @@ describe("schedules: bullmq job schedulers, never two runs of one game day at on
   });
 
   it("a schedule firing while the previous run still runs does not start a second one", async () => {
-    worker = await spawnWorker(["--concurrency", "3", "--state-dir", t.stateDir, ...q]);
+    worker = await spawnWorker([
+      "--concurrency",
+      "3",
+      "--state-dir",
+      t.stateDir,
+      "--targets",
+      t.targets,
+      ...q,
+    ]);
     // Every second, while one run takes about 3.5 s.
     const add = await runCli([
       "schedule",

@@ -32,6 +32,8 @@ describe("crash-safe leases: kill -9 of a worker mid-fault, the fault is still r
     prefix,
     "--state-dir",
     t.stateDir,
+    "--targets",
+    t.targets,
   ];
   let t: PrivateTarget;
   let file: string;
@@ -99,7 +101,7 @@ describe("crash-safe leases: kill -9 of a worker mid-fault, the fault is still r
         expect(final.verdict).toBe("error");
         expect(final.exitCode).toBe(5);
         expect(final.reason).toContain("stopped renewing its lease");
-        expect(final.reverted.join()).toMatch(/latency=20 .*gameday\.[^.]+\.slow/);
+        expect(final.reverted.join()).toMatch(/latency=20 .*gameday[.@]\S*\.slow/);
         expect(await t.leftovers(), `rep ${rep}`).toEqual([]);
         outcomes.push(
           `rep ${rep}: killed ${killedAfter} ms into the fault, reverted ${final.reverted.length}`,
@@ -115,15 +117,34 @@ describe("crash-safe leases: kill -9 of a worker mid-fault, the fault is still r
 
   it("with no worker left, `gameday recover --leases` reverts once the lease expired", async () => {
     const p2 = `${prefix}-recover`;
-    const only = await spawnWorker(workerArgs().map((a) => (a === prefix ? p2 : a)));
+    // A longer lease here: the first `recover --leases` (a CLI start) must come while it is still live.
+    const only = await spawnWorker(workerArgs().map((a) => (a === prefix ? p2 : a === "2s" ? "6s" : a)));
     const q2 = queueConfig({ redis: REDIS_URL, prefix: p2 });
     const id = await enqueueRun(q2, await buildPayload(file, { targetsFile: t.targets }));
     await waitUntil("the fault to be injected", async () => (await t.leftovers()).length > 0);
     await only.kill("SIGKILL");
-    const early = await runCli(["recover", "--leases", "--redis", REDIS_URL, "--prefix", p2]);
+    const early = await runCli([
+      "recover",
+      "--leases",
+      "--targets",
+      t.targets,
+      "--redis",
+      REDIS_URL,
+      "--prefix",
+      p2,
+    ]);
     expect(early.stdout).toContain("0 expired lease(s) reaped");
-    await new Promise((r) => setTimeout(r, 2500));
-    const res = await runCli(["recover", "--leases", "--redis", REDIS_URL, "--prefix", p2]);
+    await new Promise((r) => setTimeout(r, 6500));
+    const res = await runCli([
+      "recover",
+      "--leases",
+      "--targets",
+      t.targets,
+      "--redis",
+      REDIS_URL,
+      "--prefix",
+      p2,
+    ]);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toMatch(/reverted t1\/toxiproxy: latency latency=20/);
     expect(await t.leftovers()).toEqual([]);

@@ -77,7 +77,19 @@ export function deployment(name: string, replicas: number): V1Deployment {
         metadata: { labels: { app: name } },
         spec: {
           nodeSelector: { type: "kwok" },
-          containers: [{ name: "app", image: "example.invalid/app:1" }],
+          // Admitted in a namespace that enforces PodSecurity "restricted" (the sandbox's does).
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 65534,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
+          containers: [
+            {
+              name: "app",
+              image: "example.invalid/app:1",
+              securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+            },
+          ],
         },
       },
     },

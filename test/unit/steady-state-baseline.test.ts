@@ -30,6 +30,8 @@ function context(exp: Experiment, value: () => number): RunContext {
   const prometheus = { instant: async () => value() } as unknown as PrometheusClient;
   return {
     runId: "r",
+    installation: "test",
+    fence: async () => {},
     experiment: exp,
     journal: new Journal(mkdtempSync(join(dir, "run-")), "r"),
     timeline: { faults: {} },

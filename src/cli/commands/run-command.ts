@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { ExitCode } from "../../errors/gameday-error.js";
 import { expandGameDays, type SuiteMembership, suiteStopped } from "../../experiment/expand-game-days.js";
 import type { Reporter } from "../../interfaces/reporter.js";
+import type { RunLock } from "../../interfaces/run-lock.js";
 import { ConsoleReporter } from "../../report/console-reporter.js";
 import { REPORTERS, ReporterSet } from "../../report/reporter-registry.js";
 import { writeRunArtifacts } from "../../report/run-artifacts.js";
@@ -9,7 +10,7 @@ import { runExperiment } from "../../run/experiment-runner.js";
 import type { RunResult } from "../../run/run-result.js";
 import { combinedExitCode } from "../../run/verdict.js";
 import { CLI_OPTIONS } from "../cli-options.js";
-import { loadInputs } from "../inputs.js";
+import { loadInputs, type ResolvedInput } from "../inputs.js";
 
 /** SIGINT/SIGTERM stop the method; rollback always finishes, however often the signal comes. */
 function trapSignals(controller: AbortController, log: (s: string) => void): () => void {
@@ -25,6 +26,14 @@ function trapSignals(controller: AbortController, log: (s: string) => void): () 
     process.off("SIGINT", handler);
     process.off("SIGTERM", handler);
   };
+}
+
+/** With Redis configured, CLI runs share the workers' endpoint locks and leases (loaded only then). */
+async function sharedLock(stateDir: string, input: ResolvedInput): Promise<{ lock?: RunLock }> {
+  if (!process.env.REDIS_URL) return {};
+  const { queueConfig } = await import("../../queue/queue-config.js");
+  const { RedisCliLock } = await import("../../queue/redis-cli-lock.js");
+  return { lock: new RedisCliLock(queueConfig({}), stateDir, input.targetName, input.target) };
 }
 
 export function registerRunCommand(program: Command): void {
@@ -61,6 +70,7 @@ export function registerRunCommand(program: Command): void {
             ...input,
             stateDir: opts.stateDir,
             gameDay: planned[i]?.suite?.name,
+            ...(await sharedLock(opts.stateDir, input)),
             signal: controller.signal,
             onEvent: opts.quiet ? undefined : console.onEvent,
             onProgress: opts.quiet ? undefined : console.onProgress,

@@ -2,6 +2,8 @@ import { resolve } from "node:path";
 import type { Command } from "commander";
 import { startWorker } from "../../queue/gameday-worker.js";
 import { queueConfig } from "../../queue/queue-config.js";
+import { installationId } from "../../run/installation-id.js";
+import { loadTargets } from "../../targets/targets-loader.js";
 import { CLI_OPTIONS } from "../cli-options.js";
 import { QUEUE_OPTIONS } from "../queue-options.js";
 
@@ -11,6 +13,7 @@ export function registerWorkerCommand(program: Command): void {
     .command("worker")
     .description("run queued game days; SIGTERM stops the methods, rolls every fault back, then exits")
     .addOption(QUEUE_OPTIONS.concurrency())
+    .addOption(CLI_OPTIONS.targets())
     .addOption(CLI_OPTIONS.stateDir())
     .addOption(QUEUE_OPTIONS.leaseTtl())
     .addOption(QUEUE_OPTIONS.janitorInterval())
@@ -18,9 +21,14 @@ export function registerWorkerCommand(program: Command): void {
     .addOption(QUEUE_OPTIONS.prefix())
     .action(async (opts) => {
       const log = (line: string) => process.stderr.write(`${new Date().toISOString()} ${line}\n`);
+      // The worker's own allow-list: jobs name targets, this file says what they reach.
+      const targets = await loadTargets(opts.targets);
+      const stateDir = resolve(opts.stateDir);
       const worker = await startWorker(queueConfig(opts), {
+        targets,
+        installation: installationId({ fromTargets: targets.targets.installation, stateDir }),
         concurrency: opts.concurrency,
-        stateDir: resolve(opts.stateDir),
+        stateDir,
         leaseTtlMs: opts.leaseTtl,
         janitorIntervalMs: opts.janitorInterval,
         log,

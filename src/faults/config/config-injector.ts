@@ -123,6 +123,11 @@ export class ConfigInjector implements FaultInjector {
       description,
       revert,
       verifyReverted,
+      // Its owner tag is still on the target: someone reverting the mutant by hand shows up here.
+      stillInPlace: async () =>
+        (await this.findOrphans(runId)).some((o) => o.ownerTag === tag)
+          ? { inPlace: true }
+          : { inPlace: false, why: `mutant ${m.name} is no longer applied (its owner tag ${tag} is gone)` },
     });
     const gone = async () => {
       const left = (await this.findOrphans(runId)).filter((o) => o.ownerTag === tag);

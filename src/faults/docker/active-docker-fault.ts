@@ -1,7 +1,9 @@
 import type Docker from "dockerode";
 import { RollbackError } from "../../errors/gameday-error.js";
-import type { ActiveFault } from "../../interfaces/injector.js";
-import { errorText } from "./docker-client.js";
+import type { DockerFaultSpec } from "../../experiment/docker-fault-schema.js";
+import type { ActiveFault, FaultPresence } from "../../interfaces/injector.js";
+import { parseOwnerTag } from "../owner-tag.js";
+import { errorText, inspectOrUndefined } from "./docker-client.js";
 import { listMarkers, type Marker, removeMarker } from "./owner-marker.js";
 import { remainingDifferences, restoreContainer } from "./restore-container.js";
 
@@ -25,6 +27,23 @@ export class ActiveDockerFault implements ActiveFault {
     private readonly log: (line: string) => void = () => {},
   ) {
     this.pending = [...markers];
+  }
+
+  /** Two inspects per container (marker, container), no exec: cheap enough for every sample. */
+  async stillInPlace(): Promise<FaultPresence> {
+    for (const marker of this.pending) {
+      const name = marker.record.prior.name;
+      if (!(await inspectOrUndefined(this.docker, marker.id)))
+        return {
+          inPlace: false,
+          why: `the owner marker of ${name} (${marker.id.slice(0, 12)}) was removed by someone else`,
+        };
+      const info = await inspectOrUndefined(this.docker, marker.record.prior.id);
+      if (!info) return { inPlace: false, why: `container ${name} was removed during the fault` };
+      const why = changedBySomeoneElse(marker.record.spec, info);
+      if (why) return { inPlace: false, why: `container ${name}: ${why}` };
+    }
+    return { inPlace: true };
   }
 
   async revert(): Promise<void> {
@@ -84,7 +103,34 @@ export class ActiveDockerFault implements ActiveFault {
   }
 }
 
-/** The run id inside an owner tag `gameday.<run>.<fault>`. */
-function runOfTag(tag: string): string {
-  return tag.slice(tag.indexOf(".") + 1, tag.lastIndexOf("."));
+/** What someone else undid of this action on the container, if anything (kill and restart are moments, not states). */
+function changedBySomeoneElse(spec: DockerFaultSpec, info: Docker.ContainerInspectInfo): string | undefined {
+  const hc = info.HostConfig;
+  switch (spec.action) {
+    case "stop":
+      return info.State.Running ? "it was started again" : undefined;
+    case "pause":
+      return info.State.Paused ? undefined : "it was unpaused";
+    case "memory-limit":
+      return hc.Memory === spec.limit
+        ? undefined
+        : `its memory limit is ${hc.Memory}, not the injected ${spec.limit}`;
+    case "cpu-quota": {
+      const quota = (hc.NanoCpus ?? 0) > 0 ? (hc.NanoCpus ?? 0) / 1e9 : (hc.CpuQuota ?? 0) / 100_000;
+      return Math.abs(quota - spec.cpus) < 0.001
+        ? undefined
+        : `its CPU quota is ${quota} cores, not the injected ${spec.cpus}`;
+    }
+    case "network-outage": {
+      const back = Object.keys(info.NetworkSettings.Networks ?? {});
+      return back.length ? `it was reconnected to ${back.join(", ")}` : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The run id inside an owner tag (either shape). */
+function runOfTag(tag: string): string | undefined {
+  return parseOwnerTag(tag)?.runId;
 }

@@ -12,11 +12,12 @@ export async function execIn(
   docker: Docker,
   id: string,
   cmd: string[],
-  opts: { privileged?: boolean; timeoutMs?: number } = {},
+  opts: { timeoutMs?: number } = {},
 ): Promise<ExecResult> {
   const exec = await docker
     .getContainer(id)
-    .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Privileged: opts.privileged ?? false });
+    // Never privileged: the binary comes from the container's own PATH, which gameday does not control.
+    .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Privileged: false });
   const stream = await exec.start({ hijack: true, stdin: false });
   const out = new PassThrough();
   const err = new PassThrough();

@@ -31,7 +31,8 @@ function describeSelector(s: DockerFaultSpec["select"]): string {
   return parts.filter(Boolean).join(", ");
 }
 
-function allowed(target: DockerTarget, labels: Record<string, string>): boolean {
+/** A container is in the blast radius when its compose project is listed or it carries a listed label. */
+export function allowed(target: DockerTarget, labels: Record<string, string>): boolean {
   const project = labels[COMPOSE_PROJECT];
   if (project !== undefined && target.projects.includes(project)) return true;
   return Object.entries(target.labels).some(([k, v]) => labels[k] === v);

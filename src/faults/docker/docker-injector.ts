@@ -1,5 +1,5 @@
 import type Docker from "dockerode";
-import { InfrastructureError, PreflightError, RollbackError } from "../../errors/gameday-error.js";
+import { InfrastructureError, PreflightError } from "../../errors/gameday-error.js";
 import type { DockerFaultSpec } from "../../experiment/docker-fault-schema.js";
 import { formatMemorySize } from "../../experiment/memory-size.js";
 import type { FaultSpec } from "../../experiment/schema.js";
@@ -12,11 +12,13 @@ import {
   type PlannedFault,
 } from "../../interfaces/injector.js";
 import type { DockerTarget } from "../../targets/docker-target-schema.js";
+import { revertError } from "../revert-error.js";
 import { ActiveDockerFault } from "./active-docker-fault.js";
 import { applyAction, checkHelperRuntime, describeAction, refusal } from "./apply-action.js";
 import { pick, selectContainers } from "./container-selector.js";
 import { dockerClient, errorText, inspectOrUndefined, pingEngine } from "./docker-client.js";
 import { type DockerOrphan, listDockerOrphans, revertDockerOrphan } from "./docker-orphans.js";
+import { hostOomAccessProblem } from "./host-oom-score.js";
 import { createMarker, type Marker, removeMarker } from "./owner-marker.js";
 import { priorStateOf } from "./prior-state.js";
 import { restoreContainer } from "./restore-container.js";
@@ -55,7 +57,7 @@ export class DockerInjector implements FaultInjector {
 
   async inject(fault: FaultSpec, ctx: InjectContext): Promise<ActiveFault> {
     const spec = specOf(fault);
-    const tag = ownerTag(ctx.runId, fault.name);
+    const tag = ownerTag(ctx.runId, fault.name, ctx.installation);
     await pingEngine(this.docker, this.target.socket);
     const chosen = pick(await selectContainers(this.docker, this.target, spec, fault.name));
     // Every check before any harm: a refusal of one container means nothing is injected at all.
@@ -72,6 +74,10 @@ export class DockerInjector implements FaultInjector {
         );
       if (spec.action === "memory-hog" || spec.action === "cpu-burn")
         await checkHelperRuntime(this.docker, prior);
+      const oom =
+        spec.action === "memory-hog" && spec.oomVictim === "main" ? hostOomAccessProblem(info) : undefined;
+      if (oom)
+        throw new PreflightError(`fault "${fault.name}": refusing memory-hog with oomVictim main: ${oom}`);
       priors.push({ info, prior });
     }
     const deadline = Date.now() + fault.for;
@@ -80,6 +86,7 @@ export class DockerInjector implements FaultInjector {
       const record = {
         ownerTag: tag,
         runId: ctx.runId,
+        installation: ctx.installation,
         fault: fault.name,
         spec,
         prior,
@@ -110,7 +117,7 @@ export class DockerInjector implements FaultInjector {
 
   async findOrphans(runId?: string): Promise<DockerOrphan[]> {
     try {
-      return await listDockerOrphans(this.docker, runId);
+      return await listDockerOrphans(this.docker, this.target, runId);
     } catch (err) {
       throw new InfrastructureError(
         `cannot list gameday owner markers on the Docker Engine at ${this.target.socket}: ${errorText(err)}`,
@@ -121,15 +128,9 @@ export class DockerInjector implements FaultInjector {
 
   async revertOrphan(orphan: OrphanFault): Promise<void> {
     try {
-      await revertDockerOrphan(this.docker, orphan, this.log);
+      await revertDockerOrphan(this.docker, this.target, orphan, this.log);
     } catch (err) {
-      if (err instanceof RollbackError) throw err;
-      throw new RollbackError(
-        `cannot revert ${orphan.ownerTag} on ${this.target.socket}: ${errorText(err)}`,
-        {
-          cause: err,
-        },
-      );
+      throw revertError(err, `${orphan.ownerTag} on ${this.target.socket}`);
     }
   }
 

@@ -46,11 +46,6 @@ for (const pid of fs.readdirSync("/proc").filter((p) => /^\\d+$/.test(p))) {
 }
 process.stdout.write(JSON.stringify(found));`;
 
-/** Reads, or (privileged, since lowering it needs CAP_SYS_RESOURCE) writes, PID 1's oom_score_adj. */
-const oomScoreAdj = `const fs = require("node:fs");
-if (process.argv[1] !== undefined) fs.writeFileSync("/proc/1/oom_score_adj", process.argv[1]);
-process.stdout.write(fs.readFileSync("/proc/1/oom_score_adj", "utf8").trim());`;
-
 export function memoryHogCmd(ownerTag: string, bytes: number, deadline: number, victim: string): string[] {
   return ["node", "-e", memoryHog, ownerTag, String(bytes), String(deadline), victim];
 }
@@ -61,8 +56,4 @@ export function cpuBurnCmd(ownerTag: string, workers: number, deadline: number):
 
 export function findHelpersCmd(ownerTag: string, kill: boolean): string[] {
   return ["node", "-e", findHelpers, ownerTag, kill ? "kill" : "list"];
-}
-
-export function oomScoreAdjCmd(value?: number): string[] {
-  return ["node", "-e", oomScoreAdj, ...(value === undefined ? [] : [String(value)])];
 }

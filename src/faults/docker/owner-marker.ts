@@ -18,11 +18,16 @@ export const LABEL = {
   spec: "gameday.spec",
   prior: "gameday.prior",
   deadline: "gameday.deadline",
+  installation: "gameday.installation",
+  /** The touched container's own labels, so the allow-list still applies after it vanished. */
+  targetLabels: "gameday.target-labels",
 } as const;
 
 export interface OwnerRecord {
   ownerTag: string;
   runId: string;
+  /** undefined on markers written before installation ids existed. */
+  installation?: string | undefined;
   fault: string;
   spec: DockerFaultSpec;
   prior: PriorState;
@@ -33,6 +38,8 @@ export interface OwnerRecord {
 export interface Marker {
   id: string;
   record: OwnerRecord;
+  /** The touched container's labels when the marker was made (allow-list check), if recorded. */
+  targetLabels?: Record<string, string> | undefined;
 }
 
 export async function createMarker(
@@ -55,10 +62,12 @@ export async function createMarker(
       [LABEL.spec]: JSON.stringify(record.spec),
       [LABEL.prior]: JSON.stringify(record.prior),
       [LABEL.deadline]: record.deadline,
+      ...(record.installation ? { [LABEL.installation]: record.installation } : {}),
+      [LABEL.targetLabels]: JSON.stringify(target.Config.Labels ?? {}),
     },
     HostConfig: { NetworkMode: "none", RestartPolicy: { Name: "no" } },
   });
-  return { id: container.id, record };
+  return { id: container.id, record, targetLabels: target.Config.Labels ?? {} };
 }
 
 /**
@@ -69,7 +78,7 @@ export async function listMarkers(
   docker: Docker,
   runId?: string,
   targetId?: string,
-): Promise<Array<Marker | { id: string; broken: string }>> {
+): Promise<Array<(Marker | { id: string; broken: string }) & { targetId: string }>> {
   const label = [`${LABEL.role}=owner-marker`];
   if (runId !== undefined) label.push(`${LABEL.run}=${runId}`);
   if (targetId !== undefined) label.push(`${LABEL.target}=${targetId}`);
@@ -79,6 +88,7 @@ export async function listMarkers(
     try {
       return {
         id: c.Id,
+        targetId: l[LABEL.target] ?? "",
         record: {
           ownerTag: l[LABEL.owner] ?? "",
           runId: l[LABEL.run] ?? "",
@@ -87,11 +97,14 @@ export async function listMarkers(
           spec: JSON.parse(l[LABEL.spec] ?? "") as DockerFaultSpec,
           prior: priorStateSchema.parse(JSON.parse(l[LABEL.prior] ?? "")),
           deadline: l[LABEL.deadline] ?? "",
+          installation: l[LABEL.installation] || undefined,
         },
+        targetLabels: parseLabels(l[LABEL.targetLabels]),
       };
     } catch (err) {
       return {
         id: c.Id,
+        targetId: l[LABEL.target] ?? "",
         broken: `owner marker ${c.Id.slice(0, 12)} of container ${(l[LABEL.target] ?? "?").slice(0, 12)} has unreadable labels: ${(err as Error).message}`,
       };
     }
@@ -104,4 +117,8 @@ export async function removeMarker(docker: Docker, id: string): Promise<void> {
   } catch (err) {
     if (!isNotFound(err)) throw err;
   }
+}
+
+function parseLabels(text: string | undefined): Record<string, string> | undefined {
+  return text ? (JSON.parse(text) as Record<string, string>) : undefined;
 }

@@ -3,7 +3,8 @@ import type Docker from "dockerode";
 import type { DockerAction } from "../../experiment/docker-fault-schema.js";
 import { execIn } from "./container-exec.js";
 import { errorText, inspectOrUndefined } from "./docker-client.js";
-import { findHelpersCmd, oomScoreAdjCmd } from "./helper-scripts.js";
+import { findHelpersCmd } from "./helper-scripts.js";
+import { readHostOomScoreAdj, writeHostOomScoreAdj } from "./host-oom-score.js";
 import { listMarkers, type OwnerRecord } from "./owner-marker.js";
 import {
   type Endpoint,
@@ -70,9 +71,7 @@ export async function restoreContainer(docker: Docker, r: OwnerRecord): Promise<
   if (now.State.Running && !now.State.Paused && usesHelper(r))
     await execIn(docker, prior.id, findHelpersCmd(r.ownerTag, true));
   if (now.State.Running && !now.State.Paused && spec.action === "memory-hog" && spec.oomVictim === "main") {
-    const adj = await execIn(docker, prior.id, oomScoreAdjCmd());
-    if (adj.stdout.trim() !== String(prior.oomScoreAdj))
-      await execIn(docker, prior.id, oomScoreAdjCmd(prior.oomScoreAdj), { privileged: true });
+    if (readHostOomScoreAdj(now) !== prior.oomScoreAdj) writeHostOomScoreAdj(now, prior.oomScoreAdj);
   }
   return "restored";
 }
@@ -144,9 +143,10 @@ export async function remainingDifferences(
     const pids = JSON.parse(left.stdout || "[]") as number[];
     if (pids.length > 0) diffs.push(`helper processes ${pids.join(", ")} still run in it`);
   }
-  if (running && r.spec.action === "memory-hog" && r.spec.oomVictim === "main") {
-    const adj = (await execIn(docker, r.prior.id, oomScoreAdjCmd())).stdout.trim();
-    if (adj !== String(r.prior.oomScoreAdj))
+  const current = running ? await inspectOrUndefined(docker, r.prior.id) : undefined;
+  if (current && r.spec.action === "memory-hog" && r.spec.oomVictim === "main") {
+    const adj = readHostOomScoreAdj(current);
+    if (adj !== r.prior.oomScoreAdj)
       diffs.push(`PID 1's oom_score_adj is ${adj}, was ${r.prior.oomScoreAdj}`);
   }
   return diffs;

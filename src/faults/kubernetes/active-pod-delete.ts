@@ -1,5 +1,5 @@
 import { RollbackError } from "../../errors/gameday-error.js";
-import type { ActiveFault } from "../../interfaces/injector.js";
+import type { ActiveFault, FaultPresence } from "../../interfaces/injector.js";
 import type { KubeClient } from "./kube-client.js";
 import { kubeErrorText } from "./kube-errors.js";
 import { isReady } from "./select-pods.js";
@@ -26,6 +26,11 @@ export class ActivePodDelete implements ActiveFault {
     readonly ownerTag: string,
     readonly description: string,
   ) {}
+
+  /** A deletion is a moment, not a state: nothing of it can be undone by someone else. */
+  async stillInPlace(): Promise<FaultPresence> {
+    return { inPlace: true };
+  }
 
   async revert(): Promise<void> {}
 

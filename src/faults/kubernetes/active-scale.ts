@@ -1,7 +1,14 @@
 import { RollbackError } from "../../errors/gameday-error.js";
-import type { ActiveFault } from "../../interfaces/injector.js";
+import type { ActiveFault, FaultPresence } from "../../interfaces/injector.js";
 import { isNotFound, kubeErrorText } from "./kube-errors.js";
-import { FAULT_LABEL, MANAGED_BY, OWNER_ANNOTATION, REPLICAS_ANNOTATION, RUN_LABEL } from "./owner-labels.js";
+import {
+  FAULT_LABEL,
+  INSTALLATION_LABEL,
+  MANAGED_BY,
+  OWNER_ANNOTATION,
+  REPLICAS_ANNOTATION,
+  RUN_LABEL,
+} from "./owner-labels.js";
 import { isReady } from "./select-pods.js";
 import { waitUntil } from "./wait-until.js";
 import { readyState, type Workload, type WorkloadApi } from "./workload-api.js";
@@ -10,7 +17,7 @@ import { readyState, type Workload, type WorkloadApi } from "./workload-api.js";
 function restoreBody(replicas: number): object {
   return {
     metadata: {
-      labels: { [MANAGED_BY]: null, [RUN_LABEL]: null, [FAULT_LABEL]: null },
+      labels: { [MANAGED_BY]: null, [RUN_LABEL]: null, [FAULT_LABEL]: null, [INSTALLATION_LABEL]: null },
       annotations: { [OWNER_ANNOTATION]: null, [REPLICAS_ANNOTATION]: null },
     },
     spec: { replicas },
@@ -35,6 +42,25 @@ export class ActiveScale implements ActiveFault {
 
   private get ref(): string {
     return `${this.api.kind} ${this.namespace}/${this.name}`;
+  }
+
+  /** One read: still at zero replicas and still carrying this run's label. */
+  async stillInPlace(): Promise<FaultPresence> {
+    let w: Workload;
+    try {
+      w = await this.api.read(this.namespace, this.name);
+    } catch (err) {
+      if (isNotFound(err)) return { inPlace: false, why: `${this.ref} was deleted during the fault` };
+      throw err;
+    }
+    if ((w.spec?.replicas ?? 1) !== 0)
+      return {
+        inPlace: false,
+        why: `${this.ref} was scaled to ${w.spec?.replicas} replicas by someone else`,
+      };
+    if (w.metadata?.annotations?.[OWNER_ANNOTATION] !== this.ownerTag)
+      return { inPlace: false, why: `${this.ref} no longer carries owner tag ${this.ownerTag}` };
+    return { inPlace: true };
   }
 
   async revert(): Promise<void> {

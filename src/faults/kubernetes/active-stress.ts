@@ -1,5 +1,5 @@
 import { RollbackError } from "../../errors/gameday-error.js";
-import type { ActiveFault } from "../../interfaces/injector.js";
+import type { ActiveFault, FaultPresence } from "../../interfaces/injector.js";
 import type { KubeClient } from "./kube-client.js";
 import { isNotFound, kubeErrorText } from "./kube-errors.js";
 import { waitUntil } from "./wait-until.js";
@@ -16,6 +16,28 @@ export class ActiveStress implements ActiveFault {
     readonly ownerTag: string,
     readonly description: string,
   ) {}
+
+  /** Each stress pod still exists and has not ended (deleted, evicted or OOM-killed by someone else). */
+  async stillInPlace(): Promise<FaultPresence> {
+    for (const name of this.pods) {
+      try {
+        const pod = await this.client.core.readNamespacedPod({ name, namespace: this.namespace });
+        const phase = pod.status?.phase;
+        if (pod.metadata?.deletionTimestamp)
+          return {
+            inPlace: false,
+            why: `stress pod ${this.namespace}/${name} is being deleted by someone else`,
+          };
+        if (phase === "Failed" || phase === "Succeeded")
+          return { inPlace: false, why: `stress pod ${this.namespace}/${name} ended early (${phase})` };
+      } catch (err) {
+        if (isNotFound(err))
+          return { inPlace: false, why: `stress pod ${this.namespace}/${name} was deleted by someone else` };
+        throw err;
+      }
+    }
+    return { inPlace: true };
+  }
 
   async revert(): Promise<void> {
     const failed: string[] = [];

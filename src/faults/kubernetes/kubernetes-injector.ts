@@ -9,6 +9,7 @@ import type {
   PlannedFault,
 } from "../../interfaces/injector.js";
 import type { KubernetesTarget } from "../../targets/kubernetes-target-schema.js";
+import { revertError } from "../revert-error.js";
 import { type KubeClient, openKubeClient } from "./kube-client.js";
 import { kubeErrorText } from "./kube-errors.js";
 import { type KubernetesOrphan, listKubeOrphans, revertKubeOrphan } from "./kubernetes-orphans.js";
@@ -32,6 +33,7 @@ export class KubernetesInjector implements FaultInjector {
 
   async plan(fault: FaultSpec): Promise<PlannedFault> {
     const spec = specOf(fault);
+    if (spec.action === "memory-pressure") this.stressImage(fault.name, spec);
     const client = this.client(fault.name, spec);
     const at = `(context ${client.context})`;
     if (spec.action === "network") {
@@ -67,26 +69,45 @@ export class KubernetesInjector implements FaultInjector {
     const client = this.client(fault.name, spec);
     switch (spec.action) {
       case "pod-delete":
-        return startPodDelete(client, spec, fault.name, ctx.runId);
+        return startPodDelete(client, spec, fault.name, ctx.runId, ctx.installation);
       case "scale-to-zero":
-        return startScale(client, spec, fault.name, ctx.runId);
+        return startScale(client, spec, fault.name, ctx.runId, ctx.installation);
       case "memory-pressure":
-        return startStress(client, spec, fault.name, ctx.runId, fault.for);
+        return startStress(
+          client,
+          spec,
+          fault.name,
+          ctx.runId,
+          fault.for,
+          this.stressImage(fault.name, spec),
+          ctx.installation,
+        );
       case "network":
         return clusterToxiproxyInjector(this.toxiproxy(fault.name)).inject(asToxiproxyFault(fault), ctx);
     }
   }
 
+  /** Every allowed context (not only the first), every allowed namespace; one object seen twice counts once. */
   async findOrphans(runId?: string): Promise<OrphanFault[]> {
-    const client = this.client("recover");
     const found: OrphanFault[] = [];
-    try {
-      found.push(...(await listKubeOrphans(client, this.target.namespaces, runId)));
-    } catch (err) {
-      throw new InfrastructureError(
-        `cannot list gameday-labelled objects via context ${client.context}: ${kubeErrorText(err, "list", "deployments, statefulsets and pods", this.target.namespaces.join(", "))}`,
-        { cause: err },
-      );
+    const seen = new Set<string>();
+    for (const context of this.target.contexts) {
+      const client = this.client("recover", undefined, context);
+      let listed: KubernetesOrphan[];
+      try {
+        listed = await listKubeOrphans(client, this.target.namespaces, runId);
+      } catch (err) {
+        throw new InfrastructureError(
+          `cannot list gameday-labelled objects via context ${client.context}: ${kubeErrorText(err, "list", "deployments, statefulsets and pods", this.target.namespaces.join(", "))}`,
+          { cause: err },
+        );
+      }
+      for (const o of listed) {
+        const key = `${client.server} ${o.namespace} ${o.kind} ${o.name}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        found.push(o);
+      }
     }
     if (this.target.toxiproxy) {
       const toxics = await clusterToxiproxyInjector(this.target.toxiproxy).findOrphans(runId);
@@ -104,11 +125,23 @@ export class KubernetesInjector implements FaultInjector {
     if (!this.target.namespaces.includes(o.namespace))
       throw new RollbackError(`namespace ${o.namespace} is not in the target's allow-list`);
     try {
-      await revertKubeOrphan(this.client("recover"), o);
+      await revertKubeOrphan(this.client("recover", undefined, o.context), o);
     } catch (err) {
-      if (err instanceof RollbackError) throw err;
-      throw new RollbackError(`${o.description}: ${(err as Error).message}`, { cause: err });
+      throw revertError(err, o.description);
     }
+  }
+
+  /** From the targets file only: an experiment must not choose what runs in the cluster. */
+  private stressImage(fault: string, spec: KubernetesFaultSpec): string {
+    if ("image" in spec && spec.image !== undefined)
+      throw new PreflightError(
+        `fault "${fault}": the stress image cannot come from the experiment (image: ${spec.image.slice(0, 80)}); the targets file sets kubernetes.stressImage, pinned by digest`,
+      );
+    if (!this.target.stressImage)
+      throw new PreflightError(
+        `fault "${fault}": the target's kubernetes entry has no stressImage (an image with stress-ng, pinned by digest: name@sha256:...)`,
+      );
+    return this.target.stressImage;
   }
 
   private toxiproxy(fault: string) {
@@ -128,9 +161,9 @@ export class KubernetesInjector implements FaultInjector {
       );
   }
 
-  private client(fault: string, spec?: KubernetesFaultSpec): KubeClient {
+  private client(fault: string, spec?: KubernetesFaultSpec, context?: string): KubeClient {
     if (spec && "namespace" in spec) this.checkNamespace(fault, spec.namespace);
-    const name = spec?.context ?? this.target.contexts[0] ?? "";
+    const name = context ?? spec?.context ?? this.target.contexts[0] ?? "";
     if (spec?.context !== undefined && !this.target.contexts.includes(spec.context))
       throw new PreflightError(
         `fault "${fault}": kubernetes context "${spec.context}" is not in the target's allow-list (allowed: ${this.target.contexts.join(", ")})`,

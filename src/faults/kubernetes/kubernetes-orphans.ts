@@ -4,6 +4,7 @@ import { ActiveStress } from "./active-stress.js";
 import type { KubeClient } from "./kube-client.js";
 import {
   FAULT_LABEL,
+  INSTALLATION_LABEL,
   OWNER_ANNOTATION,
   ownedSelector,
   REPLICAS_ANNOTATION,
@@ -13,6 +14,8 @@ import { WorkloadApi, type WorkloadKind } from "./workload-api.js";
 
 /** What `gameday recover` found by label: a scaled-down workload or a stress pod. */
 export type KubernetesOrphan = OrphanFault & {
+  /** The allow-listed context it was found through, and is reverted through. */
+  context: string;
   namespace: string;
   kind: WorkloadKind | "pod";
   name: string;
@@ -21,6 +24,7 @@ export type KubernetesOrphan = OrphanFault & {
 };
 
 function orphanOf(
+  context: string,
   kind: KubernetesOrphan["kind"],
   namespace: string,
   meta: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> } | undefined,
@@ -37,7 +41,9 @@ function orphanOf(
     family: "kubernetes",
     ownerTag: meta?.annotations?.[OWNER_ANNOTATION] ?? ownerTag(runId, fault),
     runId,
-    description: what,
+    installation: meta?.labels?.[INSTALLATION_LABEL] || undefined,
+    description: `${what} (context ${context})`,
+    context,
     namespace,
     kind,
     name,
@@ -53,9 +59,9 @@ export async function listKubeOrphans(client: KubeClient, namespaces: readonly s
   for (const namespace of namespaces) {
     for (const kind of ["deployment", "statefulset"] as const)
       for (const w of await new WorkloadApi(client, kind).list(namespace, selector))
-        found.push(orphanOf(kind, namespace, w.metadata));
+        found.push(orphanOf(client.context, kind, namespace, w.metadata));
     const pods = await client.core.listNamespacedPod({ namespace, labelSelector: selector });
-    for (const p of pods.items) found.push(orphanOf("pod", namespace, p.metadata));
+    for (const p of pods.items) found.push(orphanOf(client.context, "pod", namespace, p.metadata));
   }
   return found;
 }

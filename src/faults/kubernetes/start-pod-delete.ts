@@ -13,6 +13,7 @@ export async function startPodDelete(
   spec: PodDeleteSpec,
   fault: string,
   runId: string,
+  installation?: string,
 ): Promise<ActivePodDelete> {
   const pods = await matchingPods(client, spec, fault);
   const readyBefore = pods.filter(isReady).length;
@@ -35,7 +36,7 @@ export async function startPodDelete(
     deletedAt,
     spec.readyTimeout,
     fault,
-    ownerTag(runId, fault),
+    ownerTag(runId, fault, installation),
     `pod-delete of ${chosen.join(", ")} in ${spec.namespace} (selector "${spec.selector}")`,
   );
 }

@@ -39,6 +39,7 @@ export async function startScale(
   spec: ScaleSpec,
   fault: string,
   runId: string,
+  installation?: string,
 ): Promise<ActiveScale> {
   const { kind, name } = parseWorkload(spec.workload);
   const api = new WorkloadApi(client, kind);
@@ -51,8 +52,11 @@ export async function startScale(
     const body = {
       metadata: {
         resourceVersion: w.metadata?.resourceVersion,
-        labels: ownerLabels(runId, fault),
-        annotations: { ...ownerAnnotations(runId, fault), [REPLICAS_ANNOTATION]: String(previous) },
+        labels: ownerLabels(runId, fault, installation),
+        annotations: {
+          ...ownerAnnotations(runId, fault, installation),
+          [REPLICAS_ANNOTATION]: String(previous),
+        },
       },
       spec: { replicas: 0 },
     };
@@ -71,7 +75,7 @@ export async function startScale(
     previous,
     spec.readyTimeout,
     fault,
-    ownerTag(runId, fault),
+    ownerTag(runId, fault, installation),
     `${kind} ${spec.namespace}/${name} scaled from ${previous} to 0 replicas`,
   );
 }

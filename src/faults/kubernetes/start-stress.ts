@@ -14,12 +14,14 @@ export async function startStress(
   fault: string,
   runId: string,
   durationMs: number,
+  image: string,
+  installation?: string,
 ): Promise<ActiveStress> {
   const targets = choosePods(spec, await matchingPods(client, spec, fault));
   const created: string[] = [];
-  const tag = ownerTag(runId, fault);
+  const tag = ownerTag(runId, fault, installation);
   for (const target of targets) {
-    const body = stressPod({ target, memory: spec.memory, image: spec.image, durationMs, runId, fault });
+    const body = stressPod({ target, memory: spec.memory, image, durationMs, runId, fault, installation });
     try {
       const pod = await client.core.createNamespacedPod({ namespace: spec.namespace, body });
       created.push(pod.metadata?.name ?? "?");

@@ -11,13 +11,27 @@ export interface StressPodInput {
   durationMs: number;
   runId: string;
   fault: string;
+  installation?: string | undefined;
 }
+
+/** Non-root, no privilege, nothing writable but its own memory: admitted by PodSecurity `restricted`. */
+const RESTRICTED = {
+  runAsNonRoot: true,
+  runAsUser: 65534,
+  runAsGroup: 65534,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+};
 
 /**
  * A pod pinned to the target's node (nodeName skips the scheduler) that allocates `memory`.
  * Two dead-man's switches end it if gameday dies: stress-ng's own --timeout, and
  * activeDeadlineSeconds, which the kubelet enforces even if the process ignores signals.
  * (Not an ephemeral container: those can never be removed from a pod, so revert could not be verified.)
+ * The image is the targets file's, pinned by digest; the pod gets no service-account token and no
+ * toleration (nodeName already places it; a blanket toleration would also keep it on a draining node).
  */
 export function stressPod(input: StressPodInput): V1Pod {
   const seconds = Math.max(1, Math.ceil(input.durationMs / 1000));
@@ -27,20 +41,29 @@ export function stressPod(input: StressPodInput): V1Pod {
     kind: "Pod",
     metadata: {
       generateName: `gameday-stress-${input.fault}-`.slice(0, 58),
-      labels: { ...ownerLabels(input.runId, input.fault), "gameday.dev/stress-for": target.slice(0, 63) },
-      annotations: { ...ownerAnnotations(input.runId, input.fault), "gameday.dev/target-pod": target },
+      labels: {
+        ...ownerLabels(input.runId, input.fault, input.installation),
+        "gameday.dev/stress-for": target.slice(0, 63),
+      },
+      annotations: {
+        ...ownerAnnotations(input.runId, input.fault, input.installation),
+        "gameday.dev/target-pod": target,
+      },
     },
     spec: {
       nodeName: input.target.spec?.nodeName,
       restartPolicy: "Never",
       activeDeadlineSeconds: seconds + DEADLINE_SLACK_S,
       terminationGracePeriodSeconds: 0,
-      tolerations: [{ operator: "Exists" }],
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
       containers: [
         {
           name: "stress",
           image: input.image,
           command: ["stress-ng"],
+          securityContext: RESTRICTED,
           args: ["--vm", "1", "--vm-bytes", input.memory, "--vm-keep", "--timeout", `${seconds}s`],
           resources: {
             requests: { memory: input.memory, cpu: "50m" },

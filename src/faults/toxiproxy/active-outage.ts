@@ -1,6 +1,6 @@
 import type { Toxic } from "toxiproxy-node-client";
 import { RollbackError } from "../../errors/gameday-error.js";
-import type { ActiveFault } from "../../interfaces/injector.js";
+import type { ActiveFault, FaultPresence } from "../../interfaces/injector.js";
 import { errorText, rereadProxy } from "./reread-proxy.js";
 import type { ToxiproxyApi } from "./toxiproxy-api.js";
 
@@ -18,6 +18,20 @@ export class ActiveOutage implements ActiveFault {
     readonly description: string,
   ) {
     this.ownerTag = marker.name;
+  }
+
+  async stillInPlace(): Promise<FaultPresence> {
+    const state = await this.api.proxy(this.proxy);
+    if (!state)
+      return { inPlace: false, why: `proxy ${this.proxy} was deleted from Toxiproxy at ${this.api.url}` };
+    if (state.enabled)
+      return {
+        inPlace: false,
+        why: `proxy ${this.proxy} was enabled again by someone else during the outage`,
+      };
+    if (!state.toxics.some((t) => t.name === this.ownerTag))
+      return { inPlace: false, why: `outage marker "${this.ownerTag}" was removed from proxy ${this.proxy}` };
+    return { inPlace: true };
   }
 
   async revert(): Promise<void> {

@@ -1,8 +1,8 @@
 import type { Toxic } from "toxiproxy-node-client";
 import { RollbackError } from "../../errors/gameday-error.js";
-import type { ActiveFault } from "../../interfaces/injector.js";
+import type { ActiveFault, FaultPresence } from "../../interfaces/injector.js";
 import { errorText, rereadProxy } from "./reread-proxy.js";
-import { describeToxicState } from "./toxic-body.js";
+import { describeToxicState, sameToxic } from "./toxic-body.js";
 import type { RemoveOutcome, ToxiproxyApi } from "./toxiproxy-api.js";
 
 /** One toxic gameday added; its name is the owner tag. */
@@ -24,6 +24,24 @@ export class ActiveToxic implements ActiveFault {
   /** What the successful revert found: it removed the toxic, or it was already gone (alone or with its proxy). */
   get revertOutcome(): RemoveOutcome | undefined {
     return this.outcome;
+  }
+
+  async stillInPlace(): Promise<FaultPresence> {
+    const state = await this.api.proxy(this.proxy);
+    if (!state)
+      return { inPlace: false, why: `proxy ${this.proxy} was deleted from Toxiproxy at ${this.api.url}` };
+    const now = state.toxics.find((t) => t.name === this.ownerTag);
+    if (!now)
+      return {
+        inPlace: false,
+        why: `toxic "${this.ownerTag}" was removed from proxy ${this.proxy} by someone else`,
+      };
+    if (!sameToxic(now, this.toxic))
+      return {
+        inPlace: false,
+        why: `toxic "${this.ownerTag}" on proxy ${this.proxy} was changed by someone else (now ${describeToxicState(now)})`,
+      };
+    return { inPlace: true };
   }
 
   async revert(): Promise<void> {

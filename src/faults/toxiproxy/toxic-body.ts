@@ -74,3 +74,17 @@ export function describeToxicState(toxic: ToxicState): string {
 export function describeProxy(proxy: { name: string; listen?: string; upstream?: string }): string {
   return `proxy ${proxy.name}${proxy.listen ? ` (${proxy.listen} -> ${proxy.upstream})` : ""}`;
 }
+
+/** The same toxic as injected: type, direction, toxicity and every attribute. */
+export function sameToxic(
+  now: ToxicState,
+  was: { type: string; stream: string; toxicity: number; attributes: unknown },
+): boolean {
+  const attrs = (x: unknown) => JSON.stringify(Object.entries((x ?? {}) as object).sort());
+  return (
+    now.type === was.type &&
+    now.stream === was.stream &&
+    now.toxicity === was.toxicity &&
+    attrs(now.attributes) === attrs(was.attributes)
+  );
+}

@@ -67,7 +67,9 @@ export class ToxiproxyApi {
   /** Already gone (toxic or whole proxy) is an outcome, not an error: revert must be idempotent. */
   async removeToxic(toxic: Toxic<unknown>): Promise<RemoveOutcome> {
     try {
-      await toxic.remove();
+      // Not toxic.remove(): the client puts the name into the path unencoded, and a name read back from
+      // the server (`gameday.x/../../../payments`) would then address another resource.
+      await this.client.api.delete(`${toxic.proxyPath}/toxics/${encodeURIComponent(toxic.name)}`);
       return "removed";
     } catch (err) {
       if (notFound(err, "toxic")) return "toxic-gone";

@@ -1,4 +1,4 @@
-import { InfrastructureError, PreflightError, RollbackError } from "../../errors/gameday-error.js";
+import { InfrastructureError, PreflightError } from "../../errors/gameday-error.js";
 import type { FaultSpec } from "../../experiment/schema.js";
 import type { ToxiproxyFaultSpec } from "../../experiment/toxiproxy-fault-schema.js";
 import {
@@ -10,6 +10,7 @@ import {
   type PlannedFault,
 } from "../../interfaces/injector.js";
 import type { Target } from "../../targets/targets-schema.js";
+import { revertError } from "../revert-error.js";
 import { ActiveToxic } from "./active-toxic.js";
 import { addOwnedToxic, proxyMissing } from "./add-owned-toxic.js";
 import { errorText } from "./reread-proxy.js";
@@ -69,7 +70,7 @@ export class ToxiproxyInjector implements FaultInjector {
   async inject(fault: FaultSpec, ctx: InjectContext): Promise<ActiveFault> {
     const spec = specOf(fault);
     this.checkAllowed(fault.name, spec.proxy);
-    const tag = ownerTag(ctx.runId, fault.name);
+    const tag = ownerTag(ctx.runId, fault.name, ctx.installation);
     if (!addressable(tag))
       throw new PreflightError(
         `run id "${ctx.runId}" cannot be part of a toxic name (no / ? # % \\ or spaces)`,
@@ -90,7 +91,7 @@ export class ToxiproxyInjector implements FaultInjector {
 
   async findOrphans(runId?: string): Promise<ToxiproxyOrphan[]> {
     try {
-      return await listOrphans(this.api, runId);
+      return await listOrphans(this.api, this.allowed, runId);
     } catch (err) {
       throw new InfrastructureError(`cannot list toxics on Toxiproxy at ${this.api.url}: ${errorText(err)}`, {
         cause: err,
@@ -100,13 +101,9 @@ export class ToxiproxyInjector implements FaultInjector {
 
   async revertOrphan(orphan: OrphanFault): Promise<void> {
     try {
-      await revertOrphanTag(this.api, orphan.ownerTag);
+      await revertOrphanTag(this.api, this.allowed, orphan.ownerTag);
     } catch (err) {
-      if (err instanceof RollbackError) throw err;
-      throw new RollbackError(
-        `cannot revert "${orphan.ownerTag}" on Toxiproxy at ${this.api.url} (${errorText(err)}); it may remain`,
-        { cause: err },
-      );
+      throw revertError(err, `"${orphan.ownerTag}" on Toxiproxy at ${this.api.url}`);
     }
   }
 

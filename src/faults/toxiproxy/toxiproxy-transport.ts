@@ -86,6 +86,9 @@ export class ToxiproxyTransport extends HttpClientBase {
       res = await fetch(url, {
         method,
         signal: AbortSignal.timeout(this.timeoutMs),
+        // Never follow: Toxiproxy's router answers a path holding ../ (decoded from a name) with a 301 to
+        // the cleaned path, and following it would send this DELETE to another resource.
+        redirect: "manual",
         ...(body === undefined
           ? {}
           : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }),

@@ -4,9 +4,15 @@ import type { RunContext } from "../run-context.js";
 /** Journal first, then inject: a crash between the two still leaves a record to recover from. */
 export async function injectFault(ctx: RunContext, fault: FaultSpec): Promise<void> {
   const injector = ctx.injectors.for(fault);
+  // A reaped lease means a janitor may be reverting this run right now: inject nothing more.
+  await ctx.fence();
   ctx.touched.add(injector.family);
   ctx.journal.write("fault.injecting", { fault: fault.name, family: injector.family, spec: fault });
-  const active = await injector.inject(fault, { runId: ctx.runId, experiment: ctx.experiment.metadata.name });
+  const active = await injector.inject(fault, {
+    runId: ctx.runId,
+    experiment: ctx.experiment.metadata.name,
+    installation: ctx.installation,
+  });
   ctx.active.set(fault.name, active);
   ctx.timeline.faults[fault.name] = { start: Date.now() };
   ctx.journal.write("fault.injected", {

@@ -1,4 +1,6 @@
+import { FaultChangedError } from "../../errors/gameday-error.js";
 import type { AbortCondition } from "../../experiment/schema.js";
+import type { FaultPresence } from "../../interfaces/injector.js";
 import { createProbe } from "../../probes/probe-factory.js";
 import { Comparison } from "../expectations/comparator.js";
 import { type RunContext, sleepUntil, snapshot } from "../run-context.js";
@@ -8,7 +10,31 @@ import { tickExpectations } from "./tick-expectations.js";
 
 export interface MethodOutcome {
   aborted?: { reason: string; by: "condition" | "signal" };
+  /** A fault of this run that someone else removed or changed: the run ends as an error. */
+  changed?: FaultChangedError;
   revertErrors: string[];
+}
+
+/** One cheap read per active fault; the first one no longer in place ends the method. */
+async function faultsInPlace(ctx: RunContext): Promise<FaultChangedError | undefined> {
+  for (const [name, active] of ctx.active) {
+    let presence: FaultPresence;
+    try {
+      presence = await active.stillInPlace();
+    } catch (err) {
+      // Could not look: not evidence of tampering; the next sample looks again, rollback verifies.
+      ctx.journal.write("fault.check-failed", { fault: name, error: (err as Error).message });
+      continue;
+    }
+    if (!presence.inPlace) {
+      ctx.journal.write("fault.changed", { fault: name, ownerTag: active.ownerTag, why: presence.why });
+      return new FaultChangedError(
+        `fault "${name}" is no longer in place: ${presence.why}. Someone else removed or changed it during the method, ` +
+          "so what was measured is not the effect of this fault: the run ends as an error, with no verdict on its expectations",
+      );
+    }
+  }
+  return undefined;
 }
 
 /** Tracks how long an abort condition has held without a break. */
@@ -45,7 +71,8 @@ export async function methodStep(ctx: RunContext): Promise<MethodOutcome> {
   const revertErrors: string[] = [];
   let nextSample = start;
   let outcome: MethodOutcome["aborted"];
-  while (!outcome) {
+  let changed: FaultChangedError | undefined;
+  while (!outcome && !changed) {
     let now = Date.now();
     for (const s of schedule) {
       if (s.state === "pending" && now >= s.startAt) {
@@ -62,6 +89,8 @@ export async function methodStep(ctx: RunContext): Promise<MethodOutcome> {
     now = Date.now();
     if (now >= nextSample) {
       nextSample += interval;
+      changed = await faultsInPlace(ctx);
+      if (changed) break;
       const reasons = await Promise.all(aborts.map((a) => a.check(start, now)));
       const reason = reasons.find((r) => r !== undefined);
       if (reason) outcome = { reason, by: "condition" };
@@ -77,5 +106,5 @@ export async function methodStep(ctx: RunContext): Promise<MethodOutcome> {
   }
   if (outcome) ctx.journal.write("abort", outcome);
   ctx.timeline.method.end = Date.now();
-  return { aborted: outcome, revertErrors };
+  return { aborted: outcome, revertErrors, ...(changed ? { changed } : {}) };
 }

@@ -1,35 +1,37 @@
+import { sweepOrphans } from "../../faults/orphan-sweep.js";
 import type { RunContext } from "../run-context.js";
 import { revertFault } from "./fault-actions.js";
 
 /**
- * Reverts every fault still in the target, then sweeps each injector for anything carrying this
- * run's owner tag (an injection whose answer was lost). Returns what could not be verified gone.
+ * Reverts every fault still in the target, then sweeps each touched injector for anything carrying
+ * this run's owner tag (an injection whose answer was lost). Returns what could not be verified gone.
  */
 export async function rollbackStep(ctx: RunContext): Promise<string[]> {
   const remaining: string[] = [];
-  for (const name of [...ctx.active.keys()]) {
+  const failedTags = new Set<string>();
+  for (const [name, active] of [...ctx.active.entries()]) {
     const err = await revertFault(ctx, name);
-    if (err) remaining.push(err);
+    if (err) {
+      remaining.push(err);
+      failedTags.add(active.ownerTag);
+    }
   }
-  for (const injector of ctx.injectors.all().filter((i) => ctx.touched.has(i.family))) {
-    let orphans: Awaited<ReturnType<typeof injector.findOrphans>>;
-    try {
-      orphans = await injector.findOrphans(ctx.runId);
-    } catch (err) {
-      remaining.push(
-        `${injector.family}: could not list faults to verify rollback: ${(err as Error).message}`,
-      );
-      continue;
-    }
-    for (const orphan of orphans) {
-      if (remaining.some((r) => r.includes(orphan.ownerTag))) continue;
-      try {
-        await injector.revertOrphan(orphan);
-        ctx.journal.write("fault.reverted", { ownerTag: orphan.ownerTag, sweep: true });
-      } catch (err) {
-        remaining.push(`${orphan.description} (${orphan.ownerTag}): ${(err as Error).message}`);
-      }
-    }
+  const sources = ctx.injectors
+    .all()
+    .filter((i) => ctx.touched.has(i.family))
+    .map((injector) => ({ target: ctx.experiment.spec.target, injector }));
+  const report = await sweepOrphans(sources, {
+    installation: ctx.installation,
+    runIds: [ctx.runId],
+    skipTags: failedTags,
+  });
+  for (const u of report.unlisted)
+    remaining.push(`${u.family}: could not list faults to verify rollback: ${u.error}`);
+  for (const e of report.entries) {
+    if (e.outcome === "reverted")
+      ctx.journal.write("fault.reverted", { ownerTag: e.orphan.ownerTag, sweep: true });
+    else if (e.outcome === "failed")
+      remaining.push(`${e.orphan.description} (${e.orphan.ownerTag}): ${e.detail ?? "revert failed"}`);
   }
   ctx.timeline.rollbackEnd = Date.now();
   return remaining;

@@ -1,0 +1,119 @@
+import type { FaultInjector, OrphanFault } from "../interfaces/injector.js";
+import { errorText } from "./revert-error.js";
+
+/** One injector of one named target environment, as the allow-list of that target built it. */
+export interface SweepSource {
+  target: string;
+  injector: FaultInjector;
+}
+
+export interface SweepOptions {
+  /** This installation's id: faults tagged with another are listed, never touched. */
+  installation: string;
+  /** Only these runs (rollback: its own; janitor: a dead lease's); every run when undefined (recover). */
+  runIds?: readonly string[] | undefined;
+  /** Runs that are alive right now (a held lock or a live lease), with who holds them. */
+  live?: ReadonlyMap<string, string> | undefined;
+  /** Also revert the faults of live runs. */
+  force?: boolean | undefined;
+  /** List what would be reverted; touch nothing. */
+  dryRun?: boolean | undefined;
+  /** Owner tags already accounted for elsewhere (a revert that failed in rollback): left alone. */
+  skipTags?: ReadonlySet<string> | undefined;
+}
+
+export type SweepOutcome = "reverted" | "would-revert" | "live" | "foreign" | "failed";
+
+export interface SweepEntry {
+  target: string;
+  family: string;
+  orphan: OrphanFault;
+  outcome: SweepOutcome;
+  /** Why it was skipped, or what the failed revert said. */
+  detail?: string | undefined;
+}
+
+export interface SweepReport {
+  entries: SweepEntry[];
+  /** Sources whose faults could not even be listed: nothing is known about them. */
+  unlisted: { target: string; family: string; error: string }[];
+}
+
+/** Faults of other installations are theirs; a tag without one predates installation ids and is ours to recover. */
+export function ownedByUs(orphan: OrphanFault, installation: string): boolean {
+  return orphan.installation === undefined || orphan.installation === installation;
+}
+
+async function listFrom(source: SweepSource, runIds: readonly string[] | undefined): Promise<OrphanFault[]> {
+  if (runIds === undefined) return source.injector.findOrphans();
+  const found: OrphanFault[] = [];
+  for (const runId of runIds) found.push(...(await source.injector.findOrphans(runId)));
+  return found;
+}
+
+function decide(orphan: OrphanFault, opts: SweepOptions): Pick<SweepEntry, "outcome" | "detail"> | undefined {
+  if (!ownedByUs(orphan, opts.installation))
+    return {
+      outcome: "foreign",
+      detail: `owned by installation ${orphan.installation}, not ${opts.installation}`,
+    };
+  const holder = opts.live?.get(orphan.runId);
+  if (holder !== undefined && !opts.force)
+    return { outcome: "live", detail: `run ${orphan.runId} is live (${holder}); --force reverts it anyway` };
+  return undefined;
+}
+
+/**
+ * The one orphan sweep, used by rollback, `gameday recover` and the lease janitor: list what carries
+ * our owner tags in each allow-listed target, skip other installations' faults and live runs, and
+ * revert (and verify) the rest. A failure of one source or one fault never stops the others.
+ */
+export async function sweepOrphans(
+  sources: readonly SweepSource[],
+  opts: SweepOptions,
+): Promise<SweepReport> {
+  const report: SweepReport = { entries: [], unlisted: [] };
+  for (const source of sources) {
+    const family = source.injector.family;
+    let orphans: OrphanFault[];
+    try {
+      orphans = await listFrom(source, opts.runIds);
+    } catch (err) {
+      report.unlisted.push({ target: source.target, family, error: errorText(err) });
+      continue;
+    }
+    for (const orphan of orphans) {
+      if (opts.skipTags?.has(orphan.ownerTag)) continue;
+      const entry = { target: source.target, family: orphan.family, orphan };
+      const skipped = decide(orphan, opts);
+      if (skipped) {
+        report.entries.push({ ...entry, ...skipped });
+        continue;
+      }
+      if (opts.dryRun) {
+        report.entries.push({ ...entry, outcome: "would-revert" });
+        continue;
+      }
+      try {
+        await source.injector.revertOrphan(orphan);
+        report.entries.push({ ...entry, outcome: "reverted" });
+      } catch (err) {
+        report.entries.push({ ...entry, outcome: "failed", detail: errorText(err) });
+      }
+    }
+  }
+  return report;
+}
+
+/** Counts by outcome, for summaries. */
+export function countOutcomes(report: SweepReport): Record<SweepOutcome, number> {
+  const counts: Record<SweepOutcome, number> = {
+    reverted: 0,
+    "would-revert": 0,
+    live: 0,
+    foreign: 0,
+    failed: 0,
+  };
+  for (const e of report.entries) counts[e.outcome]++;
+  return counts;
+}
