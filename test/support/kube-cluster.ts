@@ -66,7 +66,7 @@ export async function createNamespace(c: Cluster, name: string): Promise<void> {
   throw new Error(`namespace ${name}: no default service account after 10 s`);
 }
 
-/** A Deployment whose pods kwok runs on the fake nodes. */
+/** A Deployment whose pods kwok runs on the fake nodes (tainted gameday.dev/kwok, so only pods that tolerate it land there). */
 export function deployment(name: string, replicas: number): V1Deployment {
   return {
     metadata: { name, labels: { app: name } },
@@ -77,6 +77,7 @@ export function deployment(name: string, replicas: number): V1Deployment {
         metadata: { labels: { app: name } },
         spec: {
           nodeSelector: { type: "kwok" },
+          tolerations: [{ key: "gameday.dev/kwok", operator: "Exists", effect: "NoSchedule" }],
           containers: [{ name: "app", image: "example.invalid/app:1" }],
         },
       },

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { composeDown, composeStatus, composeUp } from "../../sandbox/docker/compose-stack.js";
+import { kubeDown, kubeStatus, kubeUp } from "../../sandbox/kube/kube-stack.js";
 import { sandboxDown, sandboxStatus, sandboxUp } from "../../sandbox/sandbox-stack.js";
 import { CLI_OPTIONS } from "../cli-options.js";
 import { DOCKER_OPTIONS } from "../docker-options.js";
@@ -9,6 +10,13 @@ const dockerOpts = (o: Record<string, unknown>) => ({
   project: o.project as string,
   portOffset: o.portOffset as number | undefined,
   registryImages: Boolean(o.registryImages),
+});
+
+/** The pods' options, when --runtime kubernetes. */
+const kubeOpts = (o: Record<string, unknown>) => ({
+  kubeconfig: o.kubeconfig as string | undefined,
+  context: o.context as string,
+  stateDir: `${o.stateDir as string}/kube-sandbox`,
 });
 
 export function registerSandboxCommand(program: Command): void {
@@ -27,7 +35,14 @@ export function registerSandboxCommand(program: Command): void {
     .addOption(DOCKER_OPTIONS.project())
     .addOption(DOCKER_OPTIONS.portOffset())
     .addOption(DOCKER_OPTIONS.registryImages())
+    .addOption(DOCKER_OPTIONS.kubeconfig())
+    .addOption(DOCKER_OPTIONS.context())
     .action(async (opts) => {
+      if (opts.runtime === "kubernetes") {
+        const endpoints = await kubeUp({ ...kubeOpts(opts), breaks: opts.break ?? [], log });
+        process.stdout.write(`${JSON.stringify(endpoints, null, 2)}\n`);
+        return;
+      }
       if (opts.runtime === "docker") {
         const endpoints = await composeUp({ ...dockerOpts(opts), breaks: opts.break ?? [], log });
         process.stdout.write(`${JSON.stringify(endpoints, null, 2)}\n`);
@@ -46,7 +61,10 @@ export function registerSandboxCommand(program: Command): void {
     .addOption(CLI_OPTIONS.stateDir())
     .addOption(DOCKER_OPTIONS.runtime())
     .addOption(DOCKER_OPTIONS.project())
+    .addOption(DOCKER_OPTIONS.kubeconfig())
+    .addOption(DOCKER_OPTIONS.context())
     .action(async (opts) => {
+      if (opts.runtime === "kubernetes") return kubeDown({ ...kubeOpts(opts), log });
       if (opts.runtime === "docker") return composeDown({ ...dockerOpts(opts), log });
       await sandboxDown({ stateDir: `${opts.stateDir}/sandbox`, log });
     });
@@ -56,7 +74,13 @@ export function registerSandboxCommand(program: Command): void {
     .addOption(CLI_OPTIONS.stateDir())
     .addOption(DOCKER_OPTIONS.runtime())
     .addOption(DOCKER_OPTIONS.project())
+    .addOption(DOCKER_OPTIONS.kubeconfig())
+    .addOption(DOCKER_OPTIONS.context())
     .action(async (opts) => {
+      if (opts.runtime === "kubernetes") {
+        process.stdout.write(await kubeStatus(kubeOpts(opts)));
+        return;
+      }
       if (opts.runtime === "docker") {
         process.stdout.write(await composeStatus(dockerOpts(opts)));
         return;

@@ -13,11 +13,19 @@ export interface StressPodInput {
   fault: string;
 }
 
+/** stress-ng's sizes are binary but without the "i": a Kubernetes 256Mi is its 256M (it rejects "256Mi"). */
+export function stressNgBytes(quantity: string): string {
+  return quantity.replace(/([KMG])i$/, "$1");
+}
+
 /**
  * A pod pinned to the target's node (nodeName skips the scheduler) that allocates `memory`.
  * Two dead-man's switches end it if gameday dies: stress-ng's own --timeout, and
  * activeDeadlineSeconds, which the kubelet enforces even if the process ignores signals.
  * (Not an ephemeral container: those can never be removed from a pod, so revert could not be verified.)
+ * It allocates up to its own memory limit, so the kernel's OOM killer ends it inside its cgroup (the
+ * pod's status shows OOMKilled); --oomable keeps stress-ng from respawning the killed worker. It shares
+ * the host network when its target does (a node without pod networks can start no other pod).
  */
 export function stressPod(input: StressPodInput): V1Pod {
   const seconds = Math.max(1, Math.ceil(input.durationMs / 1000));
@@ -32,6 +40,7 @@ export function stressPod(input: StressPodInput): V1Pod {
     },
     spec: {
       nodeName: input.target.spec?.nodeName,
+      ...(input.target.spec?.hostNetwork ? { hostNetwork: true } : {}),
       restartPolicy: "Never",
       activeDeadlineSeconds: seconds + DEADLINE_SLACK_S,
       terminationGracePeriodSeconds: 0,
@@ -41,7 +50,16 @@ export function stressPod(input: StressPodInput): V1Pod {
           name: "stress",
           image: input.image,
           command: ["stress-ng"],
-          args: ["--vm", "1", "--vm-bytes", input.memory, "--vm-keep", "--timeout", `${seconds}s`],
+          args: [
+            "--vm",
+            "1",
+            "--vm-bytes",
+            stressNgBytes(input.memory),
+            "--vm-keep",
+            "--oomable",
+            "--timeout",
+            `${seconds}s`,
+          ],
           resources: {
             requests: { memory: input.memory, cpu: "50m" },
             limits: { memory: input.memory, cpu: "500m" },
