@@ -85,6 +85,47 @@ export function deployment(name: string, replicas: number): V1Deployment {
   };
 }
 
+/** The label scripts/kube/node.sh gives the real node (containerd + kubelet); kwok nodes run nothing. */
+export const REAL_NODE = { "gameday.dev/node": "real" };
+/** Built locally and imported into the node's containerd (scripts/kube/node-images.sh); never pulled. */
+export const PAUSE_IMAGE = "gameday/pause:local";
+export const STRESS_IMAGE = "gameday/stress-ng:local";
+
+/** Fails loudly unless the real node is Ready: a test that needs real pods must never pass on kwok. */
+export async function requireRealNode(c: Cluster): Promise<string> {
+  const nodes = (await c.core.listNode({ labelSelector: "gameday.dev/node=real" })).items;
+  const node = nodes[0];
+  if (!node)
+    throw new Error(
+      "no real node (gameday.dev/node=real) in the test cluster: control-plane.sh start did not start the kubelet (see .gameday/kube-test/kubelet.log)",
+    );
+  const ready = node.status?.conditions?.find((x) => x.type === "Ready");
+  if (ready?.status !== "True")
+    throw new Error(`the real node ${node.metadata?.name} is not Ready: ${ready?.reason} ${ready?.message}`);
+  return node.metadata?.name ?? "";
+}
+
+/** A Deployment of real containers (the pause image) on the real node, on the host's network. */
+export function realDeployment(name: string, replicas: number): V1Deployment {
+  return {
+    metadata: { name, labels: { app: name } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          nodeSelector: REAL_NODE,
+          hostNetwork: true,
+          automountServiceAccountToken: false,
+          terminationGracePeriodSeconds: 1,
+          containers: [{ name: "app", image: PAUSE_IMAGE, imagePullPolicy: "Never" }],
+        },
+      },
+    },
+  };
+}
+
 export async function waitDeploymentReady(c: Cluster, ns: string, name: string, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   let last = "";
