@@ -15,6 +15,9 @@
 #   sandbox's Prometheus scrapes for container_oom_events_total).
 # - imageGC off and imagePullPolicy Never in our manifests: the images exist only because they were
 #   imported, there is no registry to pull them back from.
+# - the kubelet writes vm.overcommit_memory=1, kernel.panic=10 and kernel.panic_on_oops=1 when it starts
+#   (once; protectKernelDefaults would refuse to start instead): this machine is shared, so the values it
+#   had are written back as soon as the node is Ready.
 # - pods' memory is bounded as a whole (node allocatable GAMEDAY_NODE_MEMORY, default 4Gi, enforced on
 #   the kubepods cgroup) so nothing on the node can take the shared machine's memory.
 
@@ -180,9 +183,14 @@ node_start() {
   echo $! >"$state/containerd.pid"
   wait_for containerd 30 ctr --address "$ctr_sock" version
   node_import_images "$node_dir/containerd/.gameday-imported" ctr_
+  node_saved_sysctl="$(sysctl -e vm.overcommit_memory kernel.panic kernel.panic_on_oops vm.panic_on_oom | tr -d ' ')"
+  # shellcheck disable=SC2086 # one key=value per word
+  trap 'sysctl -q -w $node_saved_sysctl || true' EXIT # also when the start fails below
   launch_node_kubelet
   wait_for kubelet 60 curl -sf "http://127.0.0.1:$kubelet_healthz/healthz"
   wait_for "node $node_name Ready" 90 node_ready
+  # shellcheck disable=SC2086
+  sysctl -q -w $node_saved_sysctl || log "could not restore the kernel settings the kubelet changed ($node_saved_sysctl)"
   # Where the sandbox's Prometheus finds this kubelet's cAdvisor metrics (src/sandbox/kube).
   kubectl_ annotate node "$node_name" --overwrite "gameday.dev/kubelet-read-only-port=$kubelet_ro" >/dev/null
   log "real node $node_name Ready in $((SECONDS - t0)) s (cgroup v$(node_cgroup_version), driver $(node_cgroup_driver), containerd $ctr_sock)"
