@@ -13,6 +13,9 @@
 #   start, which is what we want here).
 # - address 127.0.0.1 for every kubelet port (base+10 API, +11 healthz, +12 read-only metrics, which the
 #   sandbox's Prometheus scrapes for container_oom_events_total).
+# - restrict_oom_score_adj: the machine may withhold CAP_SYS_RESOURCE even from root (this one does), and
+#   then no process may lower its oom_score_adj; runc would fail every sandbox ("failed to update
+#   /proc/self/oom_score_adj: Permission denied"). containerd then never sets one below its own.
 # - imageGC off and imagePullPolicy Never in our manifests: the images exist only because they were
 #   imported, there is no registry to pull them back from.
 # - the kubelet writes vm.overcommit_memory=1, kernel.panic=10 and kernel.panic_on_oops=1 when it starts
@@ -89,7 +92,7 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
   stream_server_port = "0"
   enable_selinux = false
   disable_apparmor = true
-  restrict_oom_score_adj = false
+  restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "overlayfs"
     default_runtime_name = "runc"

@@ -78,7 +78,8 @@ ensure_kubelet() {
   log "building the kubelet $GAMEDAY_KUBE_VERSION into $dir (cold: about 10 minutes after the control plane)"
   (
     cd "$root/scripts/kube/build"
-    nice -n 19 go build -p "${KUBE_BUILD_JOBS:-$(nproc)}" -trimpath -ldflags "-s -w" -o "$tmp/" k8s.io/kubernetes/cmd/kubelet
+    nice -n 19 go build -p "${KUBE_BUILD_JOBS:-$(nproc)}" -trimpath \
+      -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=v$GAMEDAY_KUBE_VERSION" -o "$tmp/" k8s.io/kubernetes/cmd/kubelet
     CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$tmp/pause" ./pause
   ) >&2 || die "building the kubelet failed"
   rm -rf "$dir"; mv "$tmp" "$dir"

@@ -11,6 +11,8 @@ const SCRIPT = join(REPO, "scripts/kube/control-plane.sh");
 export const KUBE_VERSION = "1.34.4";
 const TOOLS = process.env.GAMEDAY_TOOLS ?? join(homedir(), ".cache", "gameday-tools");
 export const KUBE_BIN = join(TOOLS, `kube-${KUBE_VERSION}`, "bin");
+/** The real node's kubelet and pause binary (scripts/lib/kube.sh ensure_kubelet). */
+export const KUBELET_BIN = join(TOOLS, `kubelet-${KUBE_VERSION}`, "bin");
 /** Own state dir and ports: never the shared sandbox's. */
 const ENV = {
   ...process.env,
@@ -33,8 +35,13 @@ export async function startCluster(): Promise<Cluster> {
       throw new Error(
         `${b} is not built in ${KUBE_BIN}: run .ci/run, or \`bash scripts/kube/control-plane.sh build\` (a cold build takes tens of minutes)`,
       );
+  for (const b of ["kubelet", "pause"])
+    if (!existsSync(join(KUBELET_BIN, b)))
+      throw new Error(
+        `${b} is not built in ${KUBELET_BIN}: the real node needs it; run \`bash scripts/kube/control-plane.sh build\``,
+      );
   try {
-    await run("bash", [SCRIPT, "start"], { env: ENV, timeout: 180_000 });
+    await run("bash", [SCRIPT, "start"], { env: ENV, timeout: 300_000 });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     throw new Error(`the kube control plane did not start: ${e.stderr ?? e.message}`);
@@ -45,7 +52,7 @@ export async function startCluster(): Promise<Cluster> {
 }
 
 export async function stopCluster(): Promise<void> {
-  await run("bash", [SCRIPT, "stop"], { env: ENV, timeout: 60_000 });
+  await run("bash", [SCRIPT, "stop"], { env: ENV, timeout: 120_000 });
 }
 
 export async function kubectl(args: string[]): Promise<{ stdout: string; stderr: string }> {
