@@ -5,7 +5,7 @@ import { renderPrometheusConfig } from "../prometheus-config.js";
 import { KUBE_NAMESPACE, kubePorts } from "./kube-sandbox-config.js";
 
 /**
- * The kustomization `sandbox up --runtime kubernetes` applies: manifests/sandbox/node as it is, with
+ * The kustomization `sandbox up --runtime kubernetes` applies: manifests/sandbox-node as it is, with
  * the run's switches (SANDBOX_BREAK) and a Prometheus config that also scrapes the node's kubelet.
  * Written into the state dir so `kubectl apply -k` (and a human) can read exactly what was applied.
  */
@@ -16,7 +16,7 @@ export function writeKubeOverlay(
   kubeletReadOnlyPort: number | undefined,
 ): string {
   mkdirSync(stateDir, { recursive: true });
-  const base = relative(stateDir, join(packageRoot, "manifests", "sandbox", "node"));
+  const base = relative(stateDir, join(packageRoot, "manifests", "sandbox-node"));
   const kubelet =
     kubeletReadOnlyPort === undefined
       ? ""

@@ -5,7 +5,7 @@ import { toolsDir } from "../tools.js";
 /** The Kubernetes release of scripts/lib/kube.sh, whose kubectl renders and applies the manifests. */
 export const KUBE_VERSION = "1.34.4";
 
-/** Pods use the host's network: their ports sit 2500 above the process sandbox's (manifests/sandbox/node). */
+/** Pods use the host's network: their ports sit 2500 above the process sandbox's (manifests/sandbox-node). */
 export const KUBE_PORT_OFFSET = 2500;
 export const KUBE_NAMESPACE = "gameday-sandbox";
 export const KUBE_CONTEXT = "gameday-admin";

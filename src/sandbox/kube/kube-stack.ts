@@ -158,7 +158,7 @@ async function waitUntilServing(s: Setup, e: KubeEndpoints, timeoutMs: number): 
 }
 
 /**
- * `kubectl apply -k` of manifests/sandbox/node (through the overlay in the state dir) onto the real node,
+ * `kubectl apply -k` of manifests/sandbox-node (through the overlay in the state dir) onto the real node,
  * then waits until every pod is Ready, every service answers on 127.0.0.1 and Prometheus scrapes them.
  * Applying the same thing again changes nothing, so up is idempotent.
  */
