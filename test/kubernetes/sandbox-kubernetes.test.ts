@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
-import { type Cluster, KUBECONFIG, requireRealNode, startCluster, stopCluster } from "../support/kube-cluster.js";
+import {
+  type Cluster,
+  KUBECONFIG,
+  requireRealNode,
+  startCluster,
+  stopCluster,
+} from "../support/kube-cluster.js";
 
 let c: Cluster;
 const NS = "gameday-sandbox";
@@ -29,7 +35,9 @@ describe("the sandbox on the real Kubernetes node", () => {
     expect(e.node).toBe("gameday-node");
     const checkout = await fetch(`${e.gatewayUrl}/checkout`);
     expect(checkout.status).toBe(200);
-    const deps = (await c.apps.listNamespacedDeployment({ namespace: NS })).items.map((d) => d.metadata?.name);
+    const deps = (await c.apps.listNamespacedDeployment({ namespace: NS })).items.map(
+      (d) => d.metadata?.name,
+    );
     expect(deps.sort()).toEqual(["gateway", "orders", "payments", "prometheus", "risk", "toxiproxy"]);
     for (const p of (await c.core.listNamespacedPod({ namespace: NS })).items) {
       expect(p.spec?.hostNetwork).toBe(true);
