@@ -4,6 +4,7 @@
 # on host networking) and kwok (a pool of fake nodes for scale tests, tainted gameday.dev/kwok so only
 # pods that tolerate it go there). Everything binds to 127.0.0.1. Usage: control-plane.sh start|stop|status|build
 #   GAMEDAY_KUBE_NODE=0     no real node (control plane and kwok only)
+#   GAMEDAY_KUBE_KWOK=0     no kwok nodes (control plane and the real node only)
 #   GAMEDAY_KUBE_STATE      state dir (default .gameday/kube): certs, etcd data, logs, pids, kubeconfig
 #   GAMEDAY_KUBE_PORT_BASE  ports base+3 (API server), +79/+80 (etcd), +57 (controller-manager),
 #                           +59 (scheduler), +47 (kwok), +10/+11/+12 (kubelet, healthz, read-only metrics); default 26400 (below the ephemeral range 32768-60999, so no outgoing connection can hold one)
@@ -21,6 +22,7 @@ kcm_port=$((base + 57)) sched_port=$((base + 59)) kwok_port=$((base + 47))
 components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 kubeconfig="$state/kubeconfig"
 with_node="${GAMEDAY_KUBE_NODE:-1}"
+with_kwok="${GAMEDAY_KUBE_KWOK:-1}"
 
 running() { [ -f "$state/$1.pid" ] && kill -0 "$(cat "$state/$1.pid")" 2>/dev/null; }
 
@@ -46,7 +48,7 @@ certs() {
 }
 
 write_kubeconfig() {
-  local token; token="$(cut -d, -f1 "$state/pki/tokens.csv")"
+  local token; token="$(grep ",gameday-admin,gameday-admin," "$state/pki/tokens.csv" | cut -d, -f1)"
   cat >"$kubeconfig" <<EOF
 apiVersion: v1
 kind: Config
@@ -78,6 +80,7 @@ source scripts/kube/node-images.sh
 source scripts/kube/node.sh
 
 start() {
+  [ "$with_kwok" = 1 ] || kube_binaries=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd)
   ensure_kube
   [ "$with_node" = 0 ] || ensure_kubelet
   mkdir -p "$state"
@@ -108,6 +111,13 @@ start() {
     --concurrent-deployment-syncs 5 --concurrent-replicaset-syncs 5
   launch kube-scheduler --kubeconfig "$kubeconfig" --authentication-kubeconfig "$kubeconfig" \
     --authorization-kubeconfig "$kubeconfig" --bind-address 127.0.0.1 --secure-port "$sched_port" --leader-elect=false
+  [ "$with_kwok" = 0 ] || start_kwok
+  wait_for "default service account" 60 kubectl_ get serviceaccount default -n default
+  log "kube control plane up in $((SECONDS - t0)) s at https://127.0.0.1:$api_port; KUBECONFIG=$kubeconfig"
+  [ "$with_node" = 0 ] || node_start
+}
+
+start_kwok() {
   launch kwok --kubeconfig "$kubeconfig" --manage-all-nodes=false \
     --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
     --server-address "127.0.0.1:$kwok_port" --node-ip 127.0.0.1 --node-lease-duration-seconds 40
@@ -126,10 +136,7 @@ status:
   capacity: { cpu: "32", memory: 64Gi, pods: "110" }
 EOF
   done
-  wait_for "kwok nodes" 60 bash -c "'$(kube_bin_dir)/kubectl' --kubeconfig '$kubeconfig' get nodes --no-headers | grep -c ' Ready' | grep -qx 2"
-  wait_for "default service account" 60 kubectl_ get serviceaccount default -n default
-  log "kube control plane up in $((SECONDS - t0)) s at https://127.0.0.1:$api_port; KUBECONFIG=$kubeconfig"
-  [ "$with_node" = 0 ] || node_start
+  wait_for "kwok nodes" 60 bash -c "'$(kube_bin_dir)/kubectl' --kubeconfig '$kubeconfig' get nodes -l type=kwok --no-headers | grep -c ' Ready' | grep -qx 2"
 }
 
 stop_all() {

@@ -230,7 +230,7 @@ node_stop() {
   # A shim whose containerd died keeps running: end the ones of this containerd by their pid files.
   for pidf in $(find "$node_dir/run/state" -name shim.pid 2>/dev/null); do kill -9 "$(cat "$pidf")" 2>/dev/null || true; done
   if [ -d "$node_dir" ]; then
-    findmnt -rn -o TARGET | grep "^$node_dir/" | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    { findmnt -rn -o TARGET | grep "^$node_dir/" || true; } | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
     rm -rf "$node_dir/kubelet" "$node_dir/run" "$node_dir/pod-logs"
   fi
   node_remove_cgroup_root
