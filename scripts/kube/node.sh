@@ -47,6 +47,7 @@ node_make_cgroup_root() {
   local h
   if [ "$(node_cgroup_version)" = 2 ]; then
     mkdir -p "/sys/fs/cgroup$cgroup_root"
+    echo 800 >"/sys/fs/cgroup$cgroup_root/cpu.weight" 2>/dev/null || true
     return 0
   fi
   for h in /sys/fs/cgroup/*/; do
@@ -58,6 +59,10 @@ node_make_cgroup_root() {
       cat "$h/cpuset.mems" >"$h$cgroup_root/cpuset.mems"
     fi
   done
+  # Every process outside a cgroup competes with the whole node as one: give the node the weight of
+  # the eight or so processes the same stack has when it runs as plain processes, no more.
+  [ -f "/sys/fs/cgroup/cpu$cgroup_root/cpu.shares" ] && echo 8192 >"/sys/fs/cgroup/cpu$cgroup_root/cpu.shares"
+  return 0
 }
 
 # Depth first; only our own root. A cgroup with a process left in it stays (and is reported).

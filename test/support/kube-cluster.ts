@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -110,6 +110,42 @@ export async function requireRealNode(c: Cluster): Promise<string> {
   if (ready?.status !== "True")
     throw new Error(`the real node ${node.metadata?.name} is not Ready: ${ready?.reason} ${ready?.message}`);
   return node.metadata?.name ?? "";
+}
+
+/** The kernel's OOM kills in a pod's memory cgroup (cgroup v1 memory.oom_control, v2 memory.events). */
+export function oomKillsOf(podUid: string): number {
+  const dirs = [
+    ...globCgroups("/sys/fs/cgroup/memory", podUid, "memory.oom_control"),
+    ...globCgroups("/sys/fs/cgroup", podUid, "memory.events"),
+  ];
+  let total = 0;
+  for (const f of dirs) {
+    const m = /oom_kill (\d+)/.exec(readFileSync(f, "utf8"));
+    total += Number(m?.[1] ?? 0);
+  }
+  return total;
+}
+
+function globCgroups(root: string, podUid: string, file: string): string[] {
+  const found: string[] = [];
+  const want = `pod${podUid}`;
+  const walk = (dir: string, depth: number) => {
+    if (depth > 5) return;
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const path = join(dir, e);
+      if (e === want && existsSync(join(path, file))) found.push(join(path, file));
+      else if (e.startsWith("gameday-kube-") || e === "kubepods" || e === "burstable" || e === "besteffort")
+        walk(path, depth + 1);
+    }
+  };
+  walk(root, 0);
+  return found;
 }
 
 /** A Deployment of real containers (the pause image) on the real node, on the host's network. */

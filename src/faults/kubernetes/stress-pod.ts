@@ -23,9 +23,10 @@ export function stressNgBytes(quantity: string): string {
  * Two dead-man's switches end it if gameday dies: stress-ng's own --timeout, and
  * activeDeadlineSeconds, which the kubelet enforces even if the process ignores signals.
  * (Not an ephemeral container: those can never be removed from a pod, so revert could not be verified.)
- * It allocates up to its own memory limit, so the kernel's OOM killer ends it inside its cgroup (the
- * pod's status shows OOMKilled); --oomable keeps stress-ng from respawning the killed worker. It shares
- * the host network when its target does (a node without pod networks can start no other pod).
+ * It allocates up to its own memory limit, so the kernel's OOM killer kills its worker inside its
+ * cgroup again and again for the whole fault (stress-ng respawns it; the cgroup's failcnt grows) and the
+ * container ends as OOMKilled. It shares the host network when its target does (a node without pod
+ * networks can start no other pod).
  */
 export function stressPod(input: StressPodInput): V1Pod {
   const seconds = Math.max(1, Math.ceil(input.durationMs / 1000));
@@ -56,7 +57,6 @@ export function stressPod(input: StressPodInput): V1Pod {
             "--vm-bytes",
             stressNgBytes(input.memory),
             "--vm-keep",
-            "--oomable",
             "--timeout",
             `${seconds}s`,
           ],
