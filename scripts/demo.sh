@@ -23,8 +23,7 @@ gameday() { node dist/src/cli/main.js "$@"; }
 up_args=()
 for b in "${breaks[@]}"; do up_args+=(--break "$b"); done
 if [ "$runtime" = kubernetes ]; then
-  ensure_kube
-  ensure_kubelet
+  # control-plane.sh start builds (once) whatever the cluster lacks; GAMEDAY_KUBE_KWOK=0 skips kwok.
   ensure_docker # the sandbox images, imported into the node's containerd by control-plane.sh
   started_cluster=0
   if ! bash scripts/kube/control-plane.sh status 2>/dev/null | grep -q "node gameday-node Ready"; then
