@@ -30,7 +30,8 @@ export interface Cluster {
 
 /** Starts the real control plane (reused if up); fails loudly when .ci/run has not built it. */
 export async function startCluster(): Promise<Cluster> {
-  for (const b of ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd", "kwok", "kubectl"])
+  const kwok = process.env.GAMEDAY_KUBE_KWOK === "0" ? [] : ["kwok"]; // control-plane.sh: no kwok pool
+  for (const b of ["kube-apiserver", "kube-controller-manager", "kube-scheduler", "etcd", ...kwok, "kubectl"])
     if (!existsSync(join(KUBE_BIN, b)))
       throw new Error(
         `${b} is not built in ${KUBE_BIN}: run .ci/run, or \`bash scripts/kube/control-plane.sh build\` (a cold build takes tens of minutes)`,
