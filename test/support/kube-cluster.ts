@@ -140,9 +140,17 @@ function globCgroups(root: string, podUid: string, file: string): string[] {
     }
     for (const e of entries) {
       const path = join(dir, e);
-      if (e === want && existsSync(join(path, file))) found.push(join(path, file));
-      else if (e.startsWith("gameday-kube-") || e === "kubepods" || e === "burstable" || e === "besteffort")
-        walk(path, depth + 1);
+      // The kill is counted where the limit was hit: the pod's cgroup or one of its containers'.
+      if (e === want)
+        for (const d of [path, ...readdirSync(path).map((x) => join(path, x))])
+          if (existsSync(join(d, file))) found.push(join(d, file));
+          else if (
+            e.startsWith("gameday-kube-") ||
+            e === "kubepods" ||
+            e === "burstable" ||
+            e === "besteffort"
+          )
+            walk(path, depth + 1);
     }
   };
   walk(root, 0);
