@@ -6,22 +6,49 @@
 #   npm run demo -- --prove           -> `gameday prove gamedays/demo.yaml`: the game day once healthy and
 #                                        once per mutant; exits 0 only when every mutant is killed
 #                                        (kill matrix in reports/kill-matrix.{md,json,xml})
+#   npm run demo -- --runtime kubernetes  -> the Kubernetes game day (gamedays/kubernetes.yaml) on the
+#                                            local cluster's real node (started, and stopped again, if needed)
 cd "$(dirname "$0")/.."
 source scripts/lib/tools.sh
-breaks=() keep=0 prove=0
+breaks=() keep=0 prove=0 runtime=process
 while [ $# -gt 0 ]; do
   case "$1" in
     --break) breaks+=("$2"); shift 2 ;;
     --break=*) breaks+=("${1#--break=}"); shift ;;
+    --runtime) runtime="$2"; shift 2 ;;
+    --runtime=*) runtime="${1#--runtime=}"; shift ;;
     --keep) keep=1; shift ;;
     --prove) prove=1; shift ;;
-    *) die "unknown option $1 (use --break <countermeasure>, --prove or --keep)" ;;
+    *) die "unknown option $1 (use --break <countermeasure>, --prove, --runtime process|kubernetes or --keep)" ;;
   esac
 done
 ensure_demo
 gameday() { node dist/src/cli/main.js "$@"; }
 up_args=()
 for b in "${breaks[@]}"; do up_args+=(--break "$b"); done
+if [ "$runtime" = kubernetes ]; then
+  # control-plane.sh start builds (once) whatever the cluster lacks; GAMEDAY_KUBE_KWOK=0 skips kwok.
+  ensure_docker # the sandbox images, imported into the node's containerd by control-plane.sh
+  started_cluster=0
+  if ! bash scripts/kube/control-plane.sh status 2>/dev/null | grep -q "node gameday-node Ready"; then
+    started_cluster=1
+  fi
+  bash scripts/kube/control-plane.sh start
+  cleanup() {
+    node dist/src/cli/main.js sandbox down --runtime kubernetes >/dev/null 2>&1 || true
+    [ "$started_cluster" = 0 ] || bash scripts/kube/control-plane.sh stop || true
+  }
+  [ "$keep" = 1 ] || trap cleanup EXIT
+  gameday sandbox up --runtime kubernetes "${up_args[@]}" >/dev/null
+  mkdir -p reports
+  set +e
+  gameday run gamedays/kubernetes.yaml --junit reports/junit-kubernetes.xml --report reports/gameday-kubernetes.md --json reports/gameday-kubernetes.json
+  code=$?
+  set -e
+  log "reports: reports/gameday-kubernetes.md, reports/junit-kubernetes.xml, reports/gameday-kubernetes.json (exit $code)"
+  exit "$code"
+fi
+[ "$runtime" = process ] || die "unknown runtime $runtime (process or kubernetes)"
 gameday sandbox up "${up_args[@]}" >/dev/null
 [ "$keep" = 1 ] || trap 'node dist/src/cli/main.js sandbox down >/dev/null 2>&1 || true' EXIT
 mkdir -p reports

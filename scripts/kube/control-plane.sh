@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# A real, local Kubernetes control plane for gameday's tests: etcd, kube-apiserver,
-# kube-controller-manager, kube-scheduler and kwok (fake nodes whose pods become Running).
-# Everything binds to 127.0.0.1. Usage: control-plane.sh start|stop|status
+# A real, local Kubernetes cluster for gameday: etcd, kube-apiserver, kube-controller-manager,
+# kube-scheduler, a real node (containerd + runc + the kubelet, scripts/kube/node.sh; pods run for real,
+# on host networking) and kwok (a pool of fake nodes for scale tests, tainted gameday.dev/kwok so only
+# pods that tolerate it go there). Everything binds to 127.0.0.1. Usage: control-plane.sh start|stop|status|build
+#   GAMEDAY_KUBE_NODE=0     no real node (control plane and kwok only)
+#   GAMEDAY_KUBE_KWOK=0     no kwok nodes (control plane and the real node only)
 #   GAMEDAY_KUBE_STATE      state dir (default .gameday/kube): certs, etcd data, logs, pids, kubeconfig
 #   GAMEDAY_KUBE_PORT_BASE  ports base+3 (API server), +79/+80 (etcd), +57 (controller-manager),
-#                           +59 (scheduler), +47 (kwok); default 26400 (below the ephemeral range 32768-60999, so no outgoing connection can hold one)
+#                           +59 (scheduler), +47 (kwok), +10/+11/+12 (kubelet, healthz, read-only metrics); default 26400 (below the ephemeral range 32768-60999, so no outgoing connection can hold one)
 # The kubeconfig has two contexts: gameday-admin (system:masters) and, once a test makes one, others.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -18,6 +21,8 @@ api_port=$((base + 3)) etcd_port=$((base + 79)) peer_port=$((base + 80))
 kcm_port=$((base + 57)) sched_port=$((base + 59)) kwok_port=$((base + 47))
 components=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 kubeconfig="$state/kubeconfig"
+with_node="${GAMEDAY_KUBE_NODE:-1}"
+with_kwok="${GAMEDAY_KUBE_KWOK:-1}"
 
 running() { [ -f "$state/$1.pid" ] && kill -0 "$(cat "$state/$1.pid")" 2>/dev/null; }
 
@@ -43,7 +48,7 @@ certs() {
 }
 
 write_kubeconfig() {
-  local token; token="$(cut -d, -f1 "$state/pki/tokens.csv")"
+  local token; token="$(grep ",gameday-admin,gameday-admin," "$state/pki/tokens.csv" | cut -d, -f1)"
   cat >"$kubeconfig" <<EOF
 apiVersion: v1
 kind: Config
@@ -69,14 +74,22 @@ wait_for() { # description, seconds, command...
 
 kubectl_() { "$(kube_bin_dir)/kubectl" --kubeconfig "$kubeconfig" "$@"; }
 
+# shellcheck source=node-images.sh
+source scripts/kube/node-images.sh
+# shellcheck source=node.sh
+source scripts/kube/node.sh
+
 start() {
+  [ "$with_kwok" = 1 ] || kube_binaries=(kube-apiserver kube-controller-manager kube-scheduler kubectl etcd)
   ensure_kube
+  [ "$with_node" = 0 ] || ensure_kubelet
   mkdir -p "$state"
-  if running kube-apiserver && kubectl_ get --raw /readyz >/dev/null 2>&1; then
-    log "kube control plane already running at https://127.0.0.1:$api_port ($kubeconfig)"; return 0
+  if running kube-apiserver && kubectl_ get --raw /readyz >/dev/null 2>&1 &&
+    { [ "$with_node" = 0 ] || { running kubelet && running containerd && node_ready; }; }; then
+    log "kube cluster already running at https://127.0.0.1:$api_port ($kubeconfig)"; return 0
   fi
   stop_all quiet
-  certs; write_kubeconfig
+  certs; node_token; write_kubeconfig
   local t0=$SECONDS pki="$state/pki"
   launch etcd --name gameday --data-dir "$state/etcd" \
     --listen-client-urls "http://127.0.0.1:$etcd_port" --advertise-client-urls "http://127.0.0.1:$etcd_port" \
@@ -87,7 +100,7 @@ start() {
   launch kube-apiserver --etcd-servers "http://127.0.0.1:$etcd_port" \
     --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$api_port" \
     --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" --client-ca-file "$pki/ca.crt" \
-    --token-auth-file "$pki/tokens.csv" --authorization-mode RBAC \
+    --token-auth-file "$pki/tokens.csv" --authorization-mode Node,RBAC \
     --service-account-issuer https://kubernetes.default.svc --service-account-key-file "$pki/sa.pub" \
     --service-account-signing-key-file "$pki/sa.key" --service-cluster-ip-range 10.96.0.0/24 \
     --endpoint-reconciler-type none --allow-privileged=true --profiling=false
@@ -98,6 +111,13 @@ start() {
     --concurrent-deployment-syncs 5 --concurrent-replicaset-syncs 5
   launch kube-scheduler --kubeconfig "$kubeconfig" --authentication-kubeconfig "$kubeconfig" \
     --authorization-kubeconfig "$kubeconfig" --bind-address 127.0.0.1 --secure-port "$sched_port" --leader-elect=false
+  [ "$with_kwok" = 0 ] || start_kwok
+  wait_for "default service account" 60 kubectl_ get serviceaccount default -n default
+  log "kube control plane up in $((SECONDS - t0)) s at https://127.0.0.1:$api_port; KUBECONFIG=$kubeconfig"
+  [ "$with_node" = 0 ] || node_start
+}
+
+start_kwok() {
   launch kwok --kubeconfig "$kubeconfig" --manage-all-nodes=false \
     --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
     --server-address "127.0.0.1:$kwok_port" --node-ip 127.0.0.1 --node-lease-duration-seconds 40
@@ -109,18 +129,19 @@ metadata:
   name: kwok-node-$n
   annotations: { kwok.x-k8s.io/node: fake }
   labels: { type: kwok, kubernetes.io/hostname: kwok-node-$n }
+spec:
+  taints: [{ key: gameday.dev/kwok, value: "true", effect: NoSchedule }]
 status:
   allocatable: { cpu: "32", memory: 64Gi, pods: "110" }
   capacity: { cpu: "32", memory: 64Gi, pods: "110" }
 EOF
   done
-  wait_for "kwok nodes" 60 bash -c "'$(kube_bin_dir)/kubectl' --kubeconfig '$kubeconfig' get nodes --no-headers | grep -c ' Ready' | grep -qx 2"
-  wait_for "default service account" 60 kubectl_ get serviceaccount default -n default
-  log "kube control plane up in $((SECONDS - t0)) s at https://127.0.0.1:$api_port; KUBECONFIG=$kubeconfig"
+  wait_for "kwok nodes" 60 bash -c "'$(kube_bin_dir)/kubectl' --kubeconfig '$kubeconfig' get nodes -l type=kwok --no-headers | grep -c ' Ready' | grep -qx 2"
 }
 
 stop_all() {
   local c pid
+  node_stop
   for c in kwok kube-scheduler kube-controller-manager kube-apiserver etcd; do
     if running "$c"; then
       pid="$(cat "$state/$c.pid")"
@@ -140,6 +161,7 @@ status() {
   for c in "${components[@]}"; do
     if running "$c"; then echo "$c running (pid $(cat "$state/$c.pid"))"; else echo "$c stopped"; fi
   done
+  node_status
   echo "kubeconfig: $kubeconfig"
 }
 
@@ -147,6 +169,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop_all ;;
   status) status ;;
-  build) ensure_kube ;;
+  build) ensure_kube; [ "$with_node" = 0 ] || ensure_kubelet ;;
   *) echo "usage: $0 start|stop|status|build" >&2; exit 2 ;;
 esac

@@ -1,7 +1,10 @@
 # The local Kubernetes control plane for the kubernetes tests: kube-apiserver, kube-controller-manager,
 # kube-scheduler and kubectl from k8s.io/kubernetes, etcd from go.etcd.io/etcd/server/v3 (both through
 # the wrapper module in scripts/kube/build) and kwok for fake nodes, built from the Go module proxy and
-# cached in $GAMEDAY_TOOLS/kube-<version>/bin. Source after scripts/lib/tools.sh.
+# cached in $GAMEDAY_TOOLS/kube-<version>/bin. The real node beside it: the kubelet of the same release
+# and a static pause binary (scripts/kube/build/pause), cached in $GAMEDAY_TOOLS/kubelet-<version>/bin
+# (a folder of its own, so a control plane built before the node existed stays valid), and Debian's
+# containerd, runc and CNI plugins. Source after scripts/lib/tools.sh.
 
 GAMEDAY_KUBE_VERSION="1.34.4"
 GAMEDAY_KWOK_VERSION="0.7.0"
@@ -43,4 +46,42 @@ ensure_kube() {
   rm -rf "$dir"; mv "$tmp" "$dir"
   log "kube $GAMEDAY_KUBE_VERSION ready in $((SECONDS - start)) s: $dir"
   export PATH="$dir:$PATH"
+}
+
+kubelet_bin_dir() { echo "$GAMEDAY_TOOLS/kubelet-$GAMEDAY_KUBE_VERSION/bin"; }
+
+kubelet_built() { [ -x "$(kubelet_bin_dir)/kubelet" ] && [ -x "$(kubelet_bin_dir)/pause" ]; }
+
+# The real node's runtime from Debian: containerd (ctr, the runc v2 shim), runc, the CNI plugins (only
+# loopback is used: pods share the host's network) and stress-ng for the memory-pressure image.
+ensure_node_packages() {
+  local missing=()
+  command -v containerd >/dev/null || missing+=(containerd)
+  command -v runc >/dev/null || missing+=(runc)
+  [ -x /usr/lib/cni/loopback ] || missing+=(containernetworking-plugins)
+  command -v stress-ng >/dev/null || missing+=(stress-ng)
+  command -v findmnt >/dev/null || missing+=(util-linux)
+  [ "${#missing[@]}" = 0 ] || apt_install "${missing[@]}"
+}
+
+# The kubelet is built from the same wrapper module (and so the same release) as the control plane.
+ensure_kubelet() {
+  local dir tmp root start
+  ensure_node_packages
+  dir="$(kubelet_bin_dir)"
+  if kubelet_built; then return 0; fi
+  command -v go >/dev/null || die "go is missing: install Go >= 1.24 to build the kubelet"
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+  tmp="$dir.partial"
+  rm -rf "$tmp"; mkdir -p "$tmp"
+  start=$SECONDS
+  log "building the kubelet $GAMEDAY_KUBE_VERSION into $dir (cold: about 10 minutes after the control plane)"
+  (
+    cd "$root/scripts/kube/build"
+    nice -n 19 go build -p "${KUBE_BUILD_JOBS:-$(nproc)}" -trimpath \
+      -ldflags "-s -w -X k8s.io/component-base/version.gitVersion=v$GAMEDAY_KUBE_VERSION" -o "$tmp/" k8s.io/kubernetes/cmd/kubelet
+    CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$tmp/pause" ./pause
+  ) >&2 || die "building the kubelet failed"
+  rm -rf "$dir"; mv "$tmp" "$dir"
+  log "kubelet $GAMEDAY_KUBE_VERSION ready in $((SECONDS - start)) s: $dir"
 }

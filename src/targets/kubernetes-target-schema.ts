@@ -18,11 +18,17 @@ export const kubernetesTargetSchema = z.strictObject({
   namespaces: z.array(z.string().min(1)).min(1).describe("allow-list of namespaces faults may touch"),
   stressImage: z
     .string()
-    .regex(/^[^\s@]+@sha256:[0-9a-f]{64}$/, {
-      error: "expected an image pinned by digest (name@sha256:<64 hex digits>)",
+    // A digest cannot be swapped under us by a registry. The one exception is an image the node's
+    // operator imported into containerd (`<name>:local`, never pulled: imagePullPolicy Never), as on
+    // a machine without a registry; a tag ending in :local can only come from that import.
+    .regex(/^(?:[^\s@]+@sha256:[0-9a-f]{64}|[a-z0-9][a-z0-9./_-]{0,200}:local)$/, {
+      error:
+        "expected an image pinned by digest (name@sha256:<64 hex digits>), or a locally imported <name>:local",
     })
     .optional()
-    .describe("the image of memory-pressure stress pods (stress-ng on its PATH), pinned by digest"),
+    .describe(
+      "the image of memory-pressure stress pods (stress-ng on its PATH), pinned by digest (or <name>:local, imported into the node, never pulled)",
+    ),
   toxiproxy: z
     .strictObject({
       namespace: z.string().min(1).describe("where the in-cluster Toxiproxy Deployment and Service run"),

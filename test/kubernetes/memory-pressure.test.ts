@@ -49,7 +49,7 @@ describe("memory-pressure stress pods", () => {
       expect(pod.spec?.activeDeadlineSeconds).toBe(45 + DEADLINE_SLACK_S);
       const ctr = pod.spec?.containers[0];
       expect(ctr?.resources?.limits?.memory).toBe("256Mi");
-      expect(ctr?.args).toEqual(["--vm", "1", "--vm-bytes", "256Mi", "--vm-keep", "--timeout", "45s"]);
+      expect(ctr?.args).toEqual(["--vm", "1", "--vm-bytes", "256M", "--vm-keep", "--timeout", "45s"]);
       expect(pod.metadata?.labels?.["gameday.dev/run-id"]).toBe(runId);
       expect(pod.metadata?.annotations?.["gameday.dev/owner"]).toBe(`gameday.${runId}.squeeze`);
     }

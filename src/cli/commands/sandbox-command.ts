@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { ExitCode } from "../../errors/gameday-error.js";
 import { composeDown, composeStatus, composeUp } from "../../sandbox/docker/compose-stack.js";
+import { kubeDown, kubeStatus, kubeUp } from "../../sandbox/kube/kube-stack.js";
 import { sandboxDown, sandboxStatus, sandboxUp } from "../../sandbox/sandbox-stack.js";
 import { formatSandboxStatus, sandboxProblems } from "../../sandbox/sandbox-status-table.js";
 import { CLI_OPTIONS } from "../cli-options.js";
@@ -11,6 +12,13 @@ const dockerOpts = (o: Record<string, unknown>) => ({
   project: o.project as string,
   portOffset: o.portOffset as number | undefined,
   registryImages: Boolean(o.registryImages),
+});
+
+/** The pods' options, when --runtime kubernetes. */
+const kubeOpts = (o: Record<string, unknown>) => ({
+  kubeconfig: o.kubeconfig as string | undefined,
+  context: o.context as string,
+  stateDir: `${o.stateDir as string}/kube-sandbox`,
 });
 
 export function registerSandboxCommand(program: Command): void {
@@ -29,7 +37,14 @@ export function registerSandboxCommand(program: Command): void {
     .addOption(DOCKER_OPTIONS.project())
     .addOption(DOCKER_OPTIONS.portOffset())
     .addOption(DOCKER_OPTIONS.registryImages())
+    .addOption(DOCKER_OPTIONS.kubeconfig())
+    .addOption(DOCKER_OPTIONS.context())
     .action(async (opts) => {
+      if (opts.runtime === "kubernetes") {
+        const endpoints = await kubeUp({ ...kubeOpts(opts), breaks: opts.break ?? [], log });
+        process.stdout.write(`${JSON.stringify(endpoints, null, 2)}\n`);
+        return;
+      }
       if (opts.runtime === "docker") {
         const endpoints = await composeUp({ ...dockerOpts(opts), breaks: opts.break ?? [], log });
         process.stdout.write(`${JSON.stringify(endpoints, null, 2)}\n`);
@@ -48,7 +63,10 @@ export function registerSandboxCommand(program: Command): void {
     .addOption(CLI_OPTIONS.stateDir())
     .addOption(DOCKER_OPTIONS.runtime())
     .addOption(DOCKER_OPTIONS.project())
+    .addOption(DOCKER_OPTIONS.kubeconfig())
+    .addOption(DOCKER_OPTIONS.context())
     .action(async (opts) => {
+      if (opts.runtime === "kubernetes") return kubeDown({ ...kubeOpts(opts), log });
       if (opts.runtime === "docker") return composeDown({ ...dockerOpts(opts), log });
       await sandboxDown({ stateDir: `${opts.stateDir}/sandbox`, log });
     });
@@ -61,7 +79,13 @@ export function registerSandboxCommand(program: Command): void {
     .addOption(DOCKER_OPTIONS.runtime())
     .addOption(DOCKER_OPTIONS.project())
     .option("--json", "print the full status as JSON (same exit code)")
+    .addOption(DOCKER_OPTIONS.kubeconfig())
+    .addOption(DOCKER_OPTIONS.context())
     .action(async (opts) => {
+      if (opts.runtime === "kubernetes") {
+        process.stdout.write(await kubeStatus(kubeOpts(opts)));
+        return;
+      }
       if (opts.runtime === "docker") {
         process.stdout.write(await composeStatus(dockerOpts(opts)));
         return;

@@ -25,6 +25,11 @@ const RESTRICTED = {
   seccompProfile: { type: "RuntimeDefault" },
 };
 
+/** stress-ng's sizes are binary but without the "i": a Kubernetes 256Mi is its 256M (it rejects "256Mi"). */
+export function stressNgBytes(quantity: string): string {
+  return quantity.replace(/([KMG])i$/, "$1");
+}
+
 /**
  * A pod pinned to the target's node (nodeName skips the scheduler) that allocates `memory`.
  * Two dead-man's switches end it if gameday dies: stress-ng's own --timeout, and
@@ -32,6 +37,10 @@ const RESTRICTED = {
  * (Not an ephemeral container: those can never be removed from a pod, so revert could not be verified.)
  * The image is the targets file's, pinned by digest; the pod gets no service-account token and no
  * toleration (nodeName already places it; a blanket toleration would also keep it on a draining node).
+ * It allocates up to its own memory limit, so the kernel's OOM killer kills its worker inside its
+ * cgroup again and again for the whole fault (stress-ng respawns it; the cgroup's failcnt grows) and the
+ * container ends as OOMKilled. It shares the host network when its target does (a node without pod
+ * networks can start no other pod).
  */
 export function stressPod(input: StressPodInput): V1Pod {
   const seconds = Math.max(1, Math.ceil(input.durationMs / 1000));
@@ -52,6 +61,7 @@ export function stressPod(input: StressPodInput): V1Pod {
     },
     spec: {
       nodeName: input.target.spec?.nodeName,
+      ...(input.target.spec?.hostNetwork ? { hostNetwork: true } : {}),
       restartPolicy: "Never",
       activeDeadlineSeconds: seconds + DEADLINE_SLACK_S,
       terminationGracePeriodSeconds: 0,
@@ -62,9 +72,19 @@ export function stressPod(input: StressPodInput): V1Pod {
         {
           name: "stress",
           image: input.image,
+          // A locally imported image must never be looked up in a registry.
+          imagePullPolicy: input.image.endsWith(":local") ? "Never" : "IfNotPresent",
           command: ["stress-ng"],
           securityContext: RESTRICTED,
-          args: ["--vm", "1", "--vm-bytes", input.memory, "--vm-keep", "--timeout", `${seconds}s`],
+          args: [
+            "--vm",
+            "1",
+            "--vm-bytes",
+            stressNgBytes(input.memory),
+            "--vm-keep",
+            "--timeout",
+            `${seconds}s`,
+          ],
           resources: {
             requests: { memory: input.memory, cpu: "50m" },
             limits: { memory: input.memory, cpu: "500m" },

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../support/cli.js";
+import {
+  type Cluster,
+  KUBECONFIG,
+  requireRealNode,
+  startCluster,
+  stopCluster,
+} from "../support/kube-cluster.js";
+
+let c: Cluster;
+const NS = "gameday-sandbox";
+const kube = ["--runtime", "kubernetes", "--kubeconfig", KUBECONFIG];
+
+const podUids = async () =>
+  (await c.core.listNamespacedPod({ namespace: NS })).items.map((p) => p.metadata?.uid).sort();
+
+// `gameday sandbox up --runtime kubernetes` on the test cluster's real node: real pods on 127.0.0.1.
+// It uses the sandbox's fixed node ports (20580...), so run it under the ports lock like every stack test.
+describe("the sandbox on the real Kubernetes node", () => {
+  beforeAll(async () => {
+    c = await startCluster();
+    await requireRealNode(c);
+  }, 240_000);
+  afterAll(async () => {
+    await runCli(["sandbox", "down", ...kube]);
+    await stopCluster();
+  }, 180_000);
+
+  it("up deploys every service, Toxiproxy and Prometheus, all Ready and scraped; a second up changes nothing", async () => {
+    const up = await runCli(["sandbox", "up", ...kube], { timeoutMs: 240_000 });
+    expect(up.code, up.stderr).toBe(0);
+    const e = JSON.parse(up.stdout) as { gatewayUrl: string; prometheusUrl: string; node: string };
+    expect(e.gatewayUrl).toBe("http://127.0.0.1:20580");
+    expect(e.node).toBe("gameday-node");
+    const checkout = await fetch(`${e.gatewayUrl}/checkout`);
+    expect(checkout.status).toBe(200);
+    const deps = (await c.apps.listNamespacedDeployment({ namespace: NS })).items.map(
+      (d) => d.metadata?.name,
+    );
+    expect(deps.sort()).toEqual(["gateway", "orders", "payments", "prometheus", "risk", "toxiproxy"]);
+    for (const p of (await c.core.listNamespacedPod({ namespace: NS })).items) {
+      expect(p.spec?.hostNetwork).toBe(true);
+      expect(p.spec?.nodeName).toBe("gameday-node");
+    }
+    const before = await podUids();
+    const again = await runCli(["sandbox", "up", ...kube], { timeoutMs: 240_000 });
+    expect(again.code, again.stderr).toBe(0);
+    expect(await podUids()).toEqual(before);
+  }, 480_000);
+
+  it("down removes the namespace and every pod; a second down is fine", async () => {
+    const down = await runCli(["sandbox", "down", ...kube], { timeoutMs: 180_000 });
+    expect(down.code, down.stderr).toBe(0);
+    expect((await c.core.listNamespacedPod({ namespace: NS })).items).toEqual([]);
+    const again = await runCli(["sandbox", "down", ...kube], { timeoutMs: 180_000 });
+    expect(again.code, again.stderr).toBe(0);
+    await expect(fetch("http://127.0.0.1:20580/health")).rejects.toThrow();
+  }, 400_000);
+});
