@@ -84,9 +84,9 @@ export const experimentSchema = z
     spec: z.strictObject({
       target: z.string().min(1).describe("a target environment named in the targets file"),
       sampleInterval: duration
-        .refine((ms) => ms >= 100 && ms <= 600_000, { error: "expected a sample interval from 100ms to 10m" })
+        .refine((ms) => ms >= 50 && ms <= 600_000, { error: "expected a sample interval from 50ms to 10m" })
         .default(1000)
-        .describe("how often probes are sampled (100ms to 10m)"),
+        .describe("how often probes are sampled (50ms to 10m)"),
       load: loadSchema.optional(),
       steadyState: z
         .array(steadyStateSchema)

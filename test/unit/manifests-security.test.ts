@@ -15,12 +15,24 @@ type Doc = {
   spec?: Record<string, unknown>;
 };
 
+/** Files an overlay's kustomization.yaml applies as patches: partial documents, checked through their base. */
+function patchFiles(dir: string): Set<string> {
+  let k: { patches?: { path?: string }[] } | undefined;
+  try {
+    k = parseAllDocuments(readFileSync(join(dir, "kustomization.yaml"), "utf8"))[0]?.toJS() as typeof k;
+  } catch {
+    return new Set();
+  }
+  return new Set((k?.patches ?? []).flatMap((p) => (p.path ? [p.path] : [])));
+}
+
 function manifests(dir = join(REPO, "manifests")): { file: string; doc: Doc }[] {
   const out: { file: string; doc: Doc }[] = [];
+  const patches = patchFiles(dir);
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) out.push(...manifests(path));
-    else if (name.endsWith(".yaml") && name !== "kustomization.yaml")
+    else if (name.endsWith(".yaml") && name !== "kustomization.yaml" && !patches.has(name))
       for (const d of parseAllDocuments(readFileSync(path, "utf8"))) {
         const doc = d.toJS() as Doc | null;
         if (doc?.kind) out.push({ file: path.slice(REPO.length), doc });
