@@ -67,17 +67,47 @@ const DEFAULTS: Record<
   ServiceName,
   {
     timeoutMs: number;
-    maxConcurrent: number;
+    bulkhead: { maxConcurrent: number; maxQueue: number; queueTimeoutMs: number };
     retries: number;
     breaker: boolean;
     fallback: boolean;
     workMs: number;
   }
 > = {
-  gateway: { timeoutMs: 1500, maxConcurrent: 40, retries: 0, breaker: false, fallback: false, workMs: 0 },
-  orders: { timeoutMs: 300, maxConcurrent: 8, retries: 0, breaker: true, fallback: true, workMs: 0 },
-  payments: { timeoutMs: 200, maxConcurrent: 8, retries: 3, breaker: false, fallback: false, workMs: 0 },
-  risk: { timeoutMs: 0, maxConcurrent: 0, retries: 0, breaker: false, fallback: false, workMs: 3 },
+  // Each queue waits less than the caller's own timeout (client 3 s, gateway 1.5 s, orders 300 ms),
+  // so a queued call is never served after its caller gave up.
+  gateway: {
+    timeoutMs: 1500,
+    bulkhead: { maxConcurrent: 40, maxQueue: 80, queueTimeoutMs: 500 },
+    retries: 0,
+    breaker: false,
+    fallback: false,
+    workMs: 0,
+  },
+  orders: {
+    timeoutMs: 300,
+    bulkhead: { maxConcurrent: 8, maxQueue: 16, queueTimeoutMs: 250 },
+    retries: 0,
+    breaker: true,
+    fallback: true,
+    workMs: 0,
+  },
+  payments: {
+    timeoutMs: 200,
+    bulkhead: { maxConcurrent: 8, maxQueue: 16, queueTimeoutMs: 100 },
+    retries: 3,
+    breaker: false,
+    fallback: false,
+    workMs: 0,
+  },
+  risk: {
+    timeoutMs: 0,
+    bulkhead: { maxConcurrent: 0, maxQueue: 0, queueTimeoutMs: 1 },
+    retries: 0,
+    breaker: false,
+    fallback: false,
+    workMs: 3,
+  },
 };
 
 const intVar = z.coerce.number().int().min(0);
@@ -118,9 +148,9 @@ export function loadServiceConfig(service: ServiceName, processEnv: Env = proces
     path: call.path,
     timeoutMs: read(env, `${p}TIMEOUT_MS`, intVar, d.timeoutMs),
     bulkhead: {
-      maxConcurrent: read(env, `${p}BULKHEAD_MAX_CONCURRENT`, intVar, d.maxConcurrent),
-      maxQueue: read(env, `${p}BULKHEAD_MAX_QUEUE`, intVar, d.maxConcurrent),
-      queueTimeoutMs: read(env, `${p}BULKHEAD_QUEUE_TIMEOUT_MS`, intVar, 250),
+      maxConcurrent: read(env, `${p}BULKHEAD_MAX_CONCURRENT`, intVar, d.bulkhead.maxConcurrent),
+      maxQueue: read(env, `${p}BULKHEAD_MAX_QUEUE`, intVar, d.bulkhead.maxQueue),
+      queueTimeoutMs: read(env, `${p}BULKHEAD_QUEUE_TIMEOUT_MS`, intVar, d.bulkhead.queueTimeoutMs),
     },
     retries: read(env, `${p}RETRIES`, intVar, d.retries),
     backoff: {
