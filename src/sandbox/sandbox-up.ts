@@ -23,15 +23,20 @@ export interface SandboxUpOptions extends SandboxLayoutOptions {
 /**
  * A freshly started Node service answers its first requests slowly (cold JIT, first connections):
  * on a loaded 2-core runner enough to fail an experiment's steady state right after a switch
- * changed. A few sequential checkouts through the whole chain warm every service; bounded, and
- * failures are ignored (the steady state judges health, not this).
+ * changed. A few seconds of checkouts through the whole chain, at most 10 at a time, warm every
+ * service; bounded in count and time, failures ignored (the steady state judges health, not this).
  */
-async function warmUp(checkoutUrl: string, requests = 20): Promise<void> {
-  for (let i = 0; i < requests; i++) {
-    await fetch(checkoutUrl, { signal: AbortSignal.timeout(2000) })
-      .then((res) => res.arrayBuffer())
-      .catch(() => undefined);
-  }
+async function warmUp(checkoutUrl: string, forMs = 3000, concurrency = 10): Promise<void> {
+  const until = Date.now() + forMs;
+  const worker = async () => {
+    for (let i = 0; i < 200 && Date.now() < until; i++) {
+      await fetch(checkoutUrl, { signal: AbortSignal.timeout(2000) })
+        .then((res) => res.arrayBuffer())
+        .catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
 async function settleAll(tasks: Promise<void>[]): Promise<void> {
