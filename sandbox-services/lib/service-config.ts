@@ -78,7 +78,7 @@ const DEFAULTS: Record<
   // so a queued call is never served after its caller gave up.
   gateway: {
     timeoutMs: 1500,
-    bulkhead: { maxConcurrent: 40, maxQueue: 80, queueTimeoutMs: 500 },
+    bulkhead: { maxConcurrent: 40, maxQueue: 120, queueTimeoutMs: 1000 },
     retries: 0,
     breaker: false,
     fallback: false,
@@ -86,7 +86,7 @@ const DEFAULTS: Record<
   },
   orders: {
     timeoutMs: 300,
-    bulkhead: { maxConcurrent: 8, maxQueue: 16, queueTimeoutMs: 250 },
+    bulkhead: { maxConcurrent: 8, maxQueue: 32, queueTimeoutMs: 1000 },
     retries: 0,
     breaker: true,
     fallback: true,
@@ -94,7 +94,7 @@ const DEFAULTS: Record<
   },
   payments: {
     timeoutMs: 200,
-    bulkhead: { maxConcurrent: 8, maxQueue: 16, queueTimeoutMs: 100 },
+    bulkhead: { maxConcurrent: 8, maxQueue: 32, queueTimeoutMs: 250 },
     retries: 3,
     breaker: false,
     fallback: false,
