@@ -74,11 +74,12 @@ const DEFAULTS: Record<
     workMs: number;
   }
 > = {
-  // Each queue waits less than the caller's own timeout (client 3 s, gateway 1.5 s, orders 300 ms),
-  // so a queued call is never served after its caller gave up.
+  // A queue's longest wait plus the service's own timeout stays under its caller's timeout
+  // (gateway 0.8 + 1.5 < client 3 s, orders 0.5 + 0.3 < gateway 1.5 s, payments' wait < orders'
+  // 300 ms): a queued call must not make the caller time out (a 504 measured when it did).
   gateway: {
     timeoutMs: 1500,
-    bulkhead: { maxConcurrent: 40, maxQueue: 120, queueTimeoutMs: 1000 },
+    bulkhead: { maxConcurrent: 40, maxQueue: 120, queueTimeoutMs: 800 },
     retries: 0,
     breaker: false,
     fallback: false,
@@ -86,7 +87,7 @@ const DEFAULTS: Record<
   },
   orders: {
     timeoutMs: 300,
-    bulkhead: { maxConcurrent: 8, maxQueue: 32, queueTimeoutMs: 1000 },
+    bulkhead: { maxConcurrent: 8, maxQueue: 32, queueTimeoutMs: 500 },
     retries: 0,
     breaker: true,
     fallback: true,
@@ -94,7 +95,7 @@ const DEFAULTS: Record<
   },
   payments: {
     timeoutMs: 200,
-    bulkhead: { maxConcurrent: 8, maxQueue: 32, queueTimeoutMs: 250 },
+    bulkhead: { maxConcurrent: 8, maxQueue: 32, queueTimeoutMs: 100 },
     retries: 3,
     breaker: false,
     fallback: false,

@@ -23,10 +23,10 @@ export interface SandboxUpOptions extends SandboxLayoutOptions {
 /**
  * A freshly started Node service answers its first requests slowly (cold JIT, first connections):
  * on a loaded 2-core runner enough to fail an experiment's steady state right after a switch
- * changed. A few seconds of checkouts through the whole chain, at most 10 at a time, warm every
+ * changed. Five seconds of checkouts through the whole chain, at most 10 at a time, warm every
  * service; bounded in count and time, failures ignored (the steady state judges health, not this).
  */
-async function warmUp(checkoutUrl: string, forMs = 3000, concurrency = 10): Promise<void> {
+async function warmUp(checkoutUrl: string, forMs = 5000, concurrency = 10): Promise<void> {
   const until = Date.now() + forMs;
   const worker = async () => {
     for (let i = 0; i < 200 && Date.now() < until; i++) {

@@ -25,7 +25,7 @@ describe("service config", () => {
       url: "http://127.0.0.1:28081",
       path: "/orders",
       timeoutMs: 1500,
-      bulkhead: { maxConcurrent: 40, maxQueue: 120, queueTimeoutMs: 1000 },
+      bulkhead: { maxConcurrent: 40, maxQueue: 120, queueTimeoutMs: 800 },
       retries: 0,
       fallback: false,
     });
@@ -36,7 +36,7 @@ describe("service config", () => {
       name: "payments",
       url: "http://127.0.0.1:28082",
       timeoutMs: 300,
-      bulkhead: { maxConcurrent: 8, maxQueue: 32, queueTimeoutMs: 1000 },
+      bulkhead: { maxConcurrent: 8, maxQueue: 32, queueTimeoutMs: 500 },
       retries: 0,
       fallback: true,
     });
@@ -53,7 +53,7 @@ describe("service config", () => {
     expect(payments.dependency).toMatchObject({
       name: "risk",
       timeoutMs: 200,
-      bulkhead: { maxConcurrent: 8, maxQueue: 32, queueTimeoutMs: 250 },
+      bulkhead: { maxConcurrent: 8, maxQueue: 32, queueTimeoutMs: 100 },
       retries: 3,
       backoff: { baseMs: 25, capMs: 400, jitter: "full" },
       budget: { enabled: true, ratio: 0.5, minRetries: 10, windowMs: 10_000 },
