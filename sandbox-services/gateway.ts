@@ -1,7 +1,8 @@
 /**
  * gateway: GET /checkout -> orders GET /orders (through the Toxiproxy proxy `orders`).
- * Countermeasure: a 1500 ms timeout, nothing else; answers 502 when orders fails, 504 when it
- * times out. Environment variables: see sandbox-services/README.md (prefix SANDBOX_GATEWAY_).
+ * Countermeasures: a 1500 ms timeout and a bulkhead of 40 checkouts in flight; answers 502 when
+ * orders fails, 504 when it times out, 503 when the bulkhead sheds the checkout.
+ * Environment variables: see sandbox-services/README.md (prefix SANDBOX_GATEWAY_).
  */
 
 import { runService } from "./lib/run-service.js";
@@ -13,6 +14,8 @@ runService("gateway", ({ callDependency }) => async () => {
     return { status: 200, body: { checkout: "ok", order: parseBody(r.body) } };
   if (r.kind === "failure" && r.reason === "timeout")
     return { status: 504, body: { error: "orders timed out" } };
+  if (r.kind === "failure" && r.reason === "shed")
+    return { status: 503, body: { error: "overloaded: too many checkouts in flight" } };
   return {
     status: 502,
     body: { error: "orders failed", detail: r.kind === "response" ? `HTTP ${r.status}` : r.reason },

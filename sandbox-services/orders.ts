@@ -1,8 +1,9 @@
 /**
  * orders: GET /orders -> payments GET /charge (through the Toxiproxy proxy `payments`).
- * Countermeasures: a 300 ms timeout, an opossum circuit breaker, and a fallback that accepts the
- * order with the payment pending. Environment variables: see sandbox-services/README.md
- * (prefix SANDBOX_ORDERS_; SANDBOX_BREAK=breaker,fallback,timeout remove them).
+ * Countermeasures: a 300 ms timeout, a bulkhead of 8 calls in flight, an opossum circuit breaker
+ * that closes again after a half-open trial, and a fallback that accepts the order with the
+ * payment pending. Environment variables and switches: see sandbox-services/README.md (prefix
+ * SANDBOX_ORDERS_).
  */
 import { runService } from "./lib/run-service.js";
 

@@ -1,8 +1,8 @@
 /**
  * payments: GET /charge -> risk GET /score (through the Toxiproxy proxy `risk`).
  * Countermeasures: a 200 ms timeout per attempt, up to 3 retries with exponential backoff and
- * full jitter under a retry budget; answers 503 when risk still fails, which orders' breaker
- * counts. Environment variables: see sandbox-services/README.md (prefix SANDBOX_PAYMENTS_).
+ * full jitter under a retry budget, and a bulkhead of 8 charges in flight; answers 503 when risk
+ * still fails or the bulkhead sheds the charge, which orders' breaker counts. Environment variables: see sandbox-services/README.md (prefix SANDBOX_PAYMENTS_).
  */
 
 import { runService } from "./lib/run-service.js";

@@ -2,7 +2,8 @@
 # The demo game day: sets up, starts the sandbox stack, runs experiments/*.yaml, writes reports.
 #   npm run demo                      -> exits 0 when every countermeasure held
 #   npm run demo -- --break breaker   -> same game day with orders' breaker switched off: exits 1
-#   (also --break jitter, --break timeout, --break retries, --break fallback; --keep leaves the stack up)
+#   (any switch of the inventory in sandbox-services/README.md, e.g. --break retry-budget,
+#   --break orders-bulkhead, --break timeout; validated by `gameday sandbox up`; --keep leaves the stack up)
 #   npm run demo -- --prove           -> `gameday prove gamedays/demo.yaml`: the game day once healthy and
 #                                        once per mutant; exits 0 only when every mutant is killed
 #                                        (kill matrix in reports/kill-matrix.{md,json,xml})

@@ -1,12 +1,22 @@
 import { z } from "zod";
+import {
+  BREAK_ALIASES,
+  type BreakAlias,
+  COUNTERMEASURES,
+  type CountermeasureName,
+} from "./countermeasures.js";
 
 /**
- * Regression switches: each one removes a countermeasure, so a game day (or a CI gate) can
- * prove that its experiments notice when someone deletes the breaker, the jitter, and so on.
+ * Regression switches: each one removes a countermeasure (one row of the inventory in
+ * countermeasures.ts, or an alias for several), so a game day (or a CI gate) can prove that its
+ * experiments notice when someone deletes the breaker, the jitter, and so on.
  */
-export const BREAKS = ["breaker", "jitter", "timeout", "retries", "fallback"] as const;
+export type Break = CountermeasureName | BreakAlias;
+export const BREAKS = [
+  ...COUNTERMEASURES.map((c) => c.name),
+  ...(Object.keys(BREAK_ALIASES) as BreakAlias[]),
+] as [Break, ...Break[]];
 export const breakSchema = z.enum(BREAKS);
-export type Break = z.infer<typeof breakSchema>;
 
 /** Parses the comma list of SANDBOX_BREAK; unknown names throw, so a typo never means "nothing broken". */
 export function parseBreaks(text: string | undefined): Break[] {
@@ -23,7 +33,7 @@ export function parseBreaks(text: string | undefined): Break[] {
   return normalizeBreaks(names as Break[]);
 }
 
-/** Sorted and deduplicated, so two lists with the same switches compare equal. */
+/** Sorted in table order and deduplicated, so two lists with the same switches compare equal. */
 export function normalizeBreaks(breaks: readonly Break[]): Break[] {
   return BREAKS.filter((b) => breaks.includes(b));
 }

@@ -1,5 +1,5 @@
 import CircuitBreaker from "opossum";
-import type { DependencyPolicy } from "./service-config.js";
+import { type DependencyPolicy, MAX_TIMER_MS } from "./service-config.js";
 import { BREAKER_STATE, type BreakerStateName, type ServiceMetrics } from "./service-metrics.js";
 
 /**
@@ -21,7 +21,8 @@ export function createCircuitBreaker<T>(
     errorThresholdPercentage: policy.breaker.errorThresholdPercentage,
     rollingCountTimeout: policy.breaker.rollingCountTimeoutMs,
     volumeThreshold: policy.breaker.volumeThreshold,
-    resetTimeout: policy.breaker.resetTimeoutMs,
+    // opossum has no "never half-open": the `breaker-close` switch sets the longest timer instead.
+    resetTimeout: policy.breaker.halfOpen ? policy.breaker.resetTimeoutMs : MAX_TIMER_MS,
   });
   const mirror = (to: BreakerStateName) => () => {
     metrics.breakerState.set({ dependency }, BREAKER_STATE[to]);

@@ -1,13 +1,14 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type CircuitBreaker from "opossum";
 import { backoffDelayMs } from "./backoff.js";
+import { Bulkhead } from "./bulkhead.js";
 import { createCircuitBreaker, isShortCircuit } from "./circuit-breaker.js";
 import { type AttemptResult, httpAttempt } from "./http-attempt.js";
 import { RetryBudget } from "./retry-budget.js";
 import type { DependencyPolicy } from "./service-config.js";
 import { initDependencySeries, type ServiceMetrics } from "./service-metrics.js";
 
-export type FailureReason = "timeout" | "error" | "short_circuit";
+export type FailureReason = "timeout" | "error" | "short_circuit" | "shed";
 
 export type CallResult =
   | { kind: "response"; status: number; body: string }
@@ -29,11 +30,14 @@ export interface ClientDeps {
 
 /**
  * A dependency client with the countermeasures of its policy, layered from the outside in:
- * fallback, circuit breaker, retries (exponential backoff, jitter, budget), per-attempt timeout.
+ * fallback, bulkhead (load shedding), circuit breaker, retries (exponential backoff, jitter,
+ * budget), per-attempt timeout. The bulkhead sits outside the breaker, so a shed call is not a
+ * dependency failure: shedding must not open the breaker by itself.
  */
 export class ResilientClient {
   private readonly url: URL;
   private readonly budget: RetryBudget;
+  private readonly bulkhead: Bulkhead;
   private readonly breaker: CircuitBreaker<[], AttemptResult> | undefined;
   private readonly random: () => number;
   private readonly attempt: (url: URL, timeoutMs: number) => Promise<AttemptResult>;
@@ -48,6 +52,13 @@ export class ResilientClient {
     this.random = deps.random ?? Math.random;
     this.attempt = deps.attempt ?? httpAttempt;
     initDependencySeries(metrics, policy.name);
+    metrics.depConcurrencyLimit.set({ dependency: policy.name }, policy.bulkhead.maxConcurrent);
+    this.bulkhead = new Bulkhead(policy.bulkhead, {
+      onChange: (inFlight, queued) => {
+        metrics.depInFlight.set({ dependency: policy.name }, inFlight);
+        metrics.depQueued.set({ dependency: policy.name }, queued);
+      },
+    });
     this.breaker = policy.breaker.enabled
       ? createCircuitBreaker(policy, metrics, () => this.withRetries())
       : undefined;
@@ -56,7 +67,15 @@ export class ResilientClient {
   async call(): Promise<CallResult> {
     const dependency = this.policy.name;
     try {
-      const r = this.breaker ? await this.breaker.fire() : await this.withRetries();
+      const admitted = await this.bulkhead.run(() =>
+        this.breaker ? this.breaker.fire() : this.withRetries(),
+      );
+      if (!admitted) {
+        this.metrics.depShed.inc({ dependency });
+        const { maxConcurrent, maxQueue } = this.policy.bulkhead;
+        return this.failed("shed", `${maxConcurrent} calls in flight and ${maxQueue} waiting`);
+      }
+      const r = admitted.value;
       return { kind: "response", status: r.status ?? 0, body: r.body ?? "" };
     } catch (err) {
       const reason: FailureReason = isShortCircuit(err)
@@ -65,12 +84,15 @@ export class ResilientClient {
           ? err.reason
           : "error";
       if (reason === "short_circuit") this.metrics.depShortCircuits.inc({ dependency });
-      if (this.policy.fallback) {
-        this.metrics.fallbacks.inc({ dependency });
-        return { kind: "fallback", reason };
-      }
-      return { kind: "failure", reason, detail: err instanceof Error ? err.message : String(err) };
+      return this.failed(reason, err instanceof Error ? err.message : String(err));
     }
+  }
+
+  /** The fallback when the policy has one, else the failure. */
+  private failed(reason: FailureReason, detail: string): CallResult {
+    if (!this.policy.fallback) return { kind: "failure", reason, detail };
+    this.metrics.fallbacks.inc({ dependency: this.policy.name });
+    return { kind: "fallback", reason };
   }
 
   private async withRetries(): Promise<AttemptResult> {
@@ -82,13 +104,17 @@ export class ResilientClient {
       if (r.outcome === "success") return r;
       (r.outcome === "timeout" ? this.metrics.depTimeouts : this.metrics.depErrors).inc({ dependency });
       if (retry > this.policy.retries) throw new DependencyFailure(r.outcome);
-      if (!this.budget.tryAcquireRetry()) {
+      if (this.policy.budget.enabled && !this.budget.tryAcquireRetry()) {
         this.metrics.depRetriesDenied.inc({ dependency });
         throw new DependencyFailure(r.outcome);
       }
       this.metrics.depRetries.inc({ dependency });
+      const delayMs = backoffDelayMs(retry, this.policy.backoff, this.random);
+      // Both: the planned delay shows the policy (exact, whatever the machine's load); the
+      // measured sleep shows that it was really waited (plus the event loop's lag).
+      this.metrics.retryBackoffPlanned.observe({ dependency, attempt: String(retry) }, delayMs / 1000);
       const started = performance.now();
-      await sleep(backoffDelayMs(retry, this.policy.backoff, this.random));
+      await sleep(delayMs);
       this.metrics.retryBackoff.observe(
         { dependency, attempt: String(retry) },
         (performance.now() - started) / 1000,

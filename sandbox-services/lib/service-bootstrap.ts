@@ -54,9 +54,14 @@ export function startService(
     const route = handler ? path : "unknown";
     const stop = metrics.serverDuration.startTimer({ route });
     let answer: RouteAnswer;
-    if (!handler) answer = { status: 404, body: { error: `no route ${path}` } };
-    else if (req.method !== "GET") answer = { status: 405, body: { error: "only GET" } };
-    else answer = await handler().catch((err: unknown) => ({ status: 500, body: { error: String(err) } }));
+    metrics.serverInFlight.inc({ route });
+    try {
+      if (!handler) answer = { status: 404, body: { error: `no route ${path}` } };
+      else if (req.method !== "GET") answer = { status: 405, body: { error: "only GET" } };
+      else answer = await handler().catch((err: unknown) => ({ status: 500, body: { error: String(err) } }));
+    } finally {
+      metrics.serverInFlight.dec({ route });
+    }
     send(res, answer.status, answer.body);
     stop({ status: String(answer.status) });
     metrics.serverRequests.inc({ route, status: String(answer.status) });

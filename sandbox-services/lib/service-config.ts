@@ -1,10 +1,13 @@
 /**
  * Environment of a sandbox service (full table in sandbox-services/README.md):
- *   SANDBOX_BREAK        comma list of breaker, jitter, timeout, retries, fallback (wins over the rest)
+ *   SANDBOX_BREAK        comma list of regression switches (countermeasures.ts); each applies its
+ *                        documented variable values, which win over the rest
  *   SANDBOX_INSTANCE     set by the launcher: the state dir that started the process
- *   SANDBOX_<SERVICE>_   PORT, DEPENDENCY_URL, TIMEOUT_MS (0 = none), RETRIES, BACKOFF_BASE_MS,
- *                        BACKOFF_CAP_MS, JITTER (full|none), RETRY_BUDGET_RATIO,
- *                        RETRY_BUDGET_MIN_RETRIES, RETRY_BUDGET_WINDOW_MS, BREAKER (on|off),
+ *   SANDBOX_<SERVICE>_   PORT, DEPENDENCY_URL, TIMEOUT_MS (0 = none), BULKHEAD_MAX_CONCURRENT (0 = none),
+ *                        BULKHEAD_MAX_QUEUE, BULKHEAD_QUEUE_TIMEOUT_MS,
+ *                        RETRIES, BACKOFF_BASE_MS, BACKOFF_CAP_MS, JITTER (full|none),
+ *                        RETRY_BUDGET (on|off), RETRY_BUDGET_RATIO, RETRY_BUDGET_MIN_RETRIES,
+ *                        RETRY_BUDGET_WINDOW_MS, BREAKER (on|off), BREAKER_HALF_OPEN (on|off),
  *                        BREAKER_ERROR_THRESHOLD_PERCENTAGE, BREAKER_ROLLING_COUNT_TIMEOUT_MS,
  *                        BREAKER_VOLUME_THRESHOLD, BREAKER_RESET_TIMEOUT_MS, FALLBACK (on|off), WORK_MS
  * with <SERVICE> one of GATEWAY, ORDERS, PAYMENTS, RISK.
@@ -12,6 +15,8 @@
 import { z } from "zod";
 import { backoffPolicySchema } from "./backoff.js";
 import { breakSchema, parseBreaks } from "./breaks.js";
+import { bulkheadPolicySchema } from "./bulkhead.js";
+import { breakOverrides } from "./countermeasures.js";
 import { retryBudgetPolicySchema } from "./retry-budget.js";
 import {
   CALLS,
@@ -21,12 +26,16 @@ import {
   serviceNameSchema,
 } from "./topology.js";
 
+/** The longest timer Node keeps: a longer one fires after 1 ms. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
 export const breakerPolicySchema = z.strictObject({
   enabled: z.boolean(),
+  halfOpen: z.boolean().describe("off: once open, no trial call ever closes it again"),
   errorThresholdPercentage: z.number().min(0).max(100),
   rollingCountTimeoutMs: z.number().int().min(1),
   volumeThreshold: z.number().int().min(0),
-  resetTimeoutMs: z.number().int().min(1),
+  resetTimeoutMs: z.number().int().min(1).max(MAX_TIMER_MS),
 });
 
 export const dependencyPolicySchema = z.strictObject({
@@ -34,9 +43,10 @@ export const dependencyPolicySchema = z.strictObject({
   url: z.url().describe("base URL of the dependency, normally its Toxiproxy proxy"),
   path: z.string().startsWith("/"),
   timeoutMs: z.number().int().min(0).describe("per attempt; 0 means wait as long as the dependency takes"),
+  bulkhead: bulkheadPolicySchema,
   retries: z.number().int().min(0).max(10),
   backoff: backoffPolicySchema,
-  budget: retryBudgetPolicySchema,
+  budget: retryBudgetPolicySchema.extend({ enabled: z.boolean() }),
   breaker: breakerPolicySchema,
   fallback: z.boolean(),
 });
@@ -55,12 +65,50 @@ export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
 /** The countermeasures each service ships with (see sandbox-services/README.md). */
 const DEFAULTS: Record<
   ServiceName,
-  { timeoutMs: number; retries: number; breaker: boolean; fallback: boolean; workMs: number }
+  {
+    timeoutMs: number;
+    bulkhead: { maxConcurrent: number; maxQueue: number; queueTimeoutMs: number };
+    retries: number;
+    breaker: boolean;
+    fallback: boolean;
+    workMs: number;
+  }
 > = {
-  gateway: { timeoutMs: 1500, retries: 0, breaker: false, fallback: false, workMs: 0 },
-  orders: { timeoutMs: 300, retries: 0, breaker: true, fallback: true, workMs: 0 },
-  payments: { timeoutMs: 200, retries: 3, breaker: false, fallback: false, workMs: 0 },
-  risk: { timeoutMs: 0, retries: 0, breaker: false, fallback: false, workMs: 3 },
+  // A queue's longest wait plus the service's own timeout stays under its caller's timeout
+  // (gateway 0.8 + 1.5 < client 3 s, orders 0.5 + 0.3 < gateway 1.5 s, payments' wait < orders'
+  // 300 ms): a queued call must not make the caller time out (a 504 measured when it did).
+  gateway: {
+    timeoutMs: 1500,
+    bulkhead: { maxConcurrent: 40, maxQueue: 120, queueTimeoutMs: 800 },
+    retries: 0,
+    breaker: false,
+    fallback: false,
+    workMs: 0,
+  },
+  orders: {
+    timeoutMs: 300,
+    bulkhead: { maxConcurrent: 8, maxQueue: 32, queueTimeoutMs: 500 },
+    retries: 0,
+    breaker: true,
+    fallback: true,
+    workMs: 0,
+  },
+  payments: {
+    timeoutMs: 200,
+    bulkhead: { maxConcurrent: 8, maxQueue: 32, queueTimeoutMs: 100 },
+    retries: 3,
+    breaker: false,
+    fallback: false,
+    workMs: 0,
+  },
+  risk: {
+    timeoutMs: 0,
+    bulkhead: { maxConcurrent: 0, maxQueue: 0, queueTimeoutMs: 1 },
+    retries: 0,
+    breaker: false,
+    fallback: false,
+    workMs: 3,
+  },
 };
 
 const intVar = z.coerce.number().int().min(0);
@@ -84,38 +132,48 @@ function read<T>(env: Env, key: string, schema: z.ZodType<T>, fallback: T): T {
 
 /**
  * The effective configuration of one service from its environment. Variables are prefixed with
- * the service name (SANDBOX_ORDERS_TIMEOUT_MS) so one launcher environment can tune each service;
- * SANDBOX_BREAK switches win over them, because a break means "this countermeasure is gone".
+ * the service name (SANDBOX_ORDERS_TIMEOUT_MS) so one launcher environment can tune each service.
+ * A SANDBOX_BREAK switch is nothing but its documented variable values (countermeasures.ts),
+ * applied over the environment: a break means "this countermeasure is gone", whatever else is set,
+ * and the switch and the variables make exactly the same regression.
  */
-export function loadServiceConfig(service: ServiceName, env: Env = process.env): ServiceConfig {
+export function loadServiceConfig(service: ServiceName, processEnv: Env = process.env): ServiceConfig {
   const p = `SANDBOX_${service.toUpperCase()}_`;
   const d = DEFAULTS[service];
-  const breaks = parseBreaks(env.SANDBOX_BREAK);
+  const breaks = parseBreaks(processEnv.SANDBOX_BREAK);
+  const env: Env = { ...processEnv, ...breakOverrides(breaks) };
   const call = CALLS[service];
   const dependency = call && {
     name: call.dependency,
     url: read(env, `${p}DEPENDENCY_URL`, z.url(), `http://127.0.0.1:${DEFAULT_PROXY_PORTS[call.dependency]}`),
     path: call.path,
-    timeoutMs: breaks.includes("timeout") ? 0 : read(env, `${p}TIMEOUT_MS`, intVar, d.timeoutMs),
-    retries: breaks.includes("retries") ? 0 : read(env, `${p}RETRIES`, intVar, d.retries),
+    timeoutMs: read(env, `${p}TIMEOUT_MS`, intVar, d.timeoutMs),
+    bulkhead: {
+      maxConcurrent: read(env, `${p}BULKHEAD_MAX_CONCURRENT`, intVar, d.bulkhead.maxConcurrent),
+      maxQueue: read(env, `${p}BULKHEAD_MAX_QUEUE`, intVar, d.bulkhead.maxQueue),
+      queueTimeoutMs: read(env, `${p}BULKHEAD_QUEUE_TIMEOUT_MS`, intVar, d.bulkhead.queueTimeoutMs),
+    },
+    retries: read(env, `${p}RETRIES`, intVar, d.retries),
     backoff: {
       baseMs: read(env, `${p}BACKOFF_BASE_MS`, intVar, 25),
       capMs: read(env, `${p}BACKOFF_CAP_MS`, intVar, 400),
-      jitter: breaks.includes("jitter") ? ("none" as const) : read(env, `${p}JITTER`, jitterVar, "full"),
+      jitter: read(env, `${p}JITTER`, jitterVar, "full"),
     },
     budget: {
+      enabled: read(env, `${p}RETRY_BUDGET`, switchVar, true),
       ratio: read(env, `${p}RETRY_BUDGET_RATIO`, ratioVar, 0.5),
       minRetries: read(env, `${p}RETRY_BUDGET_MIN_RETRIES`, intVar, 10),
       windowMs: read(env, `${p}RETRY_BUDGET_WINDOW_MS`, intVar, 10_000),
     },
     breaker: {
-      enabled: breaks.includes("breaker") ? false : read(env, `${p}BREAKER`, switchVar, d.breaker),
+      enabled: read(env, `${p}BREAKER`, switchVar, d.breaker),
+      halfOpen: read(env, `${p}BREAKER_HALF_OPEN`, switchVar, true),
       errorThresholdPercentage: read(env, `${p}BREAKER_ERROR_THRESHOLD_PERCENTAGE`, ratioVar, 50),
       rollingCountTimeoutMs: read(env, `${p}BREAKER_ROLLING_COUNT_TIMEOUT_MS`, intVar, 5000),
       volumeThreshold: read(env, `${p}BREAKER_VOLUME_THRESHOLD`, intVar, 5),
       resetTimeoutMs: read(env, `${p}BREAKER_RESET_TIMEOUT_MS`, intVar, 3000),
     },
-    fallback: breaks.includes("fallback") ? false : read(env, `${p}FALLBACK`, switchVar, d.fallback),
+    fallback: read(env, `${p}FALLBACK`, switchVar, d.fallback),
   };
   const parsed = serviceConfigSchema.safeParse({
     service,

@@ -24,6 +24,12 @@ export function createServiceMetrics(service: ServiceName) {
       labelNames: ["route", "status"] as const,
       registers,
     }),
+    serverInFlight: new Gauge({
+      name: "http_server_requests_in_flight",
+      help: "Inbound requests being handled right now",
+      labelNames: ["route"] as const,
+      registers,
+    }),
     serverDuration: new Histogram({
       name: "http_server_request_duration_seconds",
       help: "Inbound HTTP request duration by route and status",
@@ -34,6 +40,30 @@ export function createServiceMetrics(service: ServiceName) {
       name: "dependency_requests_total",
       help: "Outbound attempts that reached the network (retries included), by outcome",
       labelNames: ["dependency", "outcome"] as const,
+      registers,
+    }),
+    depInFlight: new Gauge({
+      name: "dependency_in_flight",
+      help: "Calls to the dependency admitted and not finished (retries and backoff included)",
+      labelNames: dep,
+      registers,
+    }),
+    depQueued: new Gauge({
+      name: "dependency_queued",
+      help: "Calls waiting for a bulkhead slot (bounded by its queue)",
+      labelNames: dep,
+      registers,
+    }),
+    depConcurrencyLimit: new Gauge({
+      name: "dependency_concurrency_limit",
+      help: "The bulkhead's limit on calls in flight to the dependency; 0 means no limit",
+      labelNames: dep,
+      registers,
+    }),
+    depShed: new Counter({
+      name: "dependency_shed_total",
+      help: "Calls the bulkhead refused because its limit was reached (no network)",
+      labelNames: dep,
       registers,
     }),
     depRetries: new Counter({
@@ -73,6 +103,13 @@ export function createServiceMetrics(service: ServiceName) {
       buckets: RETRY_BACKOFF_BUCKETS,
       registers,
     }),
+    retryBackoffPlanned: new Histogram({
+      name: "dependency_retry_backoff_planned_seconds",
+      help: "The delay the backoff policy chose before retry number `attempt` (ceiling and jitter, no timer lag)",
+      labelNames: ["dependency", "attempt"] as const,
+      buckets: RETRY_BACKOFF_BUCKETS,
+      registers,
+    }),
     breakerState: new Gauge({
       name: "circuit_breaker_state",
       help: "Circuit breaker state: 0 closed, 1 half-open, 2 open",
@@ -108,10 +145,13 @@ export function initDependencySeries(m: ServiceMetrics, dependency: string): voi
     m.depTimeouts,
     m.depErrors,
     m.depShortCircuits,
+    m.depShed,
     m.fallbacks,
   ]) {
     c.inc({ dependency }, 0);
   }
   for (const to of ["open", "half_open", "closed"]) m.breakerTransitions.inc({ dependency, to }, 0);
   m.breakerState.set({ dependency }, BREAKER_STATE.closed);
+  m.depInFlight.set({ dependency }, 0);
+  m.depQueued.set({ dependency }, 0);
 }

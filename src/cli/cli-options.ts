@@ -1,4 +1,5 @@
 import { Option } from "commander";
+import { BREAKS } from "../sandbox/sandbox-stack.js";
 
 /** Every CLI option in one table, so help text, defaults and names stay consistent across commands. */
 export const CLI_OPTIONS = {
@@ -17,7 +18,7 @@ export const CLI_OPTIONS = {
   breaks: () =>
     new Option(
       "--break <countermeasure...>",
-      "start the services with a countermeasure switched off",
-    ).choices(["breaker", "jitter", "timeout", "retries", "fallback"]),
+      "start the services with a countermeasure switched off (sandbox-services/README.md lists them)",
+    ).choices(BREAKS),
   output: () => new Option("-o, --output <file>", "write to <file> instead of stdout"),
 } as const;

@@ -20,6 +20,25 @@ export interface SandboxUpOptions extends SandboxLayoutOptions {
   timeoutMs?: number;
 }
 
+/**
+ * A freshly started Node service answers its first requests slowly (cold JIT, first connections):
+ * on a loaded 2-core runner enough to fail an experiment's steady state right after a switch
+ * changed. Five seconds of checkouts through the whole chain, at most 10 at a time, warm every
+ * service; bounded in count and time, failures ignored (the steady state judges health, not this).
+ */
+async function warmUp(checkoutUrl: string, forMs = 5000, concurrency = 10): Promise<void> {
+  const until = Date.now() + forMs;
+  const worker = async () => {
+    for (let i = 0; i < 200 && Date.now() < until; i++) {
+      await fetch(checkoutUrl, { signal: AbortSignal.timeout(2000) })
+        .then((res) => res.arrayBuffer())
+        .catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
 async function settleAll(tasks: Promise<void>[]): Promise<void> {
   const failed = (await Promise.allSettled(tasks)).flatMap((r) =>
     r.status === "rejected" ? [r.reason] : [],
@@ -84,6 +103,10 @@ export async function sandboxUp(opts: SandboxUpOptions = {}): Promise<SandboxEnd
   } finally {
     writeState(layout, state);
   }
+  const restarted = SERVICE_NAMES.filter(
+    (name) => state.components[name]?.pid !== previous?.components[name]?.pid,
+  );
+  if (restarted.length > 0) await warmUp(endpoints.checkoutUrl);
   log(
     `sandbox ready (switches [${breaks.join(",")}]): gateway ${endpoints.gatewayUrl}, ` +
       `toxiproxy ${endpoints.toxiproxyUrl}, prometheus ${endpoints.prometheusUrl}`,

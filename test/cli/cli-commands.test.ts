@@ -41,7 +41,7 @@ describe("gameday validate, schema and plan", () => {
   it("plan: resolves the proxies and prints the schedule without touching anything", async () => {
     const res = await runCli(["plan", "experiments/payments-latency.yaml"]);
     expect(res.code, res.stderr).toBe(0);
-    expect(res.stdout).toContain("fault slow-payments at +2s for 20s: latency 800ms");
+    expect(res.stdout).toContain("fault slow-payments at +1s for 10s: latency 800ms");
     expect(res.stdout).toContain("touches http://127.0.0.1:8474/proxies/payments");
     expect(await leftovers()).toEqual([]);
   });

@@ -86,11 +86,7 @@ function experimentCases(): Record<string, [string | Buffer, number, RegExp]> {
       8,
       /at most 24h/,
     ],
-    "sample-interval": [
-      `${head("a")}  sampleInterval: 1ms\n${fault}`,
-      7,
-      /sample interval from 50ms to 10m/,
-    ],
+    "sample-interval": [`${head("a")}  sampleInterval: 1ms\n${fault}`, 7, /sample interval from 50ms to 10m/],
     "promql-injection": [
       `${head("a")}  expect:\n    - { name: b, check: breakerCycle, service: orders, dependency: 'payments"}) or vector(2) #', during: f }\n${fault}`,
       8,

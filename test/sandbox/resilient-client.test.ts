@@ -77,6 +77,61 @@ describe("resilient client", () => {
     expect(await value(metrics, "depRetriesDenied")).toBe(2);
   });
 
+  it("without the budget (`retry-budget`) retries every failed attempt", async () => {
+    const { c, metrics, calls } = client(
+      "payments",
+      {
+        SANDBOX_PAYMENTS_RETRY_BUDGET_MIN_RETRIES: "2",
+        SANDBOX_PAYMENTS_RETRY_BUDGET_RATIO: "0",
+        SANDBOX_BREAK: "retry-budget",
+      },
+      [down],
+    );
+    await c.call();
+    await c.call();
+    expect(calls).toHaveLength(8);
+    expect(await value(metrics, "depRetriesDenied")).toBe(0);
+  });
+
+  it("records the planned backoff exactly, and none with the `backoff` switch", async () => {
+    const jittered = client("payments", {}, [down, down, ok]);
+    await jittered.c.call();
+    const planned = await jittered.metrics.retryBackoffPlanned.get();
+    const sum = (attempt: string) =>
+      planned.values.find((v) => v.metricName?.endsWith("_sum") && v.labels.attempt === attempt)?.value;
+    expect([sum("1"), sum("2")]).toEqual([0.0025, 0.005]); // random 0.1 of 25 ms and of 50 ms
+    const immediate = client("payments", { SANDBOX_BREAK: "backoff" }, [down, ok]);
+    await immediate.c.call();
+    const none = await immediate.metrics.retryBackoffPlanned.get();
+    expect(none.values.find((v) => v.metricName?.endsWith("_sum"))?.value).toBe(0);
+  });
+
+  it("sheds calls beyond the bulkhead without the network: orders to its fallback, payments as a failure", async () => {
+    const hold = new Promise<AttemptResult>(() => {}); // never answers
+    for (const service of ["orders", "payments"] as const) {
+      const metrics = createServiceMetrics(service);
+      const policy = loadServiceConfig(service, {}).dependency;
+      if (!policy) throw new Error("no dependency");
+      let attempts = 0;
+      const c = new ResilientClient(policy, metrics, {
+        attempt: () => {
+          attempts++;
+          return hold;
+        },
+      });
+      const limit = policy.bulkhead.maxConcurrent + policy.bulkhead.maxQueue;
+      for (let i = 0; i < limit; i++) void c.call();
+      const shed = await c.call();
+      expect(shed).toMatchObject(
+        service === "orders" ? { kind: "fallback", reason: "shed" } : { kind: "failure", reason: "shed" },
+      );
+      expect(attempts).toBe(policy.bulkhead.maxConcurrent);
+      expect(await value(metrics, "depInFlight")).toBe(policy.bulkhead.maxConcurrent);
+      expect(await value(metrics, "depQueued")).toBe(policy.bulkhead.maxQueue);
+      expect(await value(metrics, "depShed")).toBe(1);
+    }
+  });
+
   it("does not retry with the `retries` switch", async () => {
     const { c, calls } = client("payments", { SANDBOX_BREAK: "retries" }, [down]);
     expect(await c.call()).toMatchObject({ kind: "failure" });
@@ -105,6 +160,19 @@ describe("resilient client", () => {
     expect(await value(metrics, "breakerTransitions", { to: "half_open" })).toBe(1);
     expect(await value(metrics, "breakerTransitions", { to: "closed" })).toBe(1);
     expect(await value(metrics, "fallbacks")).toBe(6);
+  });
+
+  it("with the `breaker-close` switch stays open: no half-open trial", async () => {
+    const { c, metrics, calls } = client(
+      "orders",
+      { SANDBOX_ORDERS_BREAKER_RESET_TIMEOUT_MS: "50", SANDBOX_BREAK: "breaker-close" },
+      [slow, slow, slow, slow, slow, ok],
+    );
+    for (let i = 0; i < 5; i++) await c.call();
+    await sleep(150);
+    expect(await c.call()).toMatchObject({ kind: "fallback", reason: "short_circuit" });
+    expect(calls).toHaveLength(5);
+    expect(await value(metrics, "breakerState")).toBe(2);
   });
 
   it("with the `breaker` switch calls the dependency every time and keeps the gauge at 0", async () => {

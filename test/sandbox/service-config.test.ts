@@ -5,11 +5,14 @@ import { loadServiceConfig } from "../../sandbox-services/lib/service-config.js"
 describe("SANDBOX_BREAK", () => {
   it("parses a comma list, trimmed, deduplicated and in canonical order", () => {
     expect(parseBreaks(" timeout, breaker,,timeout ")).toEqual(["breaker", "timeout"]);
+    expect(parseBreaks("retry-budget,orders-timeout")).toEqual(["orders-timeout", "retry-budget"]);
     expect(parseBreaks(undefined)).toEqual([]);
   });
 
   it("refuses unknown switches instead of silently breaking nothing", () => {
-    expect(() => parseBreaks("breakr")).toThrow(/unknown switch breakr.*breaker, jitter/);
+    expect(() => parseBreaks("breakr")).toThrow(
+      /unknown switch breakr.*gateway-timeout, .*retry-budget, timeout, bulkhead/,
+    );
   });
 });
 
@@ -22,6 +25,7 @@ describe("service config", () => {
       url: "http://127.0.0.1:28081",
       path: "/orders",
       timeoutMs: 1500,
+      bulkhead: { maxConcurrent: 40, maxQueue: 120, queueTimeoutMs: 800 },
       retries: 0,
       fallback: false,
     });
@@ -32,11 +36,13 @@ describe("service config", () => {
       name: "payments",
       url: "http://127.0.0.1:28082",
       timeoutMs: 300,
+      bulkhead: { maxConcurrent: 8, maxQueue: 32, queueTimeoutMs: 500 },
       retries: 0,
       fallback: true,
     });
     expect(orders.dependency?.breaker).toEqual({
       enabled: true,
+      halfOpen: true,
       errorThresholdPercentage: 50,
       rollingCountTimeoutMs: 5000,
       volumeThreshold: 5,
@@ -47,9 +53,10 @@ describe("service config", () => {
     expect(payments.dependency).toMatchObject({
       name: "risk",
       timeoutMs: 200,
+      bulkhead: { maxConcurrent: 8, maxQueue: 32, queueTimeoutMs: 100 },
       retries: 3,
       backoff: { baseMs: 25, capMs: 400, jitter: "full" },
-      budget: { ratio: 0.5, minRetries: 10, windowMs: 10_000 },
+      budget: { enabled: true, ratio: 0.5, minRetries: 10, windowMs: 10_000 },
     });
     expect(loadServiceConfig("risk", {}).dependency).toBeUndefined();
   });
@@ -83,6 +90,17 @@ describe("service config", () => {
     expect(payments?.retries).toBe(0);
     expect(payments?.backoff.jitter).toBe("none");
     expect(loadServiceConfig("gateway", env).dependency?.timeoutMs).toBe(0);
+    const more = { SANDBOX_BREAK: "retry-budget,backoff,breaker-close,payments-bulkhead" };
+    expect(loadServiceConfig("payments", more).dependency).toMatchObject({
+      budget: { enabled: false },
+      backoff: { baseMs: 0 },
+      bulkhead: { maxConcurrent: 0 },
+      timeoutMs: 200,
+    });
+    expect(loadServiceConfig("orders", more).dependency?.breaker).toMatchObject({
+      enabled: true,
+      halfOpen: false,
+    });
   });
 
   it("names the variable and the problem on bad input", () => {
