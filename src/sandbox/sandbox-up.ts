@@ -26,7 +26,7 @@ export interface SandboxUpOptions extends SandboxLayoutOptions {
  * changed. Five seconds of checkouts through the whole chain, at most 10 at a time, warm every
  * service; bounded in count and time, failures ignored (the steady state judges health, not this).
  */
-async function warmUp(checkoutUrl: string, forMs = 5000, concurrency = 10): Promise<void> {
+export async function warmUp(checkoutUrl: string, forMs = 5000, concurrency = 10): Promise<void> {
   const until = Date.now() + forMs;
   const worker = async () => {
     for (let i = 0; i < 200 && Date.now() < until; i++) {

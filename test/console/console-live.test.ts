@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ConsolePortInUseError } from "../../src/console/console-errors.js";
 import { type RunningConsole, startConsole } from "../../src/console/console-server.js";
+import { hasOwnerPrefix } from "../../src/faults/owner-tag.js";
 import { CLI, runCli } from "../support/cli.js";
 import { ensureSandbox } from "../support/sandbox.js";
 import { launchBrowser, shot } from "./support/browser.js";
@@ -132,7 +133,7 @@ describe("gameday console against a real run on the sandbox, in a real browser",
     await page.goto(consoleServer.url);
     await page.waitForSelector("section[data-live] [data-part=verdict] .v-running", { timeout: 30_000 });
     // The fault is in Toxiproxy, and the page says so.
-    await until("the toxic in Toxiproxy", async () => (await toxics()).some((t) => t.startsWith("gameday.")));
+    await until("the toxic in Toxiproxy", async () => (await toxics()).some(hasOwnerPrefix));
     await page.waitForFunction(
       () => document.querySelector("[data-part=faults]")?.textContent?.includes("active"),
       null,

@@ -24,7 +24,16 @@ describe("gameday console with the queue: live from Redis progress, abort over R
   beforeAll(async () => {
     r = await startPrivateRedis();
     t = await startPrivateTarget(["t1"]);
-    worker = await spawnWorker(["--state-dir", t.stateDir, "--redis", r.url, "--prefix", prefix]);
+    worker = await spawnWorker([
+      "--state-dir",
+      t.stateDir,
+      "--targets",
+      t.targets,
+      "--redis",
+      r.url,
+      "--prefix",
+      prefix,
+    ]);
     consoleServer = await startConsole({
       stateDir: mkdtempSync(join(tmpdir(), "gameday-console-elsewhere-")),
       host: "127.0.0.1",
@@ -45,7 +54,9 @@ describe("gameday console with the queue: live from Redis progress, abort over R
     const file = t.write("long.yaml", queueExperiment({ name: "queued-long", faultFor: "60s" }));
     const res = await runCli(["enqueue", file, "--targets", t.targets, "--redis", r.url, "--prefix", prefix]);
     expect(res.code, res.stderr).toBe(0);
-    await waitUntil("the toxic", async () => (await t.leftovers()).length > 0, 30_000);
+    await waitUntil("the toxic", async () => (await t.leftovers()).length > 0, 30_000).catch((err) => {
+      throw new Error(`${(err as Error).message}\nworker:\n${worker.log()}`);
+    });
     const page = await browser.context.newPage();
     await page.goto(consoleServer.url);
     await page

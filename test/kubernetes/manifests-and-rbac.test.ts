@@ -46,6 +46,24 @@ describe("manifests/ against the real API server, and the injector with exactly 
 
   it("the worker's Role allows every action of the injector and nothing more", async () => {
     await kubectl(["apply", "-k", `${REPO}manifests`]);
+    // This test is about RBAC, not real containers: the base manifests name no node, so their pods
+    // would land on the real node, which has no pod network (only manifests/sandbox-node runs there).
+    // Put them on the kwok nodes, where they become Ready without an image or a network.
+    const toKwok = JSON.stringify({
+      spec: {
+        template: {
+          spec: {
+            nodeSelector: { type: "kwok" },
+            tolerations: [{ key: "gameday.dev/kwok", operator: "Exists", effect: "NoSchedule" }],
+          },
+        },
+      },
+    });
+    for (const ns of [SANDBOX, "gameday"]) {
+      const { stdout: names } = await kubectl(["get", "deployments", "-n", ns, "-o", "name"]);
+      for (const d of names.split("\n").filter(Boolean))
+        await kubectl(["patch", d, "-n", ns, "--type", "strategic", "-p", toKwok]);
+    }
     const sa = "system:serviceaccount:gameday:gameday-worker";
     const can = async (verb: string, res: string, ns = SANDBOX) =>
       (await kubectl(["auth", "can-i", verb, res, "-n", ns, `--as=${sa}`]).catch((e) => e)).stdout?.trim();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PreflightError } from "../../src/errors/gameday-error.js";
 import type { ActivePodDelete } from "../../src/faults/kubernetes/active-pod-delete.js";
 import {
+  ADMIN_CONTEXT,
   type Cluster,
   createNamespace,
   deployment,
@@ -88,7 +89,8 @@ describe("kubernetes injector against a real API server (kwok nodes)", () => {
     expect(down.metadata?.labels?.["gameday.dev/run-id"]).toBe(runId);
     expect(down.metadata?.annotations?.["gameday.dev/previous-replicas"]).toBe("3");
     expect((await inj.findOrphans(runId)).map((o) => o.description)).toEqual([
-      `deployment ${NS}/payments scaled down (previously 3 replicas)`,
+      // Orphans are listed per allow-listed context, and say which one.
+      `deployment ${NS}/payments scaled down (previously 3 replicas) (context ${ADMIN_CONTEXT})`,
     ]);
     await active.revert();
     await active.verifyReverted();

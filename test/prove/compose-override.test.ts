@@ -145,7 +145,7 @@ describe("compose override mutant (real Docker Engine)", () => {
     );
     const dry = await runCli(["recover", "--targets", targets, "--dry-run"]);
     expect(dry.stdout).toMatch(
-      /would revert gameday\.provetest2\.no-retries \(compose\/config\): gameday-prove-compose-payments recreated with/,
+      /would revert gameday\.provetest2\.no-retries \(compose\/config\): prove-compose-payments recreated with \{"SANDBOX_BREAK":"retries","SANDBOX_EXTRA":"1"\}/,
     );
     const r = await runCli(["recover", "--targets", targets], { timeoutMs: 120_000 });
     expect(r.code, r.stdout + r.stderr).toBe(0);

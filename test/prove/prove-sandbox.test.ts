@@ -5,9 +5,8 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SandboxEndpoints } from "../../src/sandbox/sandbox-stack.js";
-import { sandboxUp } from "../../src/sandbox/sandbox-stack.js";
 import { CLI, REPO, runCli } from "../support/cli.js";
-import { SANDBOX_STATE_DIR } from "../support/sandbox.js";
+import { ensureSandbox, SANDBOX_STATE_DIR } from "../support/sandbox.js";
 
 /**
  * `gameday prove` against the real sandbox (on $GAMEDAY_SANDBOX_PORT_OFFSET if set): the matrix
@@ -74,7 +73,7 @@ async function waitForOutput(output: () => string, pattern: RegExp, timeoutMs = 
 }
 
 beforeAll(async () => {
-  endpoints = await sandboxUp({ stateDir: SANDBOX_STATE_DIR, breaks: [] });
+  endpoints = await ensureSandbox();
   dir = mkdtempSync(join(tmpdir(), "prove-sandbox-"));
   targets = join(dir, "targets.yaml");
   writeTargets(endpoints, targets);

@@ -46,7 +46,7 @@ describe("gameday recover finds orphans by owner tag, without any journal", () =
       // The journal is deleted too: ownership lives in Toxiproxy itself.
       const res = await runCli(["recover", "--targets", ws.targets]);
       expect(res.code, res.stderr).toBe(0);
-      expect(res.stdout).toMatch(/reverted gameday\.\S+\.f1/);
+      expect(res.stdout).toMatch(/reverted gameday@[a-z0-9-]+\.\S+\.f1/);
       expect(await leftovers()).toEqual([]);
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { leftovers, runIn, workspace } from "../support/experiment-files.js";
 import { ensureSandbox } from "../support/sandbox.js";
 
@@ -48,8 +48,14 @@ describe("retryAmplification against the real sandbox", () => {
     await ensureSandbox();
     expect(await leftovers()).toEqual([]);
   });
+  // The healthy stack comes back for the files after this one.
+  afterAll(() => ensureSandbox());
 
   it("catches payments' retry storm against a slow risk even while orders' breaker sheds the load", async () => {
+    // The healthy sandbox's retry budget caps retries at half the charges (measured 0.99 here with
+    // it on), so a storm needs that countermeasure removed, as the demo game day's no-retry-budget
+    // mutant does.
+    await ensureSandbox(["retry-budget"]);
     // Risk answers after 1.5 s: every payments attempt (200 ms timeout) times out and is retried,
     // and orders' breaker to payments opens, so few load requests reach payments at all. Per load
     // request the amplification read 0.37 here; per request payments received it is well over 2.
@@ -63,6 +69,7 @@ describe("retryAmplification against the real sandbox", () => {
   });
 
   it("reads about 1 when risk is slightly slower but nothing is retried", async () => {
+    await ensureSandbox();
     const r = await run("risk-slightly-slow", "{ proxy: risk, toxic: latency, latency: 20ms }");
     const storm = r.expectations.find((e) => e.name === "no retry storm");
     expect(storm?.status, storm?.summary).toBe("passed");

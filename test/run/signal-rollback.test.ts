@@ -34,7 +34,8 @@ describe("SIGINT and SIGTERM roll back with a real child process and a real Toxi
       const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
       try {
         await waitForInjected(ws.stateDir);
-        expect((await leftovers()).some((l) => l.startsWith("payments/gameday."))).toBe(true);
+        // The run's tag carries this installation's id: gameday@<installation>.<run>.<fault>.
+        expect((await leftovers()).some((l) => /^payments\/gameday@[a-z0-9-]+\./.test(l))).toBe(true);
         child.kill(signal);
         const code = await exited;
         expect(code, stderr).toBe(3);

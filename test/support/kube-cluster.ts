@@ -133,7 +133,11 @@ export function oomKillsOf(podUid: string): number {
   ];
   let total = 0;
   for (const f of dirs) {
-    const m = /oom_kill (\d+)/.exec(readFileSync(f, "utf8"));
+    let text = "";
+    try {
+      text = readFileSync(f, "utf8");
+    } catch {} // removed since the walk
+    const m = /oom_kill (\d+)/.exec(text);
     total += Number(m?.[1] ?? 0);
   }
   return total;
@@ -153,16 +157,20 @@ function globCgroups(root: string, podUid: string, file: string): string[] {
     for (const e of entries) {
       const path = join(dir, e);
       // The kill is counted where the limit was hit: the pod's cgroup or one of its containers'.
-      if (e === want)
-        for (const d of [path, ...readdirSync(path).map((x) => join(path, x))])
-          if (existsSync(join(d, file))) found.push(join(d, file));
-          else if (
-            e.startsWith("gameday-kube-") ||
-            e === "kubepods" ||
-            e === "burstable" ||
-            e === "besteffort"
-          )
-            walk(path, depth + 1);
+      if (e === want) {
+        let children: string[] = [];
+        try {
+          children = readdirSync(path).map((x) => join(path, x));
+        } catch {} // the pod's cgroup went away
+        for (const d of [path, ...children]) if (existsSync(join(d, file))) found.push(join(d, file));
+      } else if (
+        e.startsWith("gameday-kube-") ||
+        e === "kubepods" ||
+        e === "burstable" ||
+        e === "besteffort"
+      ) {
+        walk(path, depth + 1);
+      }
     }
   };
   walk(root, 0);

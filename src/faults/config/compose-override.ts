@@ -77,11 +77,18 @@ async function waitRunning(docker: Docker, id: string, timeoutMs = 60_000): Prom
     const info = await inspectOrUndefined(docker, id);
     if (!info) return "the container vanished";
     const health = info.State.Health?.Status;
-    if (info.State.Running && (health === undefined || health === "healthy")) {
+    // A container in restart back-off reports Running=true with Restarting=true: not up.
+    if (info.State.Running && !info.State.Restarting && (health === undefined || health === "healthy")) {
       // Up for a second without a restart: a crash-looping container passes one look, not two.
       await sleep(STABLE_MS);
       const again = await inspectOrUndefined(docker, id);
-      if (again?.State.Running && again.State.StartedAt === info.State.StartedAt) return undefined;
+      if (
+        again?.State.Running &&
+        !again.State.Restarting &&
+        again.State.StartedAt === info.State.StartedAt &&
+        again.RestartCount === info.RestartCount
+      )
+        return undefined;
       last = "restarted while starting";
       continue;
     }

@@ -68,6 +68,7 @@ export function stressPod(input: StressPodInput): V1Pod {
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+      volumes: [{ name: "tmp", emptyDir: { sizeLimit: "1Mi" } }],
       containers: [
         {
           name: "stress",
@@ -76,6 +77,9 @@ export function stressPod(input: StressPodInput): V1Pod {
           imagePullPolicy: input.image.endsWith(":local") ? "Never" : "IfNotPresent",
           command: ["stress-ng"],
           securityContext: RESTRICTED,
+          // stress-ng aborts unless its temp path (the working directory) is writable; the root is not.
+          workingDir: "/tmp",
+          volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
           args: [
             "--vm",
             "1",

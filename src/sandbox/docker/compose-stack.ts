@@ -4,6 +4,7 @@ import { probeOk, probeService, waitFor } from "../health-probes.js";
 import { targetsUp } from "../prometheus-config.js";
 import { type SandboxEndpoints, sandboxEndpoints } from "../sandbox-endpoints.js";
 import { packageRoot, resolveLayout } from "../sandbox-layout.js";
+import { warmUp } from "../sandbox-up.js";
 import { validBreaks } from "../valid-breaks.js";
 import { buildLocalImages, compose, LOCAL_IMAGES } from "./compose-cli.js";
 import { type ComposePorts, composeEnv, composePorts, DOCKER_PORT_OFFSET } from "./compose-ports.js";
@@ -100,6 +101,8 @@ export async function composeUp(opts: ComposeStackOptions = {}): Promise<Compose
       cause: err,
     });
   }
+  // Compose recreates the services whose switches changed; warm them as the process sandbox does.
+  await warmUp(endpoints.checkoutUrl);
   log(`sandbox (docker compose project ${target.project}) ready: gateway ${endpoints.gatewayUrl}`);
   return endpoints;
 }
