@@ -107,6 +107,7 @@ ensure_all() {
   ensure_prometheus
   ensure_redis
   ensure_kube
+  ensure_kubelet # the real node's kubelet and pause binary: built here, not inside a test's hook timeout
   ensure_browser
   ensure_build
   ensure_docker # after the build: the sandbox image is built from dist/
