@@ -6,6 +6,8 @@ import { leftovers } from "../support/experiment-files.js";
 import { ensureSandbox } from "../support/sandbox.js";
 
 const gameDay = ["gamedays/demo.yaml"];
+/** One run of the seven-experiment game day takes about 2.5 minutes, plus a restart of the stack. */
+const GAME_DAY_MS = 450_000;
 const experiments = readdirSync(`${REPO}experiments`).filter((f) => f.endsWith(".yaml")).length;
 const run = () =>
   runCli(["run", ...gameDay, "--targets", "targets.yaml", "--state-dir", ".gameday"], { timeoutMs: 400_000 });
@@ -40,7 +42,7 @@ describe("the demo game day catches each removed countermeasure", () => {
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toContain(`${experiments}/${experiments} experiments passed`);
     expect(await leftovers()).toEqual([]);
-  });
+  }, GAME_DAY_MS);
 
   const cases: Array<{ what: string; brk?: Break; env?: Record<string, string>; caught: string[] }> = [
     {
@@ -72,6 +74,6 @@ describe("the demo game day catches each removed countermeasure", () => {
       expect(res.code, res.stderr).toBe(1);
       for (const text of caught) expect(res.stderr).toContain(text);
       expect(await leftovers()).toEqual([]);
-    });
+    }, GAME_DAY_MS);
   }
 });
