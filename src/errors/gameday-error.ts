@@ -1,4 +1,4 @@
-/** Exit codes of `gameday run`, as DESIGN.md fixes them. */
+/** Exit codes of `gameday run` (docs/design.md: meaning and precedence). */
 export const ExitCode = {
   passed: 0,
   failed: 1,

@@ -56,6 +56,7 @@ export function decideVerdict(v: VerdictInput): {
 /** The worst outcome decides a suite's exit code; an unverified rollback is the worst of all. */
 const SEVERITY: ExitCodeValue[] = [
   ExitCode.error,
+  ExitCode.invalid, // a run refused as invalid input must never read as passed
   ExitCode.aborted,
   ExitCode.notRun,
   ExitCode.failed,

@@ -36,13 +36,17 @@ describe("the demo game day catches each removed countermeasure", () => {
     await ensureSandbox([]);
   });
 
-  it("passes against the healthy stack", async () => {
-    await ensureSandbox([]);
-    const res = await run();
-    expect(res.code, res.stderr).toBe(0);
-    expect(res.stderr).toContain(`${experiments}/${experiments} experiments passed`);
-    expect(await leftovers()).toEqual([]);
-  }, GAME_DAY_MS);
+  it(
+    "passes against the healthy stack",
+    async () => {
+      await ensureSandbox([]);
+      const res = await run();
+      expect(res.code, res.stderr).toBe(0);
+      expect(res.stderr).toContain(`${experiments}/${experiments} experiments passed`);
+      expect(await leftovers()).toEqual([]);
+    },
+    GAME_DAY_MS,
+  );
 
   const cases: Array<{ what: string; brk?: Break; env?: Record<string, string>; caught: string[] }> = [
     {
@@ -68,12 +72,16 @@ describe("the demo game day catches each removed countermeasure", () => {
     },
   ];
   for (const { what, brk, env, caught } of cases) {
-    it(`${what}: exits 1 and names the expectation that caught it`, async () => {
-      await withRegression(brk, env);
-      const res = await run();
-      expect(res.code, res.stderr).toBe(1);
-      for (const text of caught) expect(res.stderr).toContain(text);
-      expect(await leftovers()).toEqual([]);
-    }, GAME_DAY_MS);
+    it(
+      `${what}: exits 1 and names the expectation that caught it`,
+      async () => {
+        await withRegression(brk, env);
+        const res = await run();
+        expect(res.code, res.stderr).toBe(1);
+        for (const text of caught) expect(res.stderr).toContain(text);
+        expect(await leftovers()).toEqual([]);
+      },
+      GAME_DAY_MS,
+    );
   }
 });

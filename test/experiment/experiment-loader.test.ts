@@ -9,7 +9,7 @@ const VALID = `${FIXTURES}/experiments/payments-latency.yaml`;
 const TARGETS = `${FIXTURES}/targets/targets.yaml`;
 
 describe("loadExperiment", () => {
-  it("parses the DESIGN.md sketch: durations in ms, defaults applied, target resolved", async () => {
+  it("parses the README's experiment sketch: durations in ms, defaults applied, target resolved", async () => {
     const loaded = await loadExperiment(VALID, { targets: TARGETS, env: {} });
     const { experiment } = loaded;
     expect(loaded.file).toBe(VALID);

@@ -61,7 +61,7 @@ describe("experimentJsonSchema", async () => {
     expect(below.description).toContain("3x baseline");
   });
 
-  it("accepts the DESIGN.md example and refuses what the loader refuses", () => {
+  it("accepts the README's experiment example and refuses what the loader refuses", () => {
     // An independent validator: zod rebuilt from the JSON Schema alone.
     const fromJson = z.fromJSONSchema(schema as z.core.JSONSchema.JSONSchema);
     expect(fromJson.safeParse(example).success).toBe(true);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ExpectationResult } from "../../src/interfaces/expectation.js";
-import { decideVerdict } from "../../src/run/verdict.js";
+import type { RunResult } from "../../src/run/run-result.js";
+import { combinedExitCode, decideVerdict } from "../../src/run/verdict.js";
 
 const exp = (status: "passed" | "failed"): ExpectationResult => ({
   name: `e-${status}`,
@@ -11,7 +12,7 @@ const exp = (status: "passed" | "failed"): ExpectationResult => ({
 });
 const steady = (ok: boolean) => ({ name: "s", ok, summary: "x", samples: [] });
 
-describe("decideVerdict follows DESIGN.md's exit codes and precedence", () => {
+describe("decideVerdict follows the exit codes and precedence of docs/design.md", () => {
   it("0 passed, 1 failed, 3 aborted, 4 not run, 5 error", () => {
     expect(
       decideVerdict({
@@ -61,5 +62,15 @@ describe("decideVerdict follows DESIGN.md's exit codes and precedence", () => {
     });
     expect(v.reason).toContain('"e-failed"');
     expect(v.reason).toContain("observed 0.2");
+  });
+});
+
+describe("combinedExitCode: a suite exits with its worst run's code", () => {
+  const runs = (...codes: number[]) => codes.map((exitCode) => ({ exitCode }) as RunResult);
+  it("orders 5, 2, 3, 4, 1, 0, and an invalid run never reads as passed", () => {
+    expect(combinedExitCode(runs(0, 1, 4, 3, 2, 5))).toBe(5);
+    expect(combinedExitCode(runs(0, 2, 1))).toBe(2);
+    expect(combinedExitCode(runs(0, 1, 4))).toBe(4);
+    expect(combinedExitCode(runs(0, 0))).toBe(0);
   });
 });
