@@ -195,6 +195,7 @@ function seriesOf(
       );
       const st = r?.status ?? (settled?.data as { status?: string } | undefined)?.status;
       if (st === "passed" || st === "failed") s.status = st;
+      s.threshold ??= r?.threshold?.value; // a relative threshold, as this run resolved it
       s.semantics = r?.semantics;
       s.summary = r?.summary;
     } else if (s.group === "steady") {
@@ -202,6 +203,7 @@ function seriesOf(
         (c) => c.name === s.label,
       );
       if (checks.length) s.status = checks.every((c) => c.ok) ? "held" : "did not hold";
+      s.threshold ??= checks.find((c) => c.threshold?.value !== undefined)?.threshold?.value;
       s.summary = checks.map((c) => c.summary).join("; ") || undefined;
     }
   }

@@ -1,4 +1,5 @@
 import type { ProbeContext } from "../../probes/probe-factory.js";
+import { type ComparatorFields, Comparison } from "../expectations/comparator.js";
 import type { RunContext } from "../run-context.js";
 import type { SeriesLine } from "./samples-schema.js";
 
@@ -10,13 +11,16 @@ export function seriesOf(
   group: SeriesLine["group"],
   spec: Record<string, unknown> & { name?: string | undefined },
 ): Omit<SeriesLine, "k"> {
-  const op = OPS.find((o) => typeof spec[o] === "number");
   const num = (k: string) => (typeof spec[k] === "number" ? (spec[k] as number) : undefined);
   const str = (k: string) => (typeof spec[k] === "string" ? (spec[k] as string) : undefined);
   const def: Omit<SeriesLine, "k"> = { id, group, label: spec.name ?? id };
-  if (op) {
-    def.op = op;
-    def.threshold = spec[op] as number;
+  // Thresholds are parsed (units, "3x baseline"): the chart takes the operator and, when it is
+  // absolute, the limit in the metric's unit; a relative one is resolved by the run (run-view).
+  if (OPS.some((o) => spec[o] !== undefined)) {
+    const c = Comparison.of(spec as ComparatorFields & Parameters<typeof Comparison.of>[0]);
+    def.op = c.operator;
+    const limit = c.limit();
+    if (limit !== undefined) def.threshold = limit;
   }
   const fields = {
     check: str("check"),
