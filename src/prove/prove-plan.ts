@@ -7,6 +7,7 @@ import { readInputFile } from "../experiment/read-input.js";
 import { sortIssues } from "../experiment/validate-source.js";
 import { locateKey, locateValue } from "../experiment/yaml-locator.js";
 import { parseYamlSource } from "../experiment/yaml-source.js";
+import { installationId } from "../run/installation-id.js";
 import { envAllowed } from "../targets/mutable-env-schema.js";
 import { loadTargets } from "../targets/targets-loader.js";
 import type { Target } from "../targets/targets-schema.js";
@@ -23,6 +24,8 @@ export interface ProvePlan {
   inputs: ResolvedInput[];
   mutants: PlannedMutant[];
   targetsFile?: string | undefined;
+  /** The id in every mutant's owner tag, as for a run's faults (src/run/installation-id.ts). */
+  installation: string;
 }
 
 /**
@@ -107,5 +110,6 @@ export async function loadProvePlan(file: string, targetsFile?: string): Promise
     mutants.push({ mutant, targetName, target });
   });
   if (issues.length) throw new ValidationError(sortIssues(issues));
-  return { file, gameDay, inputs, mutants, targetsFile };
+  const installation = installationId({ fromTargets: targets.targets.installation });
+  return { file, gameDay, inputs, mutants, targetsFile, installation };
 }

@@ -79,7 +79,7 @@ async function tryMutant(
 ): Promise<MutantOutcome> {
   const { mutant } = pm;
   const started = Date.now();
-  const tag = ownerTag(ctx.proveId, mutant.name);
+  const tag = ownerTag(ctx.proveId, mutant.name, ctx.plan.installation);
   const planned = ctx.changes.get(mutant.name) as PlannedChange;
   const injector = new ConfigInjector(slot.target ?? pm.target);
   const base = { fault: mutant.name, family: "config", ownerTag: tag, slot: slot.name };
@@ -89,6 +89,7 @@ async function tryMutant(
     active = await injector.apply(planned, {
       runId: ctx.proveId,
       experiment: ctx.plan.gameDay.metadata.name,
+      installation: ctx.plan.installation,
     });
   } catch (err) {
     ctx.journal.write("error", { ...base, message: (err as Error).message });

@@ -219,7 +219,7 @@ describe("gameday prove on the real sandbox", () => {
     expect(left.markers).toHaveLength(1);
     const dry = await runCli(["recover", "--targets", targets, "--dry-run"]);
     expect(dry.stdout).toMatch(
-      /would revert gameday\.\S+\.no-breaker \(sandbox\/config\): sandbox switch breaker/,
+      /would revert gameday[.@]\S+\.no-breaker \(sandbox\/config\): sandbox switch breaker/,
     );
     const r = await runCli(["recover", "--targets", targets], { timeoutMs: 120_000 });
     expect(r.code, r.stdout + r.stderr).toBe(0);

@@ -12,6 +12,7 @@ import {
 } from "../../interfaces/injector.js";
 import { envAllowed } from "../../targets/mutable-env-schema.js";
 import type { Target } from "../../targets/targets-schema.js";
+import { parseOwnerTag } from "../owner-tag.js";
 import { CONFIG_FAMILY, CONFIG_LABEL, type ConfigOrphan, KUBE_CONFIG } from "./config-owner.js";
 import { discoverSandbox } from "./sandbox-discovery.js";
 import { listSwitchMarkers, revertSwitch } from "./sandbox-switch.js";
@@ -97,7 +98,7 @@ export class ConfigInjector implements FaultInjector {
 
   /** Applies and verifies the change; on a failed verification whatever was changed is reverted before the error. */
   async apply(plan: PlannedChange, ctx: InjectContext): Promise<ActiveFault> {
-    const tag = ownerTag(ctx.runId, plan.mutant.name);
+    const tag = ownerTag(ctx.runId, plan.mutant.name, ctx.installation);
     const active = await this.applyUnverified(plan.mutant, tag, ctx.runId).catch(async (err: unknown) => {
       // The tag is in the target from the first step on, so the sweep finds whatever half-applied.
       for (const o of await this.findOrphans(ctx.runId))
@@ -231,7 +232,8 @@ export class ConfigInjector implements FaultInjector {
           });
         }
     }
-    return out;
+    // The installation comes from the tag itself, as for every family: the sweep leaves other installations' alone.
+    return out.map((o) => ({ ...o, installation: parseOwnerTag(o.ownerTag)?.installation }));
   }
 
   async revertOrphan(orphan: OrphanFault): Promise<void> {
