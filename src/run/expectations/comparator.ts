@@ -162,6 +162,17 @@ export class Comparison {
 }
 
 /** The baseline of a probe: the median of its defined samples, robust to one slow warm-up second. */
+/** "min 1, max 9, last 4" of the samples seen; a loop, not Math.min(...values): a day of samples must not overflow the stack. */
+export function describeRange(c: Comparison, values: number[]): string {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return `min ${c.format(min)}, max ${c.format(max)}, last ${c.format(values.at(-1))}`;
+}
+
 export function median(values: number[]): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);

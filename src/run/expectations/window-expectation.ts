@@ -9,7 +9,7 @@ import type {
 } from "../../interfaces/expectation.js";
 import type { Probe } from "../../interfaces/metric-source.js";
 import type { Phase, Timeline } from "../timeline.js";
-import { Comparison, median } from "./comparator.js";
+import { Comparison, describeRange, median } from "./comparator.js";
 import { ViolationTracker } from "./violation-tracker.js";
 
 type Semantics = "always" | "eventually" | "end" | "recovered";
@@ -196,7 +196,7 @@ export class WindowExpectation implements ExpectationEvaluator {
     const want = `${this.probe.description} ${c.describe()}`;
     const values = this.samples.filter((s) => s.value !== undefined).map((s) => s.value as number);
     const range = values.length
-      ? `observed min ${c.format(Math.min(...values))}, max ${c.format(Math.max(...values))}, last ${c.format(values.at(-1))} over ${values.length} samples`
+      ? `observed ${describeRange(c, values)} over ${values.length} samples`
       : "no data in the window";
     const note = this.baselineNote();
     if (this.state === "passed") return `${want}: held (${range}${note})`;

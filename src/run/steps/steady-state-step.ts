@@ -2,7 +2,7 @@ import type { SteadyStateCheck } from "../../experiment/schema.js";
 import type { ObservedSample, ResolvedThreshold } from "../../interfaces/expectation.js";
 import type { Probe } from "../../interfaces/metric-source.js";
 import { createProbe } from "../../probes/probe-factory.js";
-import { Comparison, median } from "../expectations/comparator.js";
+import { Comparison, describeRange, median } from "../expectations/comparator.js";
 import { baselineDuration } from "../planned-duration.js";
 import { type RunContext, sleepUntil, snapshot } from "../run-context.js";
 import { observedProbes } from "../samples/series-of.js";
@@ -48,9 +48,7 @@ const definedValues = (t: Tracked) =>
 function summarise(t: Tracked, ok: boolean, note = ""): SteadyStateResult {
   const c = t.comparison;
   const values = definedValues(t);
-  const seen = values.length
-    ? `min ${c.format(Math.min(...values))}, max ${c.format(Math.max(...values))}, last ${c.format(values.at(-1))}`
-    : "no data";
+  const seen = values.length ? describeRange(c, values) : "no data";
   return {
     name: t.check.name,
     ok,
