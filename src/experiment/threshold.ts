@@ -57,6 +57,9 @@ export function parseThreshold(written: number | string): Threshold | undefined 
   if (!m) return undefined;
   const text = written.trim().replace(/\s+/g, " ");
   const [, absolute, factor, sign, offset] = m;
+  // The pattern accepts any run of unit parts; the duration parser decides ("30s1m", "5s5s" are not durations).
+  const bad = (a: string | undefined) => a !== undefined && /[a-z]$/.test(a) && parseDuration(a) === undefined;
+  if (bad(absolute) || bad(offset)) return undefined;
   if (absolute !== undefined) return { kind: "absolute", text, amount: amount(absolute) };
   return {
     kind: "relative",
@@ -86,4 +89,8 @@ export const threshold = z
   .union([z.number(), z.string().regex(WRITTEN, { error: (issue) => thresholdProblem(issue.input) })], {
     error: (issue) => thresholdProblem(issue.input),
   })
-  .transform((v) => parseThreshold(v) as Threshold);
+  .transform((v, ctx) => {
+    const t = parseThreshold(v);
+    if (!t) ctx.addIssue({ code: "custom", message: thresholdProblem(v) });
+    return t as Threshold;
+  });

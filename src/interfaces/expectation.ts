@@ -1,3 +1,4 @@
+import type { COMPARATORS } from "../experiment/metric-schema.js";
 import type { Phase, Timeline } from "../run/timeline.js";
 
 export type ExpectationStatus = "passed" | "failed" | "pending";
@@ -8,7 +9,8 @@ export interface ObservedSample {
   ok: boolean;
 }
 
-export type ThresholdOperator = "below" | "above" | "atMost" | "atLeast" | "equals";
+/** One of the comparators of metric-schema.ts (`COMPARATORS`). */
+export type ThresholdOperator = (typeof COMPARATORS)[number];
 
 /** A comparator as a run resolved it: for a relative one, the baseline it was computed from. */
 export interface ResolvedThreshold {

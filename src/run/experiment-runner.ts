@@ -44,7 +44,7 @@ export interface RunRequest {
   queueRun?: string | undefined;
   /** The target lock; the local file lock unless given (queue workers hold theirs in Redis). */
   lock?: RunLock;
-  /** The id in every owner tag: the targets file's `installation`, else $GAMEDAY_INSTALLATION or the state folder's. */
+  /** The targets file's `installation`; the owner tags use $GAMEDAY_INSTALLATION over it, else one derived from the hostname. */
   installation?: string | undefined;
 }
 
@@ -70,7 +70,7 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     req.lock ?? new TargetLock(req.stateDir, endpointLockNames(req.targetName, req.target));
   const ctx: RunContext = {
     runId,
-    installation: installationId({ fromTargets: req.installation, stateDir: req.stateDir }),
+    installation: installationId({ fromTargets: req.installation }),
     fence: async () => lock.fence?.(),
     experiment,
     journal,

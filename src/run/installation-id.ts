@@ -26,7 +26,7 @@ export function hostInstallationId(host = hostname()): string {
  * cluster's pods) share targets, so the shipped targets file sets one for them all; otherwise a
  * janitor on one pod could not revert the faults of a worker that died on another.
  */
-export function installationId(opts: { fromTargets?: string | undefined; stateDir?: string }): string {
+export function installationId(opts: { fromTargets?: string | undefined }): string {
   const env = process.env.GAMEDAY_INSTALLATION;
   if (env) return checked(env, "$GAMEDAY_INSTALLATION");
   return opts.fromTargets ?? hostInstallationId();

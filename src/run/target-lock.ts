@@ -3,15 +3,7 @@ import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writ
 import { join } from "node:path";
 import { PreflightError } from "../errors/gameday-error.js";
 import type { RunLock } from "../interfaces/run-lock.js";
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
+import { processAlive } from "../store/process-alive.js";
 
 /** A lock file's name is a hash of what it locks: no name, however written, leaves the locks folder. */
 export function lockFileName(name: string): string {
@@ -38,7 +30,8 @@ export function liveLocalRuns(stateDir: string): Map<string, string> {
   for (const f of files) {
     try {
       const h = JSON.parse(readFileSync(join(dir, f), "utf8")) as LockHolder;
-      if (typeof h.pid === "number" && alive(h.pid)) live.set(h.runId, `lock on ${h.name}, pid ${h.pid}`);
+      if (typeof h.pid === "number" && processAlive(h.pid))
+        live.set(h.runId, `lock on ${h.name}, pid ${h.pid}`);
     } catch {
       // a torn or foreign file: not a live holder
     }
@@ -86,7 +79,7 @@ export class TargetLock implements RunLock {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
         const owner = readHolder(path);
-        if (owner && alive(owner.pid))
+        if (owner && processAlive(owner.pid))
           throw new PreflightError(`${name} is locked by run ${owner.runId} (pid ${owner.pid}, ${path})`);
         rmSync(path, { force: true });
       }

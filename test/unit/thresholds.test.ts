@@ -232,3 +232,14 @@ describe("the README documents every metric with its unit", () => {
       ).toBe(true);
   });
 });
+
+describe("a threshold's duration follows the duration rules", () => {
+  it("refuses unit parts out of order or repeated, as durations elsewhere are", () => {
+    expect(parseThreshold("30s1m")).toBeUndefined();
+    expect(parseThreshold("baseline + 5s5s")).toBeUndefined();
+    expect(parseThreshold("1m30s")).toMatchObject({
+      kind: "absolute",
+      amount: { unit: "duration", value: 90_000 },
+    });
+  });
+});

@@ -96,10 +96,7 @@ export function registerRecoverCommand(program: Command): void {
     .addOption(QUEUE_OPTIONS.prefix())
     .action(async (opts) => {
       const targets = await loadTargets(opts.targets);
-      const installation = installationId({
-        fromTargets: targets.targets.installation,
-        stateDir: opts.stateDir,
-      });
+      const installation = installationId({ fromTargets: targets.targets.installation });
       // Queued runs: expired leases name their targets, resolved here in this targets file.
       if (opts.leases) {
         const failed = await recoverLeases(queueConfig(opts), Boolean(opts.dryRun), process.stdout, {

@@ -26,7 +26,7 @@ export function registerWorkerCommand(program: Command): void {
       const stateDir = resolve(opts.stateDir);
       const worker = await startWorker(queueConfig(opts), {
         targets,
-        installation: installationId({ fromTargets: targets.targets.installation, stateDir }),
+        installation: installationId({ fromTargets: targets.targets.installation }),
         concurrency: opts.concurrency,
         stateDir,
         leaseTtlMs: opts.leaseTtl,

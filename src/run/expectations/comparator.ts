@@ -1,4 +1,5 @@
 import { amountIn, QUANTITIES, type Quantity, quantityOf } from "../../experiment/metric-quantity.js";
+import { COMPARATORS } from "../../experiment/metric-schema.js";
 import type { SteadyStateCheck } from "../../experiment/schema.js";
 import type { Threshold } from "../../experiment/threshold.js";
 import type { ResolvedThreshold, ThresholdOperator } from "../../interfaces/expectation.js";
@@ -6,7 +7,6 @@ import type { ResolvedThreshold, ThresholdOperator } from "../../interfaces/expe
 export type ComparatorFields = Pick<SteadyStateCheck, "below" | "above" | "atMost" | "atLeast" | "equals">;
 export type Operator = ThresholdOperator;
 
-const OPERATORS: Operator[] = ["below", "above", "atMost", "atLeast", "equals"];
 const SYMBOL: Record<Operator, string> = {
   below: "<",
   above: ">",
@@ -54,7 +54,7 @@ export class Comparison {
 
   /** The single comparator of a check (the schema guarantees exactly one). */
   static of(fields: ComparatorFields & Parameters<typeof quantityOf>[0], quantity?: Quantity): Comparison {
-    const operator = OPERATORS.find((k) => fields[k] !== undefined);
+    const operator = COMPARATORS.find((k) => fields[k] !== undefined);
     if (!operator) throw new Error("no comparator (the schema requires one)");
     return new Comparison(
       operator,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { COMPARATORS } from "../../experiment/metric-schema.js";
 
 /** What a series is: enough for a chart (threshold line, window) without the experiment file. */
 export const seriesLineSchema = z.object({
@@ -7,7 +8,7 @@ export const seriesLineSchema = z.object({
   label: z.string(),
   group: z.enum(["expect", "steady", "abort"]),
   probe: z.string().optional(),
-  op: z.enum(["below", "above", "atMost", "atLeast", "equals"]).optional(),
+  op: z.enum(COMPARATORS).optional(),
   threshold: z.number().optional(),
   check: z.string().optional(),
   during: z.string().optional(),

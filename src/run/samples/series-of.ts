@@ -1,9 +1,8 @@
+import { COMPARATORS } from "../../experiment/metric-schema.js";
 import type { ProbeContext } from "../../probes/probe-factory.js";
 import { type ComparatorFields, Comparison } from "../expectations/comparator.js";
 import type { RunContext } from "../run-context.js";
 import type { SeriesLine } from "./samples-schema.js";
-
-const OPS = ["below", "above", "atMost", "atLeast", "equals"] as const;
 
 /** The chart-relevant fields of a steady-state check, expectation or abort condition. */
 export function seriesOf(
@@ -16,7 +15,7 @@ export function seriesOf(
   const def: Omit<SeriesLine, "k"> = { id, group, label: spec.name ?? id };
   // Thresholds are parsed (units, "3x baseline"): the chart takes the operator and, when it is
   // absolute, the limit in the metric's unit; a relative one is resolved by the run (run-view).
-  if (OPS.some((o) => spec[o] !== undefined)) {
+  if (COMPARATORS.some((o) => spec[o] !== undefined)) {
     const c = Comparison.of(spec as ComparatorFields & Parameters<typeof Comparison.of>[0]);
     def.op = c.operator;
     const limit = c.limit();
