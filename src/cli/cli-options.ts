@@ -1,5 +1,5 @@
 import { Option } from "commander";
-import { BREAKS } from "../sandbox/sandbox-stack.js";
+import { BREAKS } from "../../sandbox-services/lib/breaks.js";
 
 /** Every CLI option in one table, so help text, defaults and names stay consistent across commands. */
 export const CLI_OPTIONS = {

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { RunStore, RunSummary } from "../interfaces/run-store.js";
+import { redact } from "../redact/redact.js";
 import { esc } from "../report/html/escape-html.js";
 import { pageAssets } from "../report/html/page-assets.js";
 import { renderRunSection } from "../report/html/run-section.js";
@@ -12,6 +13,8 @@ import { consolePage, type Tab } from "./pages/console-layout.js";
 import { historyBody } from "./pages/history-page.js";
 import { trendOf, trendsBody, trendsIndex } from "./pages/trends-page.js";
 import type { QueueFeed } from "./queue-feed.js";
+
+const LIVE_CACHE_MS = 1000;
 
 export interface ConsoleDeps {
   store: RunStore;
@@ -59,7 +62,7 @@ export function consoleApp(deps: ConsoleDeps): Hono {
     extra = "",
   ) => {
     const { js, css } = await consoleAssets();
-    return consolePage({ tab, title, body: body + extra, js, css, data, bodyClass });
+    return redact(consolePage({ tab, title, body: body + extra, js, css, data, bodyClass }));
   };
 
   // With a token, every request must carry it: ?token= once (then a cookie), or a Bearer header.
@@ -79,8 +82,17 @@ export function consoleApp(deps: ConsoleDeps): Hono {
     });
   }
 
-  const live = async (): Promise<RunSummary[]> =>
-    (await deps.store.list()).filter((r) => r.status === "running");
+  // Two pages poll this every second or so, and a list reads every run folder: one read per second
+  // serves them all.
+  let liveCache: { at: number; runs: Promise<RunSummary[]> } | undefined;
+  const live = (): Promise<RunSummary[]> => {
+    if (!liveCache || Date.now() - liveCache.at > LIVE_CACHE_MS)
+      liveCache = {
+        at: Date.now(),
+        runs: deps.store.list().then((all) => all.filter((r) => r.status === "running")),
+      };
+    return liveCache.runs;
+  };
 
   app.get("/", async (c) => {
     const running = await live();
@@ -142,7 +154,7 @@ export function consoleApp(deps: ConsoleDeps): Hono {
   app.get("/api/runs/:id/events", async (c) => {
     const run = await deps.store.get(c.req.param("id"));
     if (!run?.dir) return c.text("no such run here", 404);
-    return new Response(runEventStream(run.dir), {
+    return new Response(runEventStream(run.dir, deps.store), {
       headers: { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" },
     });
   });

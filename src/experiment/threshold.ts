@@ -58,7 +58,8 @@ export function parseThreshold(written: number | string): Threshold | undefined 
   const text = written.trim().replace(/\s+/g, " ");
   const [, absolute, factor, sign, offset] = m;
   // The pattern accepts any run of unit parts; the duration parser decides ("30s1m", "5s5s" are not durations).
-  const bad = (a: string | undefined) => a !== undefined && /[a-z]$/.test(a) && parseDuration(a) === undefined;
+  const bad = (a: string | undefined) =>
+    a !== undefined && /[a-z]$/.test(a) && parseDuration(a) === undefined;
   if (bad(absolute) || bad(offset)) return undefined;
   if (absolute !== undefined) return { kind: "absolute", text, amount: amount(absolute) };
   return {

@@ -1,9 +1,8 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { Reporter, ReporterOptions } from "../interfaces/reporter.js";
-import { redact } from "../redact/redact.js";
 import { Journal } from "../run/journal.js";
 import type { RunResult } from "../run/run-result.js";
+import { writeReport } from "./write-report.js";
 
 /** Machine-readable: every run's result with its full journal of timestamped events. */
 export class JsonReporter implements Reporter {
@@ -12,7 +11,6 @@ export class JsonReporter implements Reporter {
   onSuiteEnd(results: RunResult[]): void {
     const file = this.opts.outFile ?? join(results[0]?.artifactsDir ?? ".", "gameday.json");
     const runs = results.map((r) => ({ ...r, journal: Journal.read(r.journalPath) }));
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, `${redact(JSON.stringify({ runs }, null, 2))}\n`);
+    writeReport(file, `${JSON.stringify({ runs }, null, 2)}\n`);
   }
 }

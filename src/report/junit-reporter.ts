@@ -1,9 +1,8 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import junitModule, { type Builder } from "junit-report-builder";
 import type { Reporter, ReporterOptions } from "../interfaces/reporter.js";
-import { redact } from "../redact/redact.js";
 import type { RunResult } from "../run/run-result.js";
+import { writeReport } from "./write-report.js";
 
 // A CommonJS package whose types claim an ESM default: at run time the default import is the builder.
 const junit = ((junitModule as unknown as { default?: Builder }).default ??
@@ -51,7 +50,6 @@ export class JunitReporter implements Reporter {
 
   onSuiteEnd(results: RunResult[]): void {
     const file = this.opts.outFile ?? join(results[0]?.artifactsDir ?? ".", "junit.xml");
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, redact(JunitReporter.build(results).build()));
+    writeReport(file, JunitReporter.build(results).build());
   }
 }

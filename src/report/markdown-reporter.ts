@@ -1,10 +1,9 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { Reporter, ReporterOptions } from "../interfaces/reporter.js";
-import { redact } from "../redact/redact.js";
 import { Journal } from "../run/journal.js";
 import type { RunResult } from "../run/run-result.js";
 import { timelineText } from "./timeline-text.js";
+import { writeReport } from "./write-report.js";
 
 const ICON = {
   passed: "✅ passed",
@@ -85,7 +84,6 @@ export class MarkdownReporter implements Reporter {
     const file = this.opts.outFile ?? join(results[0]?.artifactsDir ?? ".", "report.md");
     const passed = results.filter((r) => r.verdict === "passed").length;
     const head = [`# Game day report`, "", `${passed} of ${results.length} experiments passed.`, ""];
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, redact([...head, ...results.map(renderRun)].join("\n")));
+    writeReport(file, [...head, ...results.map(renderRun)].join("\n"));
   }
 }

@@ -1,7 +1,5 @@
 import type { Command } from "commander";
 import { ExitCode } from "../../errors/gameday-error.js";
-import { composeDown, composeStatus, composeUp } from "../../sandbox/docker/compose-stack.js";
-import { kubeDown, kubeStatus, kubeUp } from "../../sandbox/kube/kube-stack.js";
 import { sandboxDown, sandboxStatus, sandboxUp } from "../../sandbox/sandbox-stack.js";
 import { formatSandboxStatus, sandboxProblems } from "../../sandbox/sandbox-status-table.js";
 import { CLI_OPTIONS } from "../cli-options.js";
@@ -15,6 +13,11 @@ const dockerOpts = (o: Record<string, unknown>) => ({
 });
 
 /** The pods' options, when --runtime kubernetes. */
+// The Compose and Kubernetes runtimes load dockerode and the Kubernetes client (over a second of
+// start-up): only when that runtime is asked for.
+const compose = () => import("../../sandbox/docker/compose-stack.js");
+const kube = () => import("../../sandbox/kube/kube-stack.js");
+
 const kubeOpts = (o: Record<string, unknown>) => ({
   kubeconfig: o.kubeconfig as string | undefined,
   context: o.context as string,
@@ -41,12 +44,16 @@ export function registerSandboxCommand(program: Command): void {
     .addOption(DOCKER_OPTIONS.context())
     .action(async (opts) => {
       if (opts.runtime === "kubernetes") {
-        const endpoints = await kubeUp({ ...kubeOpts(opts), breaks: opts.break ?? [], log });
+        const endpoints = await (await kube()).kubeUp({ ...kubeOpts(opts), breaks: opts.break ?? [], log });
         process.stdout.write(`${JSON.stringify(endpoints, null, 2)}\n`);
         return;
       }
       if (opts.runtime === "docker") {
-        const endpoints = await composeUp({ ...dockerOpts(opts), breaks: opts.break ?? [], log });
+        const endpoints = await (await compose()).composeUp({
+          ...dockerOpts(opts),
+          breaks: opts.break ?? [],
+          log,
+        });
         process.stdout.write(`${JSON.stringify(endpoints, null, 2)}\n`);
         return;
       }
@@ -66,8 +73,8 @@ export function registerSandboxCommand(program: Command): void {
     .addOption(DOCKER_OPTIONS.kubeconfig())
     .addOption(DOCKER_OPTIONS.context())
     .action(async (opts) => {
-      if (opts.runtime === "kubernetes") return kubeDown({ ...kubeOpts(opts), log });
-      if (opts.runtime === "docker") return composeDown({ ...dockerOpts(opts), log });
+      if (opts.runtime === "kubernetes") return (await kube()).kubeDown({ ...kubeOpts(opts), log });
+      if (opts.runtime === "docker") return (await compose()).composeDown({ ...dockerOpts(opts), log });
       await sandboxDown({ stateDir: `${opts.stateDir}/sandbox`, log });
     });
   sandbox
@@ -83,11 +90,11 @@ export function registerSandboxCommand(program: Command): void {
     .addOption(DOCKER_OPTIONS.context())
     .action(async (opts) => {
       if (opts.runtime === "kubernetes") {
-        process.stdout.write(await kubeStatus(kubeOpts(opts)));
+        process.stdout.write(await (await kube()).kubeStatus(kubeOpts(opts)));
         return;
       }
       if (opts.runtime === "docker") {
-        process.stdout.write(await composeStatus(dockerOpts(opts)));
+        process.stdout.write(await (await compose()).composeStatus(dockerOpts(opts)));
         return;
       }
       const status = await sandboxStatus({ stateDir: `${opts.stateDir}/sandbox` });

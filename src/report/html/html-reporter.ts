@@ -1,8 +1,8 @@
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { Reporter, ReporterOptions } from "../../interfaces/reporter.js";
 import type { RunResult } from "../../run/run-result.js";
 import { loadRunView } from "../load-run-view.js";
+import { writeReport } from "../write-report.js";
 import { renderReportDocument } from "./report-document.js";
 
 /**
@@ -20,7 +20,6 @@ export class HtmlReporter implements Reporter {
       results.length === 1
         ? `gameday: ${results[0]?.experiment}`
         : `Game day report${results[0]?.gameDay ? `: ${results[0].gameDay}` : ""}`;
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, await renderReportDocument(title, views));
+    writeReport(file, await renderReportDocument(title, views));
   }
 }

@@ -2,7 +2,6 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 
 export interface PageAssets {
   js: string;
@@ -36,6 +35,8 @@ async function bundle(file: string): Promise<string> {
   } catch {
     // rebuild
   }
+  // esbuild only on a cache miss: every run and worker writes report.html, almost always from the cache.
+  const { build } = await import("esbuild");
   const r = await build({
     entryPoints: [file],
     bundle: true,
