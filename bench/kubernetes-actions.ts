@@ -63,7 +63,7 @@ export async function benchKubernetesActions(ctx: Pick<BenchContext, "quick" | "
         kubeconfig,
         contexts: ["gameday-admin"],
         namespaces: [NS],
-        stressImage: `example.invalid/stress-ng@sha256:${"0".repeat(64)}`, // kwok runs no containers
+        stressImage: STRESS_IMAGE, // imported into the real node's containerd; never pulled
       }),
     );
     const faults = {
@@ -74,7 +74,6 @@ export async function benchKubernetesActions(ctx: Pick<BenchContext, "quick" | "
         namespace: NS,
         selector: "app=web",
         memory: "64Mi",
-        image: STRESS_IMAGE,
       },
     };
     const inject: Record<string, number[]> = Object.fromEntries(Object.keys(faults).map((k) => [k, []]));

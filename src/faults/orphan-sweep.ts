@@ -1,4 +1,5 @@
 import type { FaultInjector, OrphanFault } from "../interfaces/injector.js";
+import { parseOwnerTag } from "./owner-tag.js";
 import { errorText } from "./revert-error.js";
 
 /** One injector of one named target environment, as the allow-list of that target built it. */
@@ -41,7 +42,9 @@ export interface SweepReport {
 
 /** Faults of other installations are theirs; a tag without one predates installation ids and is ours to recover. */
 export function ownedByUs(orphan: OrphanFault, installation: string): boolean {
-  return orphan.installation === undefined || orphan.installation === installation;
+  // The tag itself says whose it is, so a family that does not copy the installation out is covered too.
+  const theirs = orphan.installation ?? parseOwnerTag(orphan.ownerTag)?.installation;
+  return theirs === undefined || theirs === installation;
 }
 
 async function listFrom(source: SweepSource, runIds: readonly string[] | undefined): Promise<OrphanFault[]> {

@@ -9,7 +9,7 @@ export function kubeFault(name: string, kubernetes: object, forMs = "10s"): Faul
 }
 
 /** kwok runs no containers: any image pinned by digest will do. */
-export const STRESS_IMAGE = `example.invalid/stress-ng@sha256:${"0".repeat(64)}`;
+const KWOK_STRESS_IMAGE = `example.invalid/stress-ng@sha256:${"0".repeat(64)}`;
 
 export function injectorFor(namespaces: string[], overrides: object = {}): KubernetesInjector {
   return new KubernetesInjector(
@@ -17,7 +17,7 @@ export function injectorFor(namespaces: string[], overrides: object = {}): Kuber
       kubeconfig: KUBECONFIG,
       contexts: [ADMIN_CONTEXT],
       namespaces,
-      stressImage: STRESS_IMAGE,
+      stressImage: KWOK_STRESS_IMAGE,
       ...overrides,
     }),
   );

@@ -12,7 +12,6 @@ import {
 } from "../../interfaces/injector.js";
 import { envAllowed } from "../../targets/mutable-env-schema.js";
 import type { Target } from "../../targets/targets-schema.js";
-import { parseOwnerTag } from "../owner-tag.js";
 import { CONFIG_FAMILY, CONFIG_LABEL, type ConfigOrphan, KUBE_CONFIG } from "./config-owner.js";
 import { discoverSandbox } from "./sandbox-discovery.js";
 import { listSwitchMarkers, revertSwitch } from "./sandbox-switch.js";
@@ -232,8 +231,7 @@ export class ConfigInjector implements FaultInjector {
           });
         }
     }
-    // The installation comes from the tag itself, as for every family: the sweep leaves other installations' alone.
-    return out.map((o) => ({ ...o, installation: parseOwnerTag(o.ownerTag)?.installation }));
+    return out;
   }
 
   async revertOrphan(orphan: OrphanFault): Promise<void> {

@@ -53,9 +53,11 @@ export async function revertDockerOrphan(
   orphan: OrphanFault,
   log: (line: string) => void,
 ): Promise<void> {
-  const markers = (
-    await inScope(docker, target, await listMarkers(docker, orphan.runId || undefined))
-  ).filter((m) => ("record" in m ? m.record.ownerTag === orphan.ownerTag : orphan.ownerTag === ""));
+  // This orphan's markers first, then the allow-list check: inScope inspects each marker's container.
+  const mine = (await listMarkers(docker, orphan.runId || undefined)).filter((m) =>
+    "record" in m ? m.record.ownerTag === orphan.ownerTag : orphan.ownerTag === "",
+  );
+  const markers = await inScope(docker, target, mine);
   // Without a readable prior state gameday will not guess: the marker stays as the evidence.
   const broken = markers.flatMap((m) => ("broken" in m ? [m.broken] : []));
   if (broken.length > 0)

@@ -49,8 +49,10 @@ export function createExpectation(
     return new BreakerCycleCheck(spec, probe, recoveryMs);
   }
   if (spec.check === "retryAmplification") {
+    // Two raw counters read at the window's edges: not samples of the expectation's own series.
+    const { observe: _observe, ...quiet } = ctx;
     const counter = (metric: string, labels: Record<string, string>): CounterReader => {
-      const probe = conventionProbe(ctx, metric, spec.service, labels, "sum");
+      const probe = conventionProbe(quiet, metric, spec.service, labels, "sum");
       return { description: probe.description, readAt: (t) => probe.sample({ start: t, end: t }) };
     };
     return new RetryAmplificationCheck(spec, {
