@@ -86,6 +86,8 @@ start() {
   mkdir -p "$state"
   if running kube-apiserver && kubectl_ get --raw /readyz >/dev/null 2>&1 &&
     { [ "$with_node" = 0 ] || { running kubelet && running containerd && node_ready; }; }; then
+    # Images rebuilt since the node started (stamps are keyed by image id, so this is cheap otherwise).
+    [ "$with_node" = 0 ] || node_import_images "$node_dir/containerd/.gameday-imported" ctr_
     log "kube cluster already running at https://127.0.0.1:$api_port ($kubeconfig)"; return 0
   fi
   stop_all quiet
