@@ -1,4 +1,6 @@
 import type { FaultInjector, OrphanFault } from "../interfaces/injector.js";
+import type { Target } from "../targets/targets-schema.js";
+import { InjectorRegistry } from "./injector-registry.js";
 import { parseOwnerTag } from "./owner-tag.js";
 import { errorText } from "./revert-error.js";
 
@@ -6,6 +8,11 @@ import { errorText } from "./revert-error.js";
 export interface SweepSource {
   target: string;
   injector: FaultInjector;
+}
+
+/** Every injector family a target allows, as sources of one sweep (recover and the janitor alike). */
+export async function sweepSourcesOf(name: string, target: Target): Promise<SweepSource[]> {
+  return (await InjectorRegistry.forTarget(target)).all().map((injector) => ({ target: name, injector }));
 }
 
 export interface SweepOptions {

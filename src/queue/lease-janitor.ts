@@ -1,6 +1,5 @@
 import type { Redis } from "ioredis";
-import { InjectorRegistry } from "../faults/injector-registry.js";
-import { type SweepSource, sweepOrphans } from "../faults/orphan-sweep.js";
+import { type SweepSource, sweepOrphans, sweepSourcesOf } from "../faults/orphan-sweep.js";
 import type { LoadedTargets } from "../targets/targets-loader.js";
 import { type LeaseInfo, leaseInfoSchema } from "./lease-info.js";
 import type { QueueKeys } from "./queue-keys.js";
@@ -89,8 +88,7 @@ export class LeaseJanitor {
         );
         continue;
       }
-      for (const injector of (await InjectorRegistry.forTarget(target)).all())
-        sources.push({ target: name, injector });
+      sources.push(...(await sweepSourcesOf(name, target)));
     }
     return sources;
   }

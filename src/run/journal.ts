@@ -48,15 +48,21 @@ export class Journal {
 
   /** Reads a journal back, skipping a torn last line from a crash. */
   static read(path: string): JournalEvent[] {
-    const events: JournalEvent[] = [];
-    for (const line of readFileSync(path, "utf8").split("\n")) {
-      if (!line.trim()) continue;
-      try {
-        events.push(journalEventSchema.parse(JSON.parse(line)));
-      } catch {
-        // torn write at the end of a crashed run
-      }
-    }
-    return events;
+    return parseJournal(readFileSync(path, "utf8")).events;
   }
+}
+
+/** The events of a journal's text, and the lines that could not be read (a torn write of a crashed run). */
+export function parseJournal(text: string): { events: JournalEvent[]; bad: number; firstBad: number } {
+  const out = { events: [] as JournalEvent[], bad: 0, firstBad: 0 };
+  for (const [i, line] of text.split("\n").entries()) {
+    if (!line.trim()) continue;
+    try {
+      out.events.push(journalEventSchema.parse(JSON.parse(line)));
+    } catch {
+      if (!out.bad) out.firstBad = i + 1;
+      out.bad++;
+    }
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { startConsole } from "../../console/console-server.js";
+import { redisConfigured } from "../../queue/redis-configured.js";
 import { CLI_OPTIONS } from "../cli-options.js";
 import { QUEUE_OPTIONS } from "../queue-options.js";
 
@@ -34,13 +35,13 @@ export function registerConsoleCommand(program: Command): void {
       const token = opts.tokenFile
         ? readFileSync(opts.tokenFile, "utf8").trim()
         : process.env.GAMEDAY_CONSOLE_TOKEN;
-      const redisConfigured = opts.redis !== undefined || process.env.REDIS_URL !== undefined;
+      const withRedis = redisConfigured(opts.redis);
       const running = await startConsole({
         stateDir: opts.stateDir,
         host: opts.host,
         port: opts.port,
         token: token || undefined,
-        redis: redisConfigured ? { url: opts.redis, prefix: opts.prefix } : undefined,
+        redis: withRedis ? { url: opts.redis, prefix: opts.prefix } : undefined,
       });
       process.stdout.write(`gameday console on ${running.url}${token ? " (token required)" : ""}\n`);
       await new Promise<void>((resolve) => {

@@ -2,17 +2,18 @@ import type { Command } from "commander";
 import { Option } from "commander";
 import pc from "picocolors";
 import { ExitCode } from "../../errors/gameday-error.js";
-import { InjectorRegistry } from "../../faults/injector-registry.js";
 import {
   countOutcomes,
   type SweepEntry,
   type SweepReport,
   type SweepSource,
   sweepOrphans,
+  sweepSourcesOf,
 } from "../../faults/orphan-sweep.js";
 import { liveLeaseRuns } from "../../queue/live-lease-runs.js";
 import { queueConfig } from "../../queue/queue-config.js";
 import { recoverLeases } from "../../queue/recover-leases.js";
+import { redisConfigured } from "../../queue/redis-configured.js";
 import { connectRedis } from "../../queue/redis-connection.js";
 import { installationId } from "../../run/installation-id.js";
 import { liveLocalRuns } from "../../run/target-lock.js";
@@ -26,7 +27,7 @@ const forceOption = () =>
 /** Live runs: local locks in the state folder, and live leases when Redis is configured. */
 async function liveRuns(opts: { stateDir: string; redis?: string }): Promise<Map<string, string>> {
   const live = liveLocalRuns(opts.stateDir);
-  if (!opts.redis && !process.env.REDIS_URL) return live;
+  if (!redisConfigured(opts.redis)) return live;
   const q = queueConfig(opts);
   const redis = await connectRedis(q.url);
   try {
@@ -41,8 +42,7 @@ async function sources(targets: LoadedTargets, only?: string): Promise<SweepSour
   const out: SweepSource[] = [];
   for (const [name, target] of Object.entries(targets.targets.targets)) {
     if (only && only !== name) continue;
-    for (const injector of (await InjectorRegistry.forTarget(target)).all())
-      out.push({ target: name, injector });
+    out.push(...(await sweepSourcesOf(name, target)));
   }
   return out;
 }

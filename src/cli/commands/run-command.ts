@@ -3,6 +3,7 @@ import { ExitCode } from "../../errors/gameday-error.js";
 import { expandGameDays, type SuiteMembership, suiteStopped } from "../../experiment/expand-game-days.js";
 import type { Reporter } from "../../interfaces/reporter.js";
 import type { RunLock } from "../../interfaces/run-lock.js";
+import { redisConfigured } from "../../queue/redis-configured.js";
 import { ConsoleReporter } from "../../report/console-reporter.js";
 import { REPORTERS, ReporterSet } from "../../report/reporter-registry.js";
 import { writeRunArtifacts } from "../../report/run-artifacts.js";
@@ -30,7 +31,7 @@ function trapSignals(controller: AbortController, log: (s: string) => void): () 
 
 /** With Redis configured, CLI runs share the workers' endpoint locks and leases (loaded only then). */
 async function sharedLock(stateDir: string, input: ResolvedInput): Promise<{ lock?: RunLock }> {
-  if (!process.env.REDIS_URL) return {};
+  if (!redisConfigured()) return {};
   const { queueConfig } = await import("../../queue/queue-config.js");
   const { RedisCliLock } = await import("../../queue/redis-cli-lock.js");
   return { lock: new RedisCliLock(queueConfig({}), stateDir, input.targetName, input.target) };

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { ExitCode, GamedayError } from "../../errors/gameday-error.js";
 import { printRecord, printRecordLine } from "../../queue/print-record.js";
 import { queueConfig } from "../../queue/queue-config.js";
+import { redisConfigured } from "../../queue/redis-configured.js";
 import { connectRedis } from "../../queue/redis-connection.js";
 import { RunHistory } from "../../queue/run-history.js";
 import { buildRunView } from "../../report/run-view.js";
@@ -19,11 +20,10 @@ interface RunsOptions {
 }
 
 /** Redis is read only when configured (--redis or $REDIS_URL); the state folder always. */
-const redisConfigured = (opts: RunsOptions) =>
-  opts.redis !== undefined || process.env.REDIS_URL !== undefined;
+const withRedis = (opts: RunsOptions) => redisConfigured(opts.redis);
 
 async function withHistory<T>(opts: RunsOptions, fn: (h: RunHistory) => Promise<T>): Promise<T | undefined> {
-  if (!redisConfigured(opts)) return undefined;
+  if (!withRedis(opts)) return undefined;
   const q = queueConfig(opts);
   const redis = await connectRedis(q.url);
   try {
@@ -83,7 +83,7 @@ export function registerRunsCommand(program: Command): void {
       if (!local?.dir)
         throw new GamedayError(
           "E_NO_RUN",
-          `no run ${id} in ${opts.stateDir}${redisConfigured(opts) ? " or in Redis" : ""} (see \`gameday runs\`)`,
+          `no run ${id} in ${opts.stateDir}${withRedis(opts) ? " or in Redis" : ""} (see \`gameday runs\`)`,
           ExitCode.invalid,
         );
       const view = buildRunView(local.dir, local);
