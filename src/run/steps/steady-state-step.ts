@@ -58,21 +58,28 @@ function summarise(t: Tracked, ok: boolean, note = ""): SteadyStateResult {
   };
 }
 
-/** Steady-state baselines by check index, measured before and used again in recovery. */
-const BASELINES = new WeakMap<RunContext, (number | undefined)[]>();
+/**
+ * The checks of a run, built once before the faults and sampled again in recovery: the same probes
+ * (one series each in samples.jsonl) and the same comparisons, which keep the baseline they measured.
+ */
+const TRACKED = new WeakMap<RunContext, Tracked[]>();
 
 function track(ctx: RunContext): Tracked[] {
-  const baselines = BASELINES.get(ctx);
-  return ctx.experiment.spec.steadyState.map((check, i) => {
-    const comparison = Comparison.of(check);
-    if (comparison.relative) comparison.setBaseline(baselines?.[i]);
-    return {
-      check,
-      probe: createProbe(check, observedProbes(ctx, `steady:${i}`, "steady", check)),
-      comparison,
-      samples: [],
-    };
-  });
+  const tracked = ctx.experiment.spec.steadyState.map((check, i) => ({
+    check,
+    probe: createProbe(check, observedProbes(ctx, `steady:${i}`, "steady", check)),
+    comparison: Comparison.of(check),
+    samples: [] as ObservedSample[],
+  }));
+  TRACKED.set(ctx, tracked);
+  return tracked;
+}
+
+/** The same checks for recovery, with fresh samples (the results before keep theirs). */
+function retrack(ctx: RunContext): Tracked[] {
+  const tracked = TRACKED.get(ctx) ?? track(ctx);
+  for (const t of tracked) t.samples = [];
+  return tracked;
 }
 
 /**
@@ -105,17 +112,13 @@ export async function steadyStateBefore(ctx: RunContext): Promise<SteadyStateRes
   }
   ctx.timeline.baseline.end = Date.now();
   const results = tracked.map(judgeBefore);
-  BASELINES.set(
-    ctx,
-    tracked.map((t) => t.comparison.baseline),
-  );
   ctx.journal.write("steady-state", { when: "before", results: results.map(({ samples, ...r }) => r) });
   return results;
 }
 
 /** After rollback: all checks must hold together at one sample within the recovery window. */
 export async function steadyStateRecovery(ctx: RunContext, deadline: number): Promise<SteadyStateResult[]> {
-  const tracked = track(ctx);
+  const tracked = retrack(ctx);
   const start = ctx.timeline.rollbackEnd ?? Date.now();
   ctx.timeline.recovery = { start };
   const interval = ctx.experiment.spec.sampleInterval;
