@@ -18,17 +18,13 @@ function readViews(): RunView[] {
   }
 }
 
-function live(
-  section: HTMLElement,
-  url: string,
-  chart: { current?: LiveChart; drawn: boolean },
-  first: RunView,
-) {
+/** Follows a live run: its parts are replaced as they change, and its charts gain the new points. */
+function live(section: HTMLElement, url: string, chart: { current?: LiveChart }) {
   const source = new EventSource(url);
   const last: Record<string, string> = {};
   source.onmessage = (ev) => {
     const msg = JSON.parse(ev.data) as LiveMessage;
-    let redraw = !chart.drawn;
+    let redraw = false;
     for (const [name, html] of Object.entries(msg.parts)) {
       const part = section.querySelector<HTMLElement>(`[data-part="${name}"]`);
       if (!part || last[name] === html) continue;
@@ -42,12 +38,10 @@ function live(
     }
     if (redraw) {
       chart.current = drawRun(section, msg.view, section.dataset.big === "1");
-      chart.drawn = true;
     } else chart.current?.update(msg.view);
     document.body.dataset.lastUpdate = String(Date.now());
     if (msg.view.status !== "running") source.close();
   };
-  void first;
 }
 
 function main(): void {
@@ -55,11 +49,8 @@ function main(): void {
   for (const section of document.querySelectorAll<HTMLElement>("section[data-run]")) {
     const view = views.find((v) => v.runId === section.dataset.run);
     if (!view) continue;
-    const state = { current: drawRun(section, view, section.dataset.big === "1"), drawn: true } as {
-      current?: LiveChart;
-      drawn: boolean;
-    };
-    if (section.dataset.live) live(section, section.dataset.live, state, view);
+    const state: { current?: LiveChart } = { current: drawRun(section, view, section.dataset.big === "1") };
+    if (section.dataset.live) live(section, section.dataset.live, state);
   }
   document.body.dataset.chartsReady = "1";
 }
