@@ -79,25 +79,24 @@ beforeAll(async () => {
   writeTargets(endpoints, targets);
 });
 
+/** `gameday prove <fixture>` on this file's targets and state folder, with more options. */
+const proveCli = (gameday: string, ...extra: string[]) =>
+  runCli(
+    ["prove", join(FIXTURES, gameday), "--targets", targets, "--state-dir", join(dir, "state"), ...extra],
+    { timeoutMs: 300_000 },
+  );
+
 describe("gameday prove on the real sandbox", () => {
   it("kills the breaker mutant, names the jitter survivor, exits 1 and writes the matrix in three formats", async () => {
     const out = join(dir, "km");
-    const r = await runCli(
-      [
-        "prove",
-        join(FIXTURES, "breaker-gameday.yaml"),
-        "--targets",
-        targets,
-        "--state-dir",
-        join(dir, "state"),
-        "--json",
-        `${out}.json`,
-        "--report",
-        `${out}.md`,
-        "--junit",
-        `${out}.xml`,
-      ],
-      { timeoutMs: 300_000 },
+    const r = await proveCli(
+      "breaker-gameday.yaml",
+      "--json",
+      `${out}.json`,
+      "--report",
+      `${out}.md`,
+      "--junit",
+      `${out}.xml`,
     );
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toMatch(/SURVIVED: no-jitter/);
@@ -118,21 +117,7 @@ describe("gameday prove on the real sandbox", () => {
 
   it("--parallel 2: the second mutant runs in an isolated sandbox on its own ports, same matrix, instance stopped after", async () => {
     const json = join(dir, "kmp.json");
-    const r = await runCli(
-      [
-        "prove",
-        join(FIXTURES, "breaker-gameday.yaml"),
-        "--targets",
-        targets,
-        "--state-dir",
-        join(dir, "state"),
-        "--parallel",
-        "2",
-        "--json",
-        json,
-      ],
-      { timeoutMs: 300_000 },
-    );
+    const r = await proveCli("breaker-gameday.yaml", "--parallel", "2", "--json", json);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stderr).toMatch(/mutant no-jitter \(instance 1\)/);
     const m = JSON.parse(readFileSync(json, "utf8"));
@@ -143,17 +128,7 @@ describe("gameday prove on the real sandbox", () => {
   });
 
   it("exits 0 when every mutant is killed", async () => {
-    const r = await runCli(
-      [
-        "prove",
-        join(FIXTURES, "killed-gameday.yaml"),
-        "--targets",
-        targets,
-        "--state-dir",
-        join(dir, "state"),
-      ],
-      { timeoutMs: 300_000 },
-    );
+    const r = await proveCli("killed-gameday.yaml");
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/mutation score 1\/1 \(100%\)/);
     expect(await applied()).toEqual(clean);
@@ -161,20 +136,7 @@ describe("gameday prove on the real sandbox", () => {
 
   it("--full-matrix runs the killed mutant's experiment to the end, deciding every cell", async () => {
     const json = join(dir, "kmf.json");
-    const r = await runCli(
-      [
-        "prove",
-        join(FIXTURES, "killed-gameday.yaml"),
-        "--targets",
-        targets,
-        "--state-dir",
-        join(dir, "state"),
-        "--full-matrix",
-        "--json",
-        json,
-      ],
-      { timeoutMs: 300_000 },
-    );
+    const r = await proveCli("killed-gameday.yaml", "--full-matrix", "--json", json);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const m = JSON.parse(readFileSync(json, "utf8"));
     expect(m.fullMatrix).toBe(true);
@@ -241,14 +203,7 @@ describe("gameday prove on the real sandbox", () => {
       }),
     );
     try {
-      const r = await runCli([
-        "prove",
-        join(FIXTURES, "killed-gameday.yaml"),
-        "--targets",
-        targets,
-        "--state-dir",
-        join(dir, "state"),
-      ]);
+      const r = await proveCli("killed-gameday.yaml");
       expect(r.code).toBe(4);
       expect(r.stderr).toMatch(
         /still has configuration changes applied by gameday: sandbox switch jitter.*run gameday recover/,
