@@ -48,19 +48,31 @@ const inside = (root: string, path: string) => {
  * game days do not nest, so no include can cycle or double at each level. Never says what the
  * file contains.
  */
-function memberProblem(gameDayFile: string, member: string): string | undefined {
+interface GameDayHome {
+  file: string;
+  /** The game day's folder and repository, and the game day itself, after symlinks: the same for every member. */
+  home: string;
+  repo: string | undefined;
+  self: string;
+}
+
+function homeOf(gameDayFile: string): GameDayHome {
+  const home = realpathSync(dirname(gameDayFile));
+  return { file: gameDayFile, home, repo: repositoryRoot(home), self: realpathSync(gameDayFile) };
+}
+
+function memberProblem(where: GameDayHome, member: string): string | undefined {
+  const { file: gameDayFile, home, repo, self } = where;
   let real: string;
   try {
     real = realpathSync(member);
   } catch {
     return `no such experiment file: ${member}`;
   }
-  const home = realpathSync(dirname(gameDayFile));
-  const repo = repositoryRoot(home);
   if (!inside(home, real) && !(repo && inside(repo, real)))
     return `the experiment file ${member} is outside the game day's folder${repo ? " and its repository" : ""} (${repo ?? home}): a game day lists only files inside it`;
   if (!statSync(real).isFile()) return `the experiment file ${member} is not a regular file`;
-  if (real === realpathSync(gameDayFile))
+  if (real === self)
     return `the game day lists itself (${basename(gameDayFile)} -> ${basename(gameDayFile)}): a game day lists experiment files`;
   let text: string;
   try {
@@ -83,8 +95,9 @@ export function loadGameDayText(text: string, file: string): LoadedGameDay {
   const issues: InputIssue[] = [...parsed.issues, ...(result.ok ? [] : result.issues)];
   if (!result.ok) throw new ValidationError(sortIssues(issues));
   const experimentFiles = result.value.spec.experiments.map((p) => resolve(dirname(file), p));
+  const where = homeOf(file);
   experimentFiles.forEach((path, i) => {
-    const message = memberProblem(file, path);
+    const message = memberProblem(where, path);
     if (message === undefined) return;
     const { line, column } = locateValue(source, ["spec", "experiments", i]);
     issues.push({ file, line, column, path: `spec.experiments[${i}]`, message });
