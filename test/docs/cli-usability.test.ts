@@ -88,7 +88,12 @@ describe("gameday validate", () => {
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain("✓ targets.yaml");
     expect(ok.stdout).toContain("✓ docs/examples/targets.yaml");
-    expect(ok.stdout).toContain("6 valid, 0 invalid");
+    // The game day's members are validated too, each on its own line, and counted.
+    const checked = ok.stdout.split("\n").filter((l) => l.startsWith("✓ "));
+    for (const member of ["payments-latency.yaml", "payments-direct-risk-failures.yaml"])
+      expect(checked.some((l) => l.endsWith(`/experiments/${member}`))).toBe(true);
+    expect(checked.length).toBeGreaterThan(3);
+    expect(ok.stdout).toContain(`${checked.length} valid, 0 invalid`);
     const badTargets = write(
       "bad-targets.yaml",
       "apiVersion: gameday/v1\nkind: Targets\ntargets:\n  s:\n    toxiproxy: { url: nope, proxies: [a] }\n    spec: {}\n",

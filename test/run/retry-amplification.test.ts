@@ -52,10 +52,12 @@ describe("retryAmplification against the real sandbox", () => {
   afterAll(() => ensureSandbox());
 
   it("catches payments' retry storm against a slow risk even while orders' breaker sheds the load", async () => {
-    // The healthy sandbox's retry budget caps retries at half the charges (measured 0.99 here with
-    // it on), so a storm needs that countermeasure removed, as the demo game day's no-retry-budget
-    // mutant does.
-    await ensureSandbox(["retry-budget"]);
+    // Two countermeasures contain this storm, so both go: the retry budget caps retries at half the
+    // charges (measured 0.99 with it on), and payments' bulkhead (8 in flight, 100 ms queue) sheds
+    // most charges while each holds its slot for 4 slow attempts, so calls per charge received
+    // stay near 1 (measured 1.01-1.06 with only the budget removed). The demo's risk-down
+    // experiment fails fast instead, so there the budget alone decides.
+    await ensureSandbox(["retry-budget", "payments-bulkhead"]);
     // Risk answers after 1.5 s: every payments attempt (200 ms timeout) times out and is retried,
     // and orders' breaker to payments opens, so few load requests reach payments at all. Per load
     // request the amplification read 0.37 here; per request payments received it is well over 2.
