@@ -3,6 +3,7 @@ import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { Redis } from "ioredis";
 import { ExitCode } from "../errors/gameday-error.js";
 import { suiteStopped } from "../experiment/expand-game-days.js";
+import { redact } from "../redact/redact.js";
 import { JunitReporter } from "../report/junit-reporter.js";
 import { MarkdownReporter } from "../report/markdown-reporter.js";
 import { ReporterSet } from "../report/reporter-registry.js";
@@ -52,7 +53,8 @@ export async function processGameDay(
   try {
     loaded = loadPayload(job.data, ctx.targets);
   } catch (err) {
-    const reason = (err as Error).message;
+    // BullMQ keeps the reason in Redis as the job's failedReason.
+    const reason = redact((err as Error).message);
     const base = existing ?? baseRecord(id, job, undefined);
     await ctx.history.update(
       id,
@@ -192,7 +194,14 @@ async function runAll(
   await withTimeout(lease.close(), ctx.leaseTtlMs, "releasing the lease").catch((err) =>
     ctx.log(`${id}: ${(err as Error).message}`),
   );
-  const outcome = { id, status: "finished" as const, verdict: verdictOf(exitCode), exitCode, reason };
+  // BullMQ keeps the outcome in Redis as the job's return value.
+  const outcome = {
+    id,
+    status: "finished" as const,
+    verdict: verdictOf(exitCode),
+    exitCode,
+    reason: redact(reason),
+  };
   await ctx.history.update(
     id,
     { ...outcome, endedAt: Date.now(), remaining, artifacts, experiments: results.map(experimentOutcome) },

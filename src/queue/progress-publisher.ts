@@ -1,4 +1,5 @@
 import type { Job } from "bullmq";
+import { redactDeep } from "../redact/redact.js";
 import type { JournalEvent } from "../run/journal-schema.js";
 import type { ProgressSnapshot } from "../run/run-context.js";
 import type { RunResult } from "../run/run-result.js";
@@ -17,13 +18,14 @@ const SHOWN = new Set([
 
 /**
  * Sends a run's live view through job.updateProgress, in order and without blocking the run:
- * events are chained, snapshots at most one a second. A failed send (Redis away) is dropped.
+ * events are chained, snapshots at most one a second, each redacted (anyone reaching Redis reads
+ * it). A failed send (Redis away) is dropped.
  */
 export function progressPublisher(job: Job) {
   let chain: Promise<void> = Promise.resolve();
   let lastSnapshot = 0;
   const send = (m: ProgressMessage) => {
-    chain = chain.then(() => job.updateProgress(m as unknown as object)).catch(() => {});
+    chain = chain.then(() => job.updateProgress(redactDeep(m) as unknown as object)).catch(() => {});
   };
   return {
     event: (event: JournalEvent) => {

@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { redactDeep } from "../redact/redact.js";
 import type { QueueKeys } from "./queue-keys.js";
 import { type RunRecord, runRecordSchema } from "./run-record.js";
 
@@ -9,10 +10,11 @@ export class RunHistory {
     private readonly keys: QueueKeys,
   ) {}
 
+  /** Redacted: a record's reason and outcomes can quote a probe's error, and Redis is shared. */
   async put(record: RunRecord): Promise<void> {
     await this.redis
       .multi()
-      .set(this.keys.run(record.id), JSON.stringify(record))
+      .set(this.keys.run(record.id), JSON.stringify(redactDeep(record)))
       .zadd(this.keys.runs, "NX", record.enqueuedAt, record.id)
       .exec();
   }
