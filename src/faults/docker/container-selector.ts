@@ -3,7 +3,8 @@ import { PreflightError } from "../../errors/gameday-error.js";
 import type { DockerFaultSpec } from "../../experiment/docker-fault-schema.js";
 import type { DockerTarget } from "../../targets/docker-target-schema.js";
 import { takeRandom, wantedCount } from "../blast-radius.js";
-import { LABEL } from "./owner-marker.js";
+import { CONFIG_LABEL, OVERRIDE_ROLE } from "../config/config-owner.js";
+import { LABEL, MARKER_ROLE } from "./owner-marker.js";
 
 export const COMPOSE_PROJECT = "com.docker.compose.project";
 const COMPOSE_SERVICE = "com.docker.compose.service";
@@ -65,8 +66,13 @@ export async function selectContainers(
     ...Object.entries(s.labels ?? {}).map(([k, v]) => `${k}=${v}`),
   ];
   const listed = await docker.listContainers({ all: true, filters: label.length ? { label } : {} });
+  // A compose mutant's override container is the service now (it carries the service's labels);
+  // the original it replaced is parked, stopped, until the mutant is reverted: never select that.
+  const parked = new Set(
+    listed.filter((c) => c.Labels[LABEL.role] === OVERRIDE_ROLE).map((c) => c.Labels[CONFIG_LABEL.priorId]),
+  );
   const matched = listed
-    .filter((c) => c.Labels[LABEL.role] === undefined) // never our own markers
+    .filter((c) => c.Labels[LABEL.role] !== MARKER_ROLE && !parked.has(c.Id)) // never our own markers
     .filter((c) => s.name === undefined || c.Names.some((n) => n.replace(/^\//, "") === s.name));
   if (matched.length === 0)
     throw new PreflightError(

@@ -23,6 +23,8 @@ export const LABEL = {
   targetLabels: "gameday.target-labels",
 } as const;
 
+export const MARKER_ROLE = "owner-marker";
+
 export interface OwnerRecord {
   ownerTag: string;
   runId: string;
@@ -57,7 +59,7 @@ export async function createMarker(
       [LABEL.owner]: record.ownerTag,
       [LABEL.run]: record.runId,
       [LABEL.fault]: record.fault,
-      [LABEL.role]: "owner-marker",
+      [LABEL.role]: MARKER_ROLE,
       [LABEL.target]: target.Id,
       [LABEL.spec]: JSON.stringify(record.spec),
       [LABEL.prior]: JSON.stringify(record.prior),
@@ -79,7 +81,7 @@ export async function listMarkers(
   runId?: string,
   targetId?: string,
 ): Promise<Array<(Marker | { id: string; broken: string }) & { targetId: string }>> {
-  const label = [`${LABEL.role}=owner-marker`];
+  const label = [`${LABEL.role}=${MARKER_ROLE}`];
   if (runId !== undefined) label.push(`${LABEL.run}=${runId}`);
   if (targetId !== undefined) label.push(`${LABEL.target}=${targetId}`);
   const found = await docker.listContainers({ all: true, filters: { label } });
