@@ -67,6 +67,29 @@ function markLines(view: RunView): Line[] {
   return out;
 }
 
+type Placed = { x0: number; x1: number; row: number; top: boolean };
+
+/**
+ * Where a line's label goes: right of the line, or left of it where it would leave the plot, and
+ * one row further in while it would overlap a label already drawn (abort, rollback and reverted
+ * are often a few pixels apart).
+ */
+function placeLabel(
+  placed: Placed[],
+  x: number,
+  width: number,
+  bbox: { left: number; width: number },
+  top: boolean,
+): { x: number; row: number } {
+  const pad = 4 * devicePixelRatio;
+  const x0 = x + pad + width > bbox.left + bbox.width ? x - pad - width : x + pad;
+  let row = 0;
+  while (placed.some((p) => p.top === top && p.row === row && x0 < p.x1 + pad && x0 + width > p.x0 - pad))
+    row++;
+  placed.push({ x0, x1: x0 + width, row, top });
+  return { x: x0, row };
+}
+
 /** uPlot plugin: shaded fault and window bands under the data, abort and rollback lines over it. */
 function annotations(get: () => { shades: Shade[]; lines: Line[] }): uPlot.Plugin {
   return {
@@ -108,6 +131,8 @@ function annotations(get: () => { shades: Shade[]; lines: Line[] }): uPlot.Plugi
           const { top, height } = u.bbox;
           ctx.save();
           ctx.lineWidth = 2 * devicePixelRatio;
+          ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
+          const placed: Placed[] = [];
           for (const l of get().lines) {
             const x = u.valToPos(l.at, "x", true);
             ctx.strokeStyle = l.color;
@@ -117,12 +142,11 @@ function annotations(get: () => { shades: Shade[]; lines: Line[] }): uPlot.Plugi
             ctx.lineTo(x, top + height);
             ctx.stroke();
             ctx.fillStyle = l.color;
-            ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
-            ctx.fillText(
-              l.label,
-              x + 4 * devicePixelRatio,
-              l.top ? top + 46 * devicePixelRatio : top + height - 6 * devicePixelRatio,
-            );
+            const at = placeLabel(placed, x, ctx.measureText(l.label).width, u.bbox, !!l.top);
+            const y = l.top
+              ? top + (46 + 14 * at.row) * devicePixelRatio
+              : top + height - (6 + 14 * at.row) * devicePixelRatio;
+            ctx.fillText(l.label, at.x, y);
           }
           ctx.restore();
         },
