@@ -6,6 +6,8 @@ export interface SuiteMembership {
   name: string;
   file: string;
   continueOnFailure: boolean;
+  /** The game day's choice among its targets' notifiers; undefined: all of them. */
+  notify?: readonly string[] | undefined;
 }
 
 /** One experiment file to run, and the game day it came from (if any). */
@@ -39,6 +41,7 @@ export async function expandGameDays(files: string[]): Promise<PlannedExperiment
         name: gameDay.metadata.name,
         file,
         continueOnFailure: gameDay.spec.continueOnFailure,
+        notify: gameDay.spec.notify,
       };
       for (const f of experimentFiles) out.push({ file: f, suite });
     } catch (err) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { notifierName } from "../targets/notify-schema.js";
 import { LIMITS, labelsSchema } from "./bounded.js";
 import { mutantSchema } from "./mutant-schema.js";
 
@@ -41,6 +42,14 @@ export const gameDaySchema = z
           error: "expected unique mutant names",
         })
         .describe("countermeasures removed one at a time by `gameday prove`; each must fail the game day"),
+      notify: z
+        .array(notifierName)
+        .max(20)
+        .refine((ns) => new Set(ns).size === ns.length, { error: "expected unique notifier names" })
+        .optional()
+        .describe(
+          "which of the targets' configured notifiers this game day uses, by name (default: all; [] for none); never a URL",
+        ),
     }),
   })
   .describe("a gameday suite: experiments run in order with one combined verdict");

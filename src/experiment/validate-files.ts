@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { type InputIssue, ValidationError } from "../errors/gameday-error.js";
+import { gameDayNotifyIssues } from "../targets/notify-selection.js";
 import {
   type LoadedTargets,
   loadTargets,
@@ -121,8 +122,15 @@ export async function validateFiles(
       const text = await readInputFile(file, "experiment file");
       // Each kind by its own schema; a game day is valid when it and every experiment it lists are.
       const kind = declaredKind(text);
-      if (!member && kind === "GameDay") listed = loadGameDayText(text, file).experimentFiles;
-      else if (!member && kind === "Targets" && opts.anyKind) loadTargetsText(text, file);
+      if (!member && kind === "GameDay") {
+        const day = loadGameDayText(text, file);
+        listed = day.experimentFiles;
+        // A notifier the game day selects must be one its targets configure.
+        const notify = targets
+          ? gameDayNotifyIssues(file, text, day.gameDay.spec.notify, listed, targets)
+          : [];
+        if (notify.length) throw new ValidationError(notify);
+      } else if (!member && kind === "Targets" && opts.anyKind) loadTargetsText(text, file);
       else warnings = validateExperiment(text, file, loadOptions, Boolean(opts.references));
     });
     const members = await Promise.all(listed.map((f) => validateOne(f, true)));

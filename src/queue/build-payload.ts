@@ -3,6 +3,7 @@ import { ValidationError } from "../errors/gameday-error.js";
 import { declaredKind, declaredName, loadGameDayText } from "../experiment/gameday-loader.js";
 import { readInputFile } from "../experiment/read-input.js";
 import { validateFiles } from "../experiment/validate-files.js";
+import { gameDayNotifyIssues } from "../targets/notify-selection.js";
 import { loadTargets } from "../targets/targets-loader.js";
 import type { JobPayload } from "./job-payload.js";
 
@@ -21,7 +22,11 @@ export async function buildPayload(
   const file = resolve(path);
   const targets = await loadTargets(opts.targetsFile);
   const results = await validateFiles(files, { targets });
-  const issues = results.flatMap((r) => r.issues);
+  const notify = suite?.gameDay.spec.notify;
+  const issues = [
+    ...(suite ? gameDayNotifyIssues(path, text, notify, files, targets) : []),
+    ...results.flatMap((r) => r.issues),
+  ];
   if (issues.length) throw new ValidationError(issues);
   const experiments = await Promise.all(
     files.map(async (f) => ({ file: resolve(f), text: await readInputFile(f, "experiment file") })),
@@ -34,6 +39,7 @@ export async function buildPayload(
     file,
     continueOnFailure: suite?.gameDay.spec.continueOnFailure ?? false,
     experiments,
+    ...(notify ? { notify: [...notify] } : {}),
     ...(opts.schedule ? { schedule: opts.schedule } : {}),
   };
 }

@@ -3,9 +3,11 @@ import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { Redis } from "ioredis";
 import { ExitCode } from "../errors/gameday-error.js";
 import { suiteStopped } from "../experiment/expand-game-days.js";
+import type { ResolvedNotifier } from "../interfaces/notifier.js";
 import { redact } from "../redact/redact.js";
 import { JunitReporter } from "../report/junit-reporter.js";
 import { MarkdownReporter } from "../report/markdown-reporter.js";
+import { bothListeners, RunNotifiers } from "../report/notify/run-notifiers.js";
 import { ReporterSet } from "../report/reporter-registry.js";
 import { writeRunArtifacts } from "../report/run-artifacts.js";
 import { runExperiment } from "../run/experiment-runner.js";
@@ -63,7 +65,7 @@ export async function processGameDay(
     );
     throw err instanceof UnrecoverableError ? err : new UnrecoverableError(reason);
   }
-  const { payload, inputs } = loaded;
+  const { payload, inputs, notifiers } = loaded;
   if (loaded.ignoredTargets)
     ctx.log(`${id}: the job carries a targets text; ignored (this worker uses ${ctx.targets.file})`);
   const base = existing ?? baseRecord(id, job, payload);
@@ -124,7 +126,7 @@ export async function processGameDay(
       await job.moveToDelayed(Date.now() + 500 + Math.floor(Math.random() * 500), token);
       throw new DelayedError();
     }
-    return await runAll(job, id, base, payload, inputs, lease, controller, ctx);
+    return await runAll(job, id, base, payload, inputs, notifiers, lease, controller, ctx);
   } finally {
     ctx.shutdown.removeEventListener("abort", stop);
     lease.stop();
@@ -137,6 +139,7 @@ async function runAll(
   base: RunRecord,
   payload: ReturnType<typeof loadPayload>["payload"],
   inputs: ReturnType<typeof loadPayload>["inputs"],
+  notifiers: ResolvedNotifier[][],
   lease: RunLease,
   controller: AbortController,
   ctx: WorkerContext,
@@ -153,9 +156,10 @@ async function runAll(
   const suite = { name: payload.name, file: payload.file, continueOnFailure: payload.continueOnFailure };
   const done: { suite: typeof suite; exitCode: number }[] = [];
   try {
-    for (const input of inputs) {
+    for (const [i, input] of inputs.entries()) {
       if (controller.signal.aborted) break;
       if (suiteStopped({ file: input.file, suite }, done)) continue;
+      const notify = new RunNotifiers(notifiers[i] ?? [], (line) => ctx.log(`${id}: ${line}`));
       const result = await runExperiment({
         ...input,
         stateDir: ctx.stateDir,
@@ -163,10 +167,10 @@ async function runAll(
         queueRun: id,
         signal: controller.signal,
         lock: new RedisRunLock(lease, input.targetName),
-        onEvent: publish.event,
+        onEvent: bothListeners(publish.event, notify),
         onProgress: publish.snapshot,
       });
-      await writeRunArtifacts(result);
+      await Promise.all([writeRunArtifacts(result), notify.onRunEnd(result)]);
       publish.runEnd(result);
       results.push(result);
       done.push({ suite, exitCode: result.exitCode });

@@ -15,6 +15,8 @@ export const jobPayloadSchema = z.strictObject({
   experiments: z.array(z.strictObject({ file: z.string().min(1), text: z.string() })).min(1),
   /** Sent by older enqueuers; accepted so their jobs still parse, and never read. */
   targets: z.strictObject({ file: z.string().min(1), text: z.string() }).optional(),
+  /** The game day's `spec.notify`: names among the worker's own targets' notifiers, never a URL. */
+  notify: z.array(z.string().min(1).max(63)).max(20).optional(),
   /** Set on jobs a schedule created: at most one run of that game day at a time. */
   schedule: z.string().optional(),
 });

@@ -2,6 +2,8 @@ import { UnrecoverableError } from "bullmq";
 import type { ResolvedInput } from "../cli/inputs.js";
 import { formatIssue, ValidationError } from "../errors/gameday-error.js";
 import { loadExperimentText } from "../experiment/experiment-loader.js";
+import type { ResolvedNotifier } from "../interfaces/notifier.js";
+import { planNotifiers } from "../report/notify/plan-notifiers.js";
 import { type LoadedTargets, resolveTarget } from "../targets/targets-loader.js";
 import { type JobPayload, jobPayloadSchema } from "./job-payload.js";
 
@@ -14,7 +16,12 @@ import { type JobPayload, jobPayloadSchema } from "./job-payload.js";
 export function loadPayload(
   data: unknown,
   targets: LoadedTargets,
-): { payload: JobPayload; inputs: ResolvedInput[]; ignoredTargets: boolean } {
+): {
+  payload: JobPayload;
+  inputs: ResolvedInput[];
+  notifiers: ResolvedNotifier[][];
+  ignoredTargets: boolean;
+} {
   const parsed = jobPayloadSchema.safeParse(data);
   if (!parsed.success)
     throw new UnrecoverableError(
@@ -34,7 +41,13 @@ export function loadPayload(
         installation: targets.targets.installation,
       };
     });
-    return { payload, inputs, ignoredTargets: payload.targets !== undefined };
+    // Notifiers come from the worker's own targets; the job only selects among them by name.
+    const suite = payload.kind === "suite" ? { file: payload.file, notify: payload.notify } : undefined;
+    const notifiers = planNotifiers(
+      inputs.map((input) => ({ ...input, suite })),
+      targets.file,
+    );
+    return { payload, inputs, notifiers, ignoredTargets: payload.targets !== undefined };
   } catch (err) {
     if (err instanceof ValidationError)
       throw new UnrecoverableError(`invalid experiment in job: ${err.issues.map(formatIssue).join("; ")}`);

@@ -1,9 +1,15 @@
+import type { NotifierOptions } from "../interfaces/notifier.js";
 import type { Reporter, ReporterOptions } from "../interfaces/reporter.js";
+import type { NotifyFormat } from "../targets/notify-schema.js";
 import { ConsoleReporter } from "./console-reporter.js";
 import { HtmlReporter } from "./html/html-reporter.js";
 import { JsonReporter } from "./json-reporter.js";
 import { JunitReporter } from "./junit-reporter.js";
 import { MarkdownReporter } from "./markdown-reporter.js";
+import { GrafanaAnnotationReporter } from "./notify/grafana-annotation-reporter.js";
+import type { NotifierReporter } from "./notify/notifier-reporter.js";
+import { SlackReporter } from "./notify/slack-reporter.js";
+import { WebhookReporter } from "./notify/webhook-reporter.js";
 
 /** Reporters by name, as `--reporter` and `--junit/--report/--json` select them. */
 export const REPORTERS: Record<string, new (opts?: ReporterOptions) => Reporter> = {
@@ -12,6 +18,13 @@ export const REPORTERS: Record<string, new (opts?: ReporterOptions) => Reporter>
   markdown: MarkdownReporter,
   json: JsonReporter,
   html: HtmlReporter,
+};
+
+/** Notifiers by the `format` of a target's `notify` entry: one instance per run. */
+export const NOTIFIERS: Record<NotifyFormat, new (opts: NotifierOptions) => NotifierReporter> = {
+  webhook: WebhookReporter,
+  slack: SlackReporter,
+  grafana: GrafanaAnnotationReporter,
 };
 
 /** Fans one event out to every reporter; a reporter that throws is reported, never fatal. */

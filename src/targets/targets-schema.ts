@@ -5,6 +5,7 @@ import { dockerTargetSchema } from "./docker-target-schema.js";
 import { httpUrl } from "./http-url.js";
 import { kubernetesTargetSchema } from "./kubernetes-target-schema.js";
 import { mutableEnvSchema } from "./mutable-env-schema.js";
+import { notifierName, notifierSchema } from "./notify-schema.js";
 
 const varName = z
   .string()
@@ -56,6 +57,11 @@ export const targetSchema = z.strictObject({
   scrape: z.record(z.string(), httpUrl).default({}).describe("service name to its /metrics URL"),
   scrapeAuth: httpAuthSchema.optional().describe("credentials sent to the scrape URLs"),
   mutableEnv: mutableEnvSchema,
+  notify: z
+    .record(notifierName, notifierSchema)
+    .default({})
+    .refine((n) => Object.keys(n).length <= 20, { error: "expected at most 20 notifiers" })
+    .describe("receivers of this target's run events by name; a game day's spec.notify selects among them"),
 });
 
 export const targetsFileSchema = z.strictObject({

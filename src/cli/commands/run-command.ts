@@ -1,15 +1,19 @@
 import type { Command } from "commander";
 import { ExitCode } from "../../errors/gameday-error.js";
 import { expandGameDays, type SuiteMembership, suiteStopped } from "../../experiment/expand-game-days.js";
+import { readInputFileSync } from "../../experiment/read-input.js";
 import type { Reporter } from "../../interfaces/reporter.js";
 import type { RunLock } from "../../interfaces/run-lock.js";
 import { redisConfigured } from "../../queue/redis-configured.js";
 import { ConsoleReporter } from "../../report/console-reporter.js";
+import { planNotifiers } from "../../report/notify/plan-notifiers.js";
+import { bothListeners, RunNotifiers } from "../../report/notify/run-notifiers.js";
 import { REPORTERS, ReporterSet } from "../../report/reporter-registry.js";
 import { writeRunArtifacts } from "../../report/run-artifacts.js";
 import { runExperiment } from "../../run/experiment-runner.js";
 import type { RunResult } from "../../run/run-result.js";
 import { combinedExitCode } from "../../run/verdict.js";
+import { targetsFilePath } from "../../targets/targets-loader.js";
 import { CLI_OPTIONS } from "../cli-options.js";
 import { loadInputs, type ResolvedInput } from "../inputs.js";
 
@@ -37,6 +41,18 @@ async function sharedLock(stateDir: string, input: ResolvedInput): Promise<{ loc
   return { lock: new RedisCliLock(queueConfig({}), stateDir, input.targetName, input.target) };
 }
 
+/** A game day that selects notifiers, with its text, so an unknown name is placed at its line. */
+function withText(suite: SuiteMembership | undefined) {
+  if (!suite?.notify) return suite;
+  let text: string | undefined;
+  try {
+    text = readInputFileSync(suite.file, "game day file");
+  } catch {
+    text = undefined; // it was read a moment ago; without it the issue has no line
+  }
+  return { ...suite, text };
+}
+
 export function registerRunCommand(program: Command): void {
   program
     .command("run")
@@ -58,6 +74,11 @@ export function registerRunCommand(program: Command): void {
         planned.map((p) => p.file),
         opts.targets,
       );
+      // The targets' notifiers, the game days' selections among them, their secrets: all read now (exit 2 before anything runs).
+      const notifiers = planNotifiers(
+        inputs.map((input, i) => ({ ...input, suite: withText(planned[i]?.suite) })),
+        targetsFilePath(opts.targets).file,
+      );
       const controller = new AbortController();
       const untrap = trapSignals(controller, (s) => process.stderr.write(`${s}\n`));
       const console = new ReporterSet([new ConsoleReporter()]);
@@ -67,16 +88,18 @@ export function registerRunCommand(program: Command): void {
         for (const [i, input] of inputs.entries()) {
           if (controller.signal.aborted) break;
           if (suiteStopped(planned[i] ?? input, done)) continue;
+          const notify = new RunNotifiers(notifiers[i] ?? [], (line) => process.stderr.write(`${line}\n`));
           const result = await runExperiment({
             ...input,
             stateDir: opts.stateDir,
             gameDay: planned[i]?.suite?.name,
             ...(await sharedLock(opts.stateDir, input)),
             signal: controller.signal,
-            onEvent: opts.quiet ? undefined : console.onEvent,
+            onEvent: bothListeners(opts.quiet ? undefined : console.onEvent, notify),
             onProgress: opts.quiet ? undefined : console.onProgress,
           });
-          await writeRunArtifacts(result);
+          // The notifiers' bounded flush runs while the artifacts are written.
+          await Promise.all([writeRunArtifacts(result), notify.onRunEnd(result)]);
           await console.onRunEnd(result);
           results.push(result);
           done.push({ suite: planned[i]?.suite, exitCode: result.exitCode });

@@ -1,0 +1,71 @@
+import { type InputIssue, ValidationError } from "../errors/gameday-error.js";
+import type { ResolvedNotifier } from "../interfaces/notifier.js";
+import { registerSecret } from "../redact/redact.js";
+import { CredentialError, type CredentialSource, readCredential } from "./credentials.js";
+import { httpUrlProblem } from "./http-url.js";
+import { NOTIFY_EVENTS, type NotifierConfig } from "./notify-schema.js";
+import type { Target } from "./targets-schema.js";
+
+/**
+ * The target's notifiers, the game day's selection applied (undefined: all of them), with every
+ * secret read and registered for redaction before anything can print it. A secret that cannot be
+ * read, or a URL from a secret that is not http(s), is an input error of the targets file (exit 2,
+ * before anything is touched), naming the field; it never says what was read.
+ */
+export function resolveNotifiers(
+  targetName: string,
+  target: Target,
+  targetsFile: string,
+  selection?: readonly string[],
+): ResolvedNotifier[] {
+  const out: ResolvedNotifier[] = [];
+  const issues: InputIssue[] = [];
+  for (const [name, config] of Object.entries(target.notify)) {
+    if (selection && !selection.includes(name)) continue;
+    const field = `targets.${targetName}.notify.${name}`;
+    const read = (source: CredentialSource | undefined, key: string): string | undefined => {
+      if (!source) return undefined;
+      try {
+        return readCredential(source);
+      } catch (err) {
+        if (!(err instanceof CredentialError)) throw err;
+        issues.push({ file: targetsFile, path: `${field}.${key}`, message: err.message });
+        return undefined;
+      }
+    };
+    const url = typeof config.url === "string" ? config.url : read(config.url, "url");
+    const secret = read(config.secret, "secret");
+    const token = read(config.token, "token");
+    if (url === undefined) continue;
+    const problem = httpUrlProblem(url);
+    if (problem) {
+      // The value came from a secret: say what is wrong with it, never what it is.
+      issues.push({ file: targetsFile, path: `${field}.url`, message: `the URL read from it: ${problem}` });
+      continue;
+    }
+    // A URL from a secret is a secret as a whole (Slack's path is its token), in every form printed.
+    if (typeof config.url !== "string") registerSecret(url);
+    out.push(resolved(name, config, url, secret, token));
+  }
+  if (issues.length) throw new ValidationError(issues);
+  return out;
+}
+
+function resolved(
+  name: string,
+  config: NotifierConfig,
+  url: string,
+  secret: string | undefined,
+  token: string | undefined,
+): ResolvedNotifier {
+  return {
+    name,
+    format: config.format,
+    url,
+    secret,
+    token,
+    events: config.events ?? NOTIFY_EVENTS,
+    tags: config.tags,
+    dashboardUID: config.dashboardUID,
+  };
+}
