@@ -12,7 +12,8 @@ export interface Received {
 
 /**
  * A real HTTP receiver on 127.0.0.1 and a port the OS picks. `answer` decides each status (by the
- * number of the request, from 0); every request is recorded with its raw body.
+ * number of the request, from 0), or 0 to never answer (a hanging receiver); every request is
+ * recorded with its raw body.
  */
 export async function startReceiver(answer: (n: number, r: Received) => number = () => 200) {
   const received: Received[] = [];
@@ -29,6 +30,7 @@ export async function startReceiver(answer: (n: number, r: Received) => number =
       };
       const status = answer(received.length, r);
       received.push(r);
+      if (status === 0) return;
       res.writeHead(status, { "content-type": "text/plain" }).end(status < 300 ? "ok" : "no");
     });
   });
