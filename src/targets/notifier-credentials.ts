@@ -20,7 +20,7 @@ export function resolveNotifiers(
 ): ResolvedNotifier[] {
   const out: ResolvedNotifier[] = [];
   const issues: InputIssue[] = [];
-  for (const [name, config] of Object.entries(target.notify)) {
+  for (const [name, config] of Object.entries(target.notify ?? {})) {
     if (selection && !selection.includes(name)) continue;
     const field = `targets.${targetName}.notify.${name}`;
     const read = (source: CredentialSource | undefined, key: string): string | undefined => {

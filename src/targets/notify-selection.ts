@@ -21,7 +21,7 @@ export interface NotifySelection {
  * nobody.
  */
 export function notifySelectionIssues(selection: NotifySelection): InputIssue[] {
-  const known = [...new Set(selection.targets.flatMap((t) => Object.keys(t.target.notify)))];
+  const known = [...new Set(selection.targets.flatMap((t) => Object.keys(t.target.notify ?? {})))];
   const source = selection.text ? parseYamlSource(selection.text, selection.file, "").source : undefined;
   const issues: InputIssue[] = [];
   selection.notify.forEach((name, i) => {

@@ -58,9 +58,20 @@ export const targetSchema = z.strictObject({
   scrapeAuth: httpAuthSchema.optional().describe("credentials sent to the scrape URLs"),
   mutableEnv: mutableEnvSchema,
   notify: z
-    .record(notifierName, notifierSchema)
-    .default({})
-    .refine((n) => Object.keys(n).length <= 20, { error: "expected at most 20 notifiers" })
+    .record(z.string(), notifierSchema)
+    .superRefine((n, ctx) => {
+      const names = Object.keys(n);
+      if (names.length > 20) ctx.addIssue({ code: "custom", message: "expected at most 20 notifiers" });
+      // Checked here rather than as the record's key schema, so the message says what a name may be.
+      for (const name of names)
+        if (!notifierName.safeParse(name).success)
+          ctx.addIssue({
+            code: "custom",
+            path: [name],
+            message: `expected a notifier name of lowercase letters, digits and dashes (at most 63), found "${name.slice(0, 70)}"`,
+          });
+    })
+    .optional()
     .describe("receivers of this target's run events by name; a game day's spec.notify selects among them"),
 });
 
