@@ -1,4 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import type { NotifierOptions } from "../../src/interfaces/notifier.js";
 import { clearSecrets, redact, registerSecret } from "../../src/redact/redact.js";
@@ -8,6 +12,7 @@ import { SlackReporter } from "../../src/report/notify/slack-reporter.js";
 import { WebhookReporter } from "../../src/report/notify/webhook-reporter.js";
 import type { JournalEvent } from "../../src/run/journal-schema.js";
 import { NOTIFY_EVENTS } from "../../src/targets/notify-schema.js";
+import { REPO } from "../support/cli.js";
 import { type Received, startReceiver } from "../support/http-receiver.js";
 import { abortedRunEvents, fakeRunEvents } from "./fake-run-events.js";
 
@@ -166,6 +171,31 @@ describe("WebhookReporter", () => {
     expect(logged).toEqual([
       `notify ops: cannot deliver to ${rx.url}: HTTP 400 (1 attempt); the run goes on without it (further failures are not logged)`,
     ]);
+  });
+});
+
+describe("the README's verification recipe", () => {
+  it("accepts what gameday signs and refuses a changed body, another key, a missing or an old signature", async () => {
+    const readme = await readFile(join(REPO, "README.md"), "utf8");
+    const recipe = /<!-- notify: verify recipe -->\n```js\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    expect(recipe).toBeDefined();
+    const dir = await mkdtemp(join(tmpdir(), "gameday-recipe-"));
+    closers.push(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(join(dir, "verify.mjs"), recipe ?? "");
+    const { verifyGameday } = (await import(pathToFileURL(join(dir, "verify.mjs")).href)) as {
+      verifyGameday: (secret: string, body: string, headers: Record<string, unknown>) => boolean;
+    };
+    const rx = await receiver();
+    const { opts } = options(rx.url, { secret: KEY });
+    await drive(new WebhookReporter(opts), fakeRunEvents());
+    for (const r of rx.received) expect(verifyGameday(KEY, r.body, r.headers)).toBe(true);
+    const r = rx.received[0] as Received;
+    expect(verifyGameday(KEY, r.body.replace("staging", "stagin9"), r.headers)).toBe(false);
+    expect(verifyGameday("another-key", r.body, r.headers)).toBe(false);
+    expect(verifyGameday(KEY, r.body, {})).toBe(false);
+    const old = JSON.stringify({ ...JSON.parse(r.body), sentAt: "2026-01-01T00:00:00.000Z" });
+    const signed = `sha256=${createHmac("sha256", KEY).update(old).digest("hex")}`;
+    expect(verifyGameday(KEY, old, { "x-gameday-signature": signed })).toBe(false);
   });
 });
 
