@@ -1,0 +1,88 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { buildPayload } from "../../src/queue/build-payload.js";
+import { loadPayload } from "../../src/queue/load-payload.js";
+import { loadTargetsText } from "../../src/targets/targets-loader.js";
+import { issuesOf, lines } from "../experiment/issues-of.js";
+
+// The queue's side, without Redis: what a job may say about notifiers (names only) and what the
+// worker makes of it (its own targets file's notifiers, nothing else).
+const targets = (url: string) =>
+  lines(
+    "apiVersion: gameday/v1",
+    "kind: Targets",
+    "targets:",
+    "  t:",
+    "    toxiproxy: { url: http://127.0.0.1:1, proxies: [p] }",
+    "    notify:",
+    `      ops: { format: webhook, url: "${url}" }`,
+    `      grafana: { format: grafana, url: "${url}" }`,
+  );
+const experiment = lines(
+  "apiVersion: gameday/v1",
+  "kind: Experiment",
+  "metadata: { name: e }",
+  "spec:",
+  "  target: t",
+  "  faults: [{ name: f, at: 0s, for: 1s, toxiproxy: { proxy: p, toxic: timeout } }]",
+);
+const day = (notify: string) =>
+  lines(
+    "apiVersion: gameday/v1",
+    "kind: GameDay",
+    "metadata: { name: d }",
+    "spec:",
+    "  experiments: [e.yaml]",
+    `  notify: ${notify}`,
+  );
+
+describe("queued game days and notifiers", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "gameday-notify-queue-"));
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, "targets.yaml"), targets("http://127.0.0.1:9/enqueuer"));
+  await writeFile(join(dir, "e.yaml"), experiment);
+
+  it("enqueue carries the game day's selection by name, and refuses an unknown name at its line", async () => {
+    await writeFile(join(dir, "d.yaml"), day("[grafana]"));
+    const payload = await buildPayload(join(dir, "d.yaml"), { targetsFile: join(dir, "targets.yaml") });
+    expect(payload.notify).toEqual(["grafana"]);
+    await writeFile(join(dir, "bad.yaml"), day("[pager]"));
+    const issues = await issuesOf(() =>
+      buildPayload(join(dir, "bad.yaml"), { targetsFile: join(dir, "targets.yaml") }),
+    );
+    expect(issues).toEqual([
+      expect.objectContaining({
+        file: join(dir, "bad.yaml"),
+        line: 6,
+        path: "spec.notify[0]",
+        message: expect.stringContaining('unknown notifier "pager"'),
+      }),
+    ]);
+  });
+
+  it("the worker uses its own targets file's notifiers, selected by the job's names", async () => {
+    await writeFile(join(dir, "d.yaml"), day("[grafana]"));
+    const payload = await buildPayload(join(dir, "d.yaml"), { targetsFile: join(dir, "targets.yaml") });
+    const own = loadTargetsText(targets("http://127.0.0.1:9/worker"), "/etc/worker/targets.yaml");
+    const loaded = loadPayload(payload, own);
+    expect(loaded.notifiers).toEqual([
+      [expect.objectContaining({ name: "grafana", url: "http://127.0.0.1:9/worker" })],
+    ]);
+    // Without a selection: every notifier of the worker's target.
+    const { notify: _none, ...all } = payload;
+    expect(loadPayload(all, own).notifiers[0]?.map((n) => n.name)).toEqual(["ops", "grafana"]);
+  });
+
+  it("a job can never carry a receiver: a URL in notify is refused, an unknown name fails the job", async () => {
+    const payload = await buildPayload(join(dir, "e.yaml"), { targetsFile: join(dir, "targets.yaml") });
+    const own = loadTargetsText(targets("http://127.0.0.1:9/worker"), "targets.yaml");
+    expect(() =>
+      loadPayload({ ...payload, kind: "suite", notify: [{ url: "http://evil.example/" }] }, own),
+    ).toThrow(/invalid job payload: notify/);
+    expect(() => loadPayload({ ...payload, kind: "suite", notify: ["nobody"] }, own)).toThrow(
+      /unknown notifier "nobody"/,
+    );
+  });
+});
