@@ -1,6 +1,5 @@
 import { type InputIssue, ValidationError } from "../errors/gameday-error.js";
 import type { ResolvedNotifier } from "../interfaces/notifier.js";
-import { registerSecret } from "../redact/redact.js";
 import { CredentialError, type CredentialSource, readCredential } from "./credentials.js";
 import { httpUrlProblem } from "./http-url.js";
 import { NOTIFY_EVENTS, type NotifierConfig } from "./notify-schema.js";
@@ -33,6 +32,7 @@ export function resolveNotifiers(
         return undefined;
       }
     };
+    // A URL from a secret is masked as a whole (Slack's path is its token): readCredential registers it.
     const url = typeof config.url === "string" ? config.url : read(config.url, "url");
     const secret = read(config.secret, "secret");
     const token = read(config.token, "token");
@@ -43,8 +43,6 @@ export function resolveNotifiers(
       issues.push({ file: targetsFile, path: `${field}.url`, message: `the URL read from it: ${problem}` });
       continue;
     }
-    // A URL from a secret is a secret as a whole (Slack's path is its token), in every form printed.
-    if (typeof config.url !== "string") registerSecret(url);
     out.push(resolved(name, config, url, secret, token));
   }
   if (issues.length) throw new ValidationError(issues);

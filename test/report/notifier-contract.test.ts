@@ -124,7 +124,11 @@ describe.each(NOTIFY_FORMATS)("the %s notifier's delivery guarantees", (format) 
     closers.push(rx.close);
     const { reporter, logged } = start(format, rx.url, { timeoutMs: 5000, flushMs: 300, queueMax: 1 });
     for (let i = 0; i < 5; i++) feed(reporter);
+    // Dropped as they arrive, while one request hangs: the queue never holds more than queueMax.
+    const droppedBeforeEnd = reporter.report.abandoned;
+    expect(droppedBeforeEnd).toBeGreaterThan(0);
     await reporter.onRunEnd();
+    expect(reporter.report.abandoned).toBe(droppedBeforeEnd + 2); // the one queued and the one in flight
     expect(rx.received.length).toBe(1); // the one in flight; the rest never left
     expect(reporter.report.abandoned).toBeGreaterThan(1);
     expect(logged).toHaveLength(1);
