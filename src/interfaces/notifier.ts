@@ -1,4 +1,4 @@
-import type { NotifyEventName, NotifyFormat } from "../targets/notify-schema.js";
+import type { NotifierConfig, NotifyEventName } from "../targets/notify-schema.js";
 
 /** How hard one notifier tries: a few attempts within a total bound, and a bounded flush at the run's end. */
 export interface DeliveryPolicy {
@@ -17,22 +17,19 @@ export interface DeliveryPolicy {
   flushMs: number;
 }
 
-/** A notifier as the targets file configures it, with its secrets read (and registered for redaction). */
-export interface ResolvedNotifier {
+/** A notifier as the targets file configures it (NotifierConfig), with its secrets read (and registered for redaction). */
+export type ResolvedNotifier = Pick<NotifierConfig, "format" | "tags" | "dashboardUID"> & {
   name: string;
-  format: NotifyFormat;
   url: string;
   /** webhook: the HMAC key. */
   secret?: string | undefined;
   /** grafana: the Bearer token. */
   token?: string | undefined;
   events: readonly NotifyEventName[];
-  tags: readonly string[];
-  dashboardUID?: string | undefined;
-}
+};
 
-export interface NotifierOptions extends ResolvedNotifier {
+export type NotifierOptions = ResolvedNotifier & {
   /** Where the one line about an unreachable receiver goes (redacted before it is written). */
   log: (line: string) => void;
   policy?: Partial<DeliveryPolicy> | undefined;
-}
+};
