@@ -98,9 +98,11 @@ export function registerRunCommand(program: Command): void {
             onEvent: bothListeners(opts.quiet ? undefined : console.onEvent, notify),
             onProgress: opts.quiet ? undefined : console.onProgress,
           });
-          // The notifiers' bounded flush runs while the artifacts are written.
-          await Promise.all([writeRunArtifacts(result), notify.onRunEnd(result)]);
+          // The notifiers' bounded flush runs while the artifacts are written and the verdict printed.
+          const flushing = notify.onRunEnd(result);
+          await writeRunArtifacts(result);
           await console.onRunEnd(result);
+          await flushing;
           results.push(result);
           done.push({ suite: planned[i]?.suite, exitCode: result.exitCode });
         }
