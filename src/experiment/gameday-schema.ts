@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LIMITS, labelsSchema } from "./bounded.js";
+import { matrixSchema } from "./game-day-matrix.js";
 import { mutantSchema } from "./mutant-schema.js";
 
 /**
@@ -34,6 +35,7 @@ export const gameDaySchema = z
         .boolean()
         .default(false)
         .describe("run the remaining experiments after one did not pass (default: stop there)"),
+      matrix: matrixSchema.optional(),
       mutants: z
         .array(mutantSchema)
         .default([])

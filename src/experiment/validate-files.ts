@@ -6,13 +6,16 @@ import {
   loadTargetsText,
   targetsFilePath,
 } from "../targets/targets-loader.js";
+import { gameDayRuns } from "./expand-game-days.js";
 import {
   type LoadExperimentOptions,
   type LoadExperimentTextOptions,
   loadExperimentText,
 } from "./experiment-loader.js";
 import { locatedWarnings } from "./experiment-warnings.js";
+import { declaredParameterNames, type MatrixRun } from "./game-day-matrix.js";
 import { declaredKind, loadGameDayText } from "./gameday-loader.js";
+import { matrixConflictIssues, type SuppliedValues, unusedValueIssues } from "./parameter-inputs.js";
 import { readInputFile } from "./read-input.js";
 import { targetReferenceIssues } from "./target-references.js";
 import { sortIssues } from "./validate-source.js";
@@ -34,6 +37,8 @@ export interface ValidateFilesOptions extends Omit<LoadExperimentOptions, "targe
    * checks the same against the live environment.
    */
   references?: boolean | undefined;
+  /** Values from --var and --var-file; one no file declares is an issue of its own. */
+  supplied?: SuppliedValues | undefined;
 }
 
 export interface FileValidation {
@@ -111,23 +116,56 @@ export async function validateFiles(
   opts: ValidateFilesOptions = {},
 ): Promise<FileValidation[]> {
   const { targets, broken } = await targetsFor(opts);
+  const supplied = opts.supplied ?? new Map();
   const loadOptions = { vars: opts.vars, env: opts.env, targets };
+  const declared = new Set<string>();
+  const axes: { name: string; gameDay: string }[] = [];
+  // One experiment, once per matrix combination it takes (issues of the combinations together).
+  const validateRuns = (text: string, file: string, runs: (MatrixRun | undefined)[]): InputIssue[] => {
+    for (const name of declaredParameterNames(text)) declared.add(name);
+    const issues: InputIssue[] = [];
+    let warnings: InputIssue[] = [];
+    for (const run of runs) {
+      const parameters = new Map([...supplied, ...(run?.values ?? [])]);
+      try {
+        warnings = validateExperiment(text, file, { ...loadOptions, parameters }, Boolean(opts.references));
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        issues.push(...error.issues);
+      }
+    }
+    if (issues.length) throw new ValidationError(sortIssues(issues));
+    return warnings;
+  };
   // A member of a game day is validated as an experiment only: game days never nest (the game day's
   // own check refuses one that lists another), so validate, plan and run agree and nothing recurses.
-  const validateOne = async (file: string, member = false): Promise<FileValidation[]> => {
-    let listed: string[] = [];
+  const validateOne = async (file: string, member?: (MatrixRun | undefined)[]): Promise<FileValidation[]> => {
+    let listed: { file: string; runs: (MatrixRun | undefined)[] }[] = [];
     let warnings: InputIssue[] = [];
     const issues = await issuesOf(async () => {
       const text = await readInputFile(file, "experiment file");
       // Each kind by its own schema; a game day is valid when it and every experiment it lists are.
       const kind = declaredKind(text);
-      if (!member && kind === "GameDay") listed = loadGameDayText(text, file).experimentFiles;
-      else if (!member && kind === "Targets" && opts.anyKind) loadTargetsText(text, file);
-      else warnings = validateExperiment(text, file, loadOptions, Boolean(opts.references));
+      if (!member && kind === "GameDay") {
+        const loaded = loadGameDayText(text, file);
+        const expanded = gameDayRuns(text, loaded);
+        listed = loaded.experimentFiles.map((f) => ({
+          file: f,
+          runs: expanded.runs.filter((r) => r.file === f).map((r) => r.matrix),
+        }));
+        for (const run of expanded.runs)
+          for (const name of run.matrix?.values.keys() ?? []) axes.push({ name, gameDay: file });
+        if (expanded.issues.length) throw new ValidationError(expanded.issues);
+      } else if (!member && kind === "Targets" && opts.anyKind) loadTargetsText(text, file);
+      else warnings = validateRuns(text, file, member ?? [undefined]);
     });
-    const members = await Promise.all(listed.map((f) => validateOne(f, true)));
+    const members = await Promise.all(listed.map((m) => validateOne(m.file, m.runs)));
     return [{ file, ok: issues.length === 0, issues, warnings }, ...members.flat()];
   };
   const results = (await Promise.all(files.map((f) => validateOne(f)))).flat();
-  return broken ? [broken, ...results] : results;
+  const valueIssues = [...unusedValueIssues(supplied, declared), ...matrixConflictIssues(supplied, axes)];
+  const byFile = new Map<string, InputIssue[]>();
+  for (const issue of valueIssues) byFile.set(issue.file, [...(byFile.get(issue.file) ?? []), issue]);
+  const values = [...byFile].map(([file, issues]) => ({ file, ok: false, issues, warnings: [] }));
+  return [...(broken ? [broken] : []), ...results, ...values];
 }
