@@ -122,3 +122,20 @@ export function expandMatrix(
   }
   return { runs, issues };
 }
+
+/**
+ * Commands that do not expand a matrix (yet) refuse one at its line rather than run each member
+ * once with its defaults: a matrix silently dropped would be a sweep that never happened.
+ */
+export function matrixNotExpanded(text: string, file: string, command: string): InputIssue | undefined {
+  const source = parseYamlSource(text, file, "").source;
+  if (source?.doc.getIn(["spec", "matrix"]) === undefined) return undefined;
+  const at = locateKey(source, ["spec", "matrix"]);
+  return {
+    file,
+    line: at.line,
+    column: at.column,
+    path: "spec.matrix",
+    message: `${command} does not expand a matrix: run the game day with gameday run, or list one experiment per value`,
+  };
+}

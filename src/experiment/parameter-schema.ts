@@ -45,6 +45,7 @@ export const parameterSchema = z
       report(ctx, { path: ["values"], message: "expected the values of an enum parameter" });
     if (p.type !== "enum" && p.values !== undefined)
       report(ctx, { path: ["values"], message: `values belong to an enum parameter, not a ${p.type}` });
+    if (p.type === "enum" && p.values === undefined) return;
     const checked = checkParameterValue(p, p.default);
     if (!checked.ok) report(ctx, { path: ["default"], message: checked.problem });
   })
