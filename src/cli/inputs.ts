@@ -1,6 +1,6 @@
 import { type InputIssue, ValidationError } from "../errors/gameday-error.js";
 import type { PlannedExperiment } from "../experiment/expand-game-days.js";
-import { loadExperimentText } from "../experiment/experiment-loader.js";
+import { loadExperimentText, parseExperimentText } from "../experiment/experiment-loader.js";
 import { declaredParameterNames } from "../experiment/game-day-matrix.js";
 import {
   matrixConflictIssues,
@@ -10,6 +10,7 @@ import {
 import type { ParameterValue } from "../experiment/parameter-schema.js";
 import { readInputFile } from "../experiment/read-input.js";
 import type { Experiment } from "../experiment/schema.js";
+import type { ParsedYaml } from "../experiment/yaml-source.js";
 import { loadTargets, resolveTarget } from "../targets/targets-loader.js";
 import type { Target } from "../targets/targets-schema.js";
 
@@ -41,14 +42,24 @@ export async function loadInputs(
   const issues: InputIssue[] = [];
   const declared = new Set<string>();
   const axes: { name: string; gameDay: string }[] = [];
+  // A matrix lists one file once per combination: read and parse it once.
+  const read = new Map<string, { text: string; parsed: ParsedYaml }>();
+  const readOnce = async (file: string) => {
+    const known = read.get(file);
+    if (known) return known;
+    const text = await readInputFile(file, "experiment file");
+    for (const name of declaredParameterNames(text)) declared.add(name);
+    const entry = { text, parsed: parseExperimentText(text, file) };
+    read.set(file, entry);
+    return entry;
+  };
   for (const planned of files) {
     const { file, matrix, suite } = typeof planned === "string" ? { file: planned } : planned;
     try {
-      const text = await readInputFile(file, "experiment file");
-      for (const name of declaredParameterNames(text)) declared.add(name);
+      const { text, parsed } = await readOnce(file);
       for (const name of matrix?.values.keys() ?? []) axes.push({ name, gameDay: suite?.file ?? file });
       const parameters = new Map([...supplied, ...(matrix?.values ?? [])]);
-      const loaded = loadExperimentText(text, file, { targets, parameters });
+      const loaded = loadExperimentText(text, file, { targets, parameters, parsed });
       const targetName = loaded.experiment.spec.target;
       const target = loaded.target ?? resolveTarget(targets.targets, targetName, file);
       const hasParameters = Object.keys(loaded.parameters).length > 0;

@@ -11,7 +11,7 @@ import { type Experiment, experimentSchema } from "./schema.js";
 import { type SuppliedParameter, substituteParameters } from "./substitute-parameters.js";
 import { sortIssues, validateSource } from "./validate-source.js";
 import { formatPath, locateValue } from "./yaml-locator.js";
-import { parseYamlSource } from "./yaml-source.js";
+import { type ParsedYaml, parseYamlSource } from "./yaml-source.js";
 
 export interface LoadedExperiment {
   file: string;
@@ -35,7 +35,25 @@ export interface LoadExperimentOptions {
   parameters?: ReadonlyMap<string, SuppliedParameter>;
 }
 
-export type LoadExperimentTextOptions = Omit<LoadExperimentOptions, "targets"> & { targets?: LoadedTargets };
+export type LoadExperimentTextOptions = Omit<LoadExperimentOptions, "targets"> & {
+  targets?: LoadedTargets;
+  /** This text already parsed (a matrix loads one file once per combination): a copy is used, not a new parse. */
+  parsed?: ParsedYaml | undefined;
+};
+
+/** The text parsed, or a copy of its parse: loading changes the document in place. */
+function parseOnce(text: string, file: string, parsed: ParsedYaml | undefined): ParsedYaml {
+  if (!parsed?.source || parsed.source.text !== text || parsed.source.file !== file)
+    return parseYamlSource(text, file, EXPECTED);
+  return {
+    ...parsed,
+    source: { ...parsed.source, doc: parsed.source.doc.clone() as typeof parsed.source.doc },
+  };
+}
+
+/** Parses an experiment's text once, for loadExperimentText's `parsed`. */
+export const parseExperimentText = (text: string, file: string): ParsedYaml =>
+  parseYamlSource(text, file, EXPECTED);
 
 const EXPECTED = "an Experiment document (apiVersion: gameday/v1, kind: Experiment, metadata, spec)";
 
@@ -124,7 +142,7 @@ export function loadExperimentText(
   opts: LoadExperimentTextOptions = {},
 ): LoadedExperiment {
   checkInputText(text, file, "experiment file");
-  const parsed = parseYamlSource(text, file, EXPECTED);
+  const parsed = parseOnce(text, file, opts.parsed);
   const { source } = parsed;
   if (!source) throw new ValidationError(sortIssues(parsed.issues));
   const env = opts.env ?? process.env;

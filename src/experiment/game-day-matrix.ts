@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { InputIssue } from "../errors/gameday-error.js";
+import { LIMITS } from "./bounded.js";
 import { didYouMean } from "./did-you-mean.js";
 import { PARAMETER_LIMITS, PARAMETER_NAME, type ParameterValue } from "./parameter-schema.js";
 import { report } from "./refine-helpers.js";
@@ -7,8 +8,11 @@ import type { SuppliedParameter } from "./substitute-parameters.js";
 import { locateKey, locateValue } from "./yaml-locator.js";
 import { parseYamlSource, type YamlSource } from "./yaml-source.js";
 
-/** Combinations one matrix may make, and runs one game day may expand to: a day, not a sweep. */
-export const MATRIX_LIMITS = { combinations: 64, runs: 256 } as const;
+/**
+ * Combinations one matrix may make, and runs a game day may expand to: no more than the
+ * experiments a game day may list, so a matrix costs no more to validate than the longest list.
+ */
+export const MATRIX_LIMITS = { combinations: 64, runs: LIMITS.experiments } as const;
 
 const axisValue = z.union([z.string().min(1).max(PARAMETER_LIMITS.value), z.number()]);
 

@@ -11,6 +11,7 @@ import {
   type LoadExperimentOptions,
   type LoadExperimentTextOptions,
   loadExperimentText,
+  parseExperimentText,
 } from "./experiment-loader.js";
 import { locatedWarnings } from "./experiment-warnings.js";
 import { declaredParameterNames, type MatrixRun } from "./game-day-matrix.js";
@@ -95,7 +96,8 @@ function validateExperiment(
   loadOptions: LoadExperimentTextOptions,
   references: boolean,
 ): InputIssue[] {
-  const { source } = parseYamlSource(text, file, "");
+  // Read only here (the loader works on its own copy), so a matrix's runs share one parse.
+  const source = loadOptions.parsed?.source ?? parseYamlSource(text, file, "").source;
   const named = source && references ? namedTarget(source, loadOptions.targets) : undefined;
   const referenceIssues = source && named ? targetReferenceIssues(source, named.target, named.name) : [];
   let loaded: ReturnType<typeof loadExperimentText> | undefined;
@@ -125,10 +127,12 @@ export async function validateFiles(
     for (const name of declaredParameterNames(text)) declared.add(name);
     const issues: InputIssue[] = [];
     let warnings: InputIssue[] = [];
+    const parsed = runs.length > 1 ? parseExperimentText(text, file) : undefined;
     for (const run of runs) {
       const parameters = new Map([...supplied, ...(run?.values ?? [])]);
+      const options = { ...loadOptions, parameters, parsed };
       try {
-        warnings = validateExperiment(text, file, { ...loadOptions, parameters }, Boolean(opts.references));
+        warnings = validateExperiment(text, file, options, Boolean(opts.references));
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error;
         issues.push(...error.issues);
@@ -149,9 +153,11 @@ export async function validateFiles(
       if (!member && kind === "GameDay") {
         const loaded = loadGameDayText(text, file);
         const expanded = gameDayRuns(text, loaded);
+        // A matrix with issues is not expanded: its members are checked once each, with their defaults.
+        const bad = expanded.issues.length > 0;
         listed = loaded.experimentFiles.map((f) => ({
           file: f,
-          runs: expanded.runs.filter((r) => r.file === f).map((r) => r.matrix),
+          runs: bad ? [undefined] : expanded.runs.filter((r) => r.file === f).map((r) => r.matrix),
         }));
         for (const run of expanded.runs)
           for (const name of run.matrix?.values.keys() ?? []) axes.push({ name, gameDay: file });
