@@ -8,6 +8,8 @@ import { expandGameDays } from "../../src/experiment/expand-game-days.js";
 import { matrixNotExpanded } from "../../src/experiment/game-day-matrix.js";
 import { suppliedValues } from "../../src/experiment/parameter-inputs.js";
 import { validateFiles } from "../../src/experiment/validate-files.js";
+import { loadPayload } from "../../src/queue/load-payload.js";
+import { loadTargets } from "../../src/targets/targets-loader.js";
 import { issuesOf } from "./issues-of.js";
 
 const TARGETS = "test/fixtures/targets/targets.yaml";
@@ -186,5 +188,19 @@ describe("a game day's matrix", () => {
     expect(
       matrixNotExpanded(text.replace("  matrix: { a: [1] }\n", ""), "g.yaml", "gameday prove"),
     ).toBeUndefined();
+  });
+
+  it("a queued experiment takes its defaults, and the worker records them as an inline run does", async () => {
+    const { readFileSync } = await import("node:fs");
+    const payload = {
+      v: 1,
+      name: "payments-latency",
+      kind: "experiment",
+      file: LATENCY,
+      continueOnFailure: false,
+      experiments: [{ file: LATENCY, text: readFileSync(LATENCY, "utf8") }],
+    };
+    const { inputs } = loadPayload(payload, await loadTargets(TARGETS));
+    expect(inputs[0]?.parameters).toEqual({ latency: "200ms", toxicity: 1 });
   });
 });
