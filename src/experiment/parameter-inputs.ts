@@ -46,7 +46,9 @@ export function parseVarOptions(options: readonly string[]): {
       );
       continue;
     }
-    values.set(name, { value, origin: { file: "--var", path: name, label: `--var ${name}=${value}` } });
+    // Quoted as JSON: a control character typed on the command line comes back escaped, not interpreted.
+    const label = `--var ${name}=${JSON.stringify(value)}`;
+    values.set(name, { value, origin: { file: "--var", path: name, label } });
   }
   return { values, issues };
 }

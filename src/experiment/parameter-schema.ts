@@ -16,8 +16,8 @@ export const PARAMETER_LIMITS = {
 export const PARAMETER_TYPES = ["duration", "number", "integer", "ratio", "enum"] as const;
 export type ParameterType = (typeof PARAMETER_TYPES)[number];
 
-/** A parameter's name: an identifier, so `${param.name}` can never read as anything else. */
-export const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+/** A parameter's name: an identifier, so `${param.name}` can never read as anything else (and never `__proto__`). */
+export const PARAMETER_NAME = /^(?!__proto__$)[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 /** An enum value: a plain word, never a `${` or a URL, so it cannot smuggle a reference or a host. */
 const ENUM_VALUE = /^[A-Za-z0-9_.-]{1,64}$/;
 

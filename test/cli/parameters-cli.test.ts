@@ -102,7 +102,7 @@ describe("gameday validate, plan and run with parameters", () => {
     );
     const wrong = await runCli(["validate", "--targets", DEAD_TARGETS, EXPERIMENT, "--var", "latency=fast"]);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toContain("--var latency=fast: expected a duration with a unit");
+    expect(wrong.stderr).toContain('--var latency="fast": expected a duration with a unit');
   });
 
   it("run refuses bad parameters with exit 2 before anything is contacted or recorded", async () => {

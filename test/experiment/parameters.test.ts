@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadExperimentText } from "../../src/experiment/experiment-loader.js";
-import { suppliedValues, unusedValueIssues } from "../../src/experiment/parameter-inputs.js";
+import { parseVarOptions, suppliedValues, unusedValueIssues } from "../../src/experiment/parameter-inputs.js";
 import { checkParameterValue } from "../../src/experiment/parameter-schema.js";
 import type { SuppliedParameter } from "../../src/experiment/substitute-parameters.js";
 import { loadTargets } from "../../src/targets/targets-loader.js";
@@ -31,9 +31,10 @@ const PARAMETERISED = lines(
   '      toxiproxy: { proxy: payments, toxic: latency, latency: "${param.latency}", toxicity: "${param.toxicity}" }',
 );
 
+/** One `--var name=value`, parsed as the command line parses it. */
 const cli = (name: string, value: string): [string, SuppliedParameter] => [
   name,
-  { value, origin: { file: "--var", path: name, label: `--var ${name}=${value}` } },
+  parseVarOptions([`${name}=${value}`]).values.get(name) as SuppliedParameter,
 ];
 
 describe("spec.parameters and ${param.name}", async () => {
@@ -62,15 +63,20 @@ describe("spec.parameters and ${param.name}", async () => {
         file: "--var",
         path: "latency",
         message:
-          '--var latency=abc: expected a duration with a unit such as "800ms", "2s" or "1m30s" (parameter latency is a duration)',
+          '--var latency="abc": expected a duration with a unit such as "800ms", "2s" or "1m30s" (parameter latency is a duration)',
       },
       {
         file: "--var",
         path: "toxicity",
         message:
-          '--var toxicity=2: expected a ratio from 0 to 1 such as 0.5, or a percentage such as "50%" (parameter toxicity is a ratio)',
+          '--var toxicity="2": expected a ratio from 0 to 1 such as 0.5, or a percentage such as "50%" (parameter toxicity is a ratio)',
       },
     ]);
+  });
+
+  it("a --var value is quoted back as JSON: a control character is escaped, never interpreted", async () => {
+    const issues = await issuesOf(() => load(PARAMETERISED, [cli("latency", "\u001b[31mred")]));
+    expect(issues[0]?.message).toMatch(/^--var latency="\\u001b\[31mred": expected a duration/);
   });
 
   it("a value the parameter accepts but the field does not is the field's issue, at its line", async () => {
@@ -188,10 +194,13 @@ describe("--var and --var-file", () => {
   });
 
   it("refuses a malformed --var, a repeated one and too many", async () => {
-    const issues = await issuesOf(() => suppliedValues({ vars: ["latency", "a-b=1", "x=1", "x=2"] }));
+    const issues = await issuesOf(() =>
+      suppliedValues({ vars: ["latency", "a-b=1", "__proto__=1", "x=1", "x=2"] }),
+    );
     expect(issues.map((i) => i.message)).toEqual([
       'expected --var name=value with a parameter name of letters, digits and _, found "latency"',
       'expected --var name=value with a parameter name of letters, digits and _, found "a-b=1"',
+      'expected --var name=value with a parameter name of letters, digits and _, found "__proto__=1"',
       "--var x is given twice: give each parameter once",
     ]);
     const many = Array.from({ length: 65 }, (_, i) => `v${i}=1`);
