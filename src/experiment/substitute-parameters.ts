@@ -112,11 +112,18 @@ function declaredParameters(source: YamlSource): { params: Parameters; names: st
   return { params, names };
 }
 
-/** The field a scalar sets: its last key, when it lies in spec (never spec.parameters itself). */
+/**
+ * Maps whose keys the author chooses (container and series selectors, request headers): a key
+ * there named like a field (`select: { labels: { size: ... } }`) is still a selector, never a field.
+ */
+const FREE_FORM = new Set(["labels", "headers", "select", "env"]);
+
+/** The field a scalar sets: its key, when it lies in spec outside spec.parameters and any free-form map. */
 function fieldOf(path: PropertyKey[]): string | undefined {
   if (path[0] !== "spec" || path[1] === "parameters") return undefined;
-  const key = [...path].reverse().find((p) => typeof p === "string");
-  return typeof key === "string" ? key : undefined;
+  const last = path.at(-1);
+  if (typeof last !== "string") return undefined; // a list item: no field of ours takes a list of values
+  return path.slice(0, -1).some((p) => typeof p === "string" && FREE_FORM.has(p)) ? undefined : last;
 }
 
 /**

@@ -123,6 +123,27 @@ describe("spec.parameters and ${param.name}", async () => {
     // Without the refusal the proxy would be the enum's value, which the allow-list happens to hold.
   });
 
+  it("a key named like a field inside a selector or header map is still refused", async () => {
+    const text = lines(
+      ...HEAD,
+      "  parameters:",
+      "    s: { type: duration, default: 1s }",
+      "  faults:",
+      '    - { name: a, for: 1s, docker: { select: { labels: { timeout: "${param.s}" } }, action: stop } }',
+      "  expect:",
+      '    - { name: e, scrape: { target: orders, metric: m, labels: { delay: "${param.s}" } }, above: 0, during: a }',
+    );
+    const issues = await issuesOf(() => load(text));
+    expect(issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining([
+        "spec.faults[0].docker.select.labels.timeout",
+        "spec.expect[0].scrape.labels.delay",
+      ]),
+    );
+    for (const path of ["spec.faults[0].docker.select.labels.timeout", "spec.expect[0].scrape.labels.delay"])
+      expect(issues.find((i) => i.path === path)?.message).toMatch(/^\$\{param\.s\} is not allowed in /);
+  });
+
   it("an unknown parameter is an issue at the reference, with the likely intended one", async () => {
     const text = PARAMETERISED.replace('"${param.latency}"', '"${param.latncy}"');
     const issues = await issuesOf(() => load(text));
