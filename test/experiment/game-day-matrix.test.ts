@@ -93,7 +93,9 @@ describe("a game day's matrix", () => {
     ]);
     expect(inputs[3]?.experiment.spec.faults[0]?.toxiproxy).toMatchObject({ latency: 800, toxicity: 0.5 });
     expect(inputs[3]?.parameters).toEqual({ latency: "800ms", toxicity: 0.5 });
-    expect(inputs[6]?.parameters).toBeUndefined();
+    // A member without parameters resolves exactly as before: no parameters, no run name.
+    expect(inputs[6]).not.toHaveProperty("parameters");
+    expect(inputs[6]).not.toHaveProperty("runName");
     // A value for an axis the matrix leaves out comes from --var, over the default.
     const partial = gameDay("partial.yaml", ["latency.yaml"], "latency: [1s]");
     const withVar = await loadInputs(

@@ -251,6 +251,18 @@ describe("--var and --var-file", () => {
     expect(fifo[0]?.message).toMatch(/^cannot read the var file: it is a directory/);
   });
 
+  it("a var file at the input caps is refused within a second, by count", async () => {
+    const big = write("big.yaml", Array.from({ length: 700 }, (_, i) => `v${i}: 1`).join("\n"));
+    const started = Date.now();
+    const issues = await issuesOf(() => suppliedValues({ varFile: big }));
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(issues.map((i) => i.message)).toEqual(["expected at most 64 entries"]);
+    const over = write("over.yaml", Array.from({ length: 2100 }, (_, i) => `v${i}: 1`).join("\n"));
+    expect((await issuesOf(() => suppliedValues({ varFile: over })))[0]?.message).toMatch(
+      /^the var file has more than 1500 YAML items/,
+    );
+  });
+
   it("a var file's value of the wrong type is refused at its line without echoing it", async () => {
     const file = write("typo.yaml", "latency: s3cr3t-looking-value\n");
     const supplied = suppliedValues({ varFile: file });
