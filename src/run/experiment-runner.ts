@@ -73,8 +73,10 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
   const signal = req.signal ? AbortSignal.any([req.signal, consoleAbort.signal]) : consoleAbort.signal;
   const lock: RunLock =
     req.lock ?? new TargetLock(req.stateDir, endpointLockNames(req.targetName, req.target));
+  const name = req.runName ?? experiment.metadata.name;
   const ctx: RunContext = {
     runId,
+    name,
     installation: installationId({ fromTargets: req.installation }),
     fence: async () => lock.fence?.(),
     experiment,
@@ -95,7 +97,6 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     onProgress: req.onProgress,
     samples: new SampleLog(artifactsDir),
   };
-  const name = req.runName ?? experiment.metadata.name;
   const parameters = req.parameters ? { parameters: req.parameters } : {};
   journal.write("run.started", {
     experiment: name,
