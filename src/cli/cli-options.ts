@@ -25,9 +25,7 @@ export const CLI_OPTIONS = {
     new Option(
       "--var <name=value>",
       "set a parameter an experiment declares in spec.parameters (repeatable; wins over --var-file and the default)",
-    )
-      .argParser((value: string, previous: string[] = []) => [...previous, value])
-      .default([]),
+    ).argParser((value: string, previous: string[] = []) => [...previous, value]),
   varFile: () =>
     new Option(
       "--var-file <file>",
