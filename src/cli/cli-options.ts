@@ -21,4 +21,14 @@ export const CLI_OPTIONS = {
       "start the services with a countermeasure switched off (sandbox-services/README.md lists them)",
     ).choices(BREAKS),
   output: () => new Option("-o, --output <file>", "write to <file> instead of stdout"),
+  vars: () =>
+    new Option(
+      "--var <name=value>",
+      "set a parameter an experiment declares in spec.parameters (repeatable; wins over --var-file and the default)",
+    ).argParser((value: string, previous: string[] = []) => [...previous, value]),
+  varFile: () =>
+    new Option(
+      "--var-file <file>",
+      "parameter values from a flat YAML map (latency: 800ms); --var wins over it",
+    ),
 } as const;

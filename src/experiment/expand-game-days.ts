@@ -1,6 +1,8 @@
 import { ValidationError } from "../errors/gameday-error.js";
-import { declaredKind, loadGameDayText } from "./gameday-loader.js";
-import { readInputFile } from "./read-input.js";
+import { declaredParameterNames, expandMatrix, type MatrixRun } from "./game-day-matrix.js";
+import { declaredKind, type LoadedGameDay, loadGameDayText } from "./gameday-loader.js";
+import { readInputFile, readInputFileSync } from "./read-input.js";
+import { parseYamlSource } from "./yaml-source.js";
 
 export interface SuiteMembership {
   name: string;
@@ -14,6 +16,37 @@ export interface SuiteMembership {
 export interface PlannedExperiment {
   file: string;
   suite?: SuiteMembership | undefined;
+  /** The game day's matrix combination this run takes (its values and its name's suffix). */
+  matrix?: MatrixRun | undefined;
+}
+
+/** A game day's members, each once per combination of the matrix axes it declares. */
+export function gameDayRuns(
+  text: string,
+  loaded: LoadedGameDay,
+): {
+  runs: { file: string; matrix?: MatrixRun }[];
+  issues: ValidationError["issues"];
+} {
+  const matrix = loaded.gameDay.spec.matrix;
+  const source = matrix ? parseYamlSource(text, loaded.file, "").source : undefined;
+  if (!matrix || !source) return { runs: loaded.experimentFiles.map((file) => ({ file })), issues: [] };
+  const members = loaded.experimentFiles.map((file) => {
+    let declared: string[] = [];
+    try {
+      declared = declaredParameterNames(readInputFileSync(file, "experiment file"));
+    } catch {
+      // unreadable: the experiment loader says why, at the file itself
+    }
+    return { file, declared };
+  });
+  const { runs, issues } = expandMatrix(source, matrix, members);
+  return {
+    runs: members.flatMap((m, i) =>
+      (runs[i] ?? [undefined]).map((r) => (r ? { file: m.file, matrix: r } : { file: m.file })),
+    ),
+    issues,
+  };
 }
 
 /**
@@ -36,14 +69,17 @@ export async function expandGameDays(files: string[]): Promise<PlannedExperiment
       continue;
     }
     try {
-      const { gameDay, experimentFiles } = loadGameDayText(text, file); // already read above
+      const loaded = loadGameDayText(text, file); // already read above
+      const { gameDay } = loaded;
       const suite = {
         name: gameDay.metadata.name,
         file,
         continueOnFailure: gameDay.spec.continueOnFailure,
         notify: gameDay.spec.notify,
       };
-      for (const f of experimentFiles) out.push({ file: f, suite });
+      const expanded = gameDayRuns(text, loaded);
+      for (const issue of expanded.issues) issues.push(issue);
+      for (const run of expanded.runs) out.push({ ...run, suite });
     } catch (err) {
       if (err instanceof ValidationError) for (const issue of err.issues) issues.push(issue);
       else throw err;

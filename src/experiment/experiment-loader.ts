@@ -5,11 +5,13 @@ import { type LoadedTargets, loadTargets, unknownTargetMessage } from "../target
 import type { Target } from "../targets/targets-schema.js";
 import { expand, interpolate } from "./interpolate.js";
 import { describeFound } from "./issue-messages.js";
+import type { ParameterValue } from "./parameter-schema.js";
 import { checkInputText, readInputFile } from "./read-input.js";
 import { type Experiment, experimentSchema } from "./schema.js";
+import { type SuppliedParameter, substituteParameters } from "./substitute-parameters.js";
 import { sortIssues, validateSource } from "./validate-source.js";
 import { formatPath, locateValue } from "./yaml-locator.js";
-import { parseYamlSource } from "./yaml-source.js";
+import { type ParsedYaml, parseYamlSource } from "./yaml-source.js";
 
 export interface LoadedExperiment {
   file: string;
@@ -18,6 +20,8 @@ export interface LoadedExperiment {
   raw: unknown;
   /** The target environment spec.target names, when a targets file was given. */
   target?: Target;
+  /** Every value of spec.parameters as this run uses it (empty when the file declares none). */
+  parameters: Record<string, ParameterValue>;
 }
 
 export interface LoadExperimentOptions {
@@ -27,9 +31,29 @@ export interface LoadExperimentOptions {
   targets?: LoadedTargets | string;
   /** The environment for ${VAR} (only the names the targets file lists are read); process.env unless given. */
   env?: Record<string, string | undefined>;
+  /** Values for spec.parameters (from --var, --var-file or a matrix); names the file lacks are ignored. */
+  parameters?: ReadonlyMap<string, SuppliedParameter>;
 }
 
-export type LoadExperimentTextOptions = Omit<LoadExperimentOptions, "targets"> & { targets?: LoadedTargets };
+export type LoadExperimentTextOptions = Omit<LoadExperimentOptions, "targets"> & {
+  targets?: LoadedTargets;
+  /** This text already parsed (a matrix loads one file once per combination): a copy is used, not a new parse. */
+  parsed?: ParsedYaml | undefined;
+};
+
+/** The text parsed, or a copy of its parse: loading changes the document in place. */
+function parseOnce(text: string, file: string, parsed: ParsedYaml | undefined): ParsedYaml {
+  if (!parsed?.source || parsed.source.text !== text || parsed.source.file !== file)
+    return parseYamlSource(text, file, EXPECTED);
+  return {
+    ...parsed,
+    source: { ...parsed.source, doc: parsed.source.doc.clone() as typeof parsed.source.doc },
+  };
+}
+
+/** Parses an experiment's text once, for loadExperimentText's `parsed`. */
+export const parseExperimentText = (text: string, file: string): ParsedYaml =>
+  parseYamlSource(text, file, EXPECTED);
 
 const EXPECTED = "an Experiment document (apiVersion: gameday/v1, kind: Experiment, metadata, spec)";
 
@@ -118,7 +142,7 @@ export function loadExperimentText(
   opts: LoadExperimentTextOptions = {},
 ): LoadedExperiment {
   checkInputText(text, file, "experiment file");
-  const parsed = parseYamlSource(text, file, EXPECTED);
+  const parsed = parseOnce(text, file, opts.parsed);
   const { source } = parsed;
   if (!source) throw new ValidationError(sortIssues(parsed.issues));
   const env = opts.env ?? process.env;
@@ -126,6 +150,9 @@ export function loadExperimentText(
   const topLevelEnv = targets?.targets.env ?? [];
 
   const issues: InputIssue[] = [...parsed.issues];
+  // Parameters first: `${param.x}` is typed and never reaches the `${VAR}` pass (which would call it malformed).
+  const params = substituteParameters(source, opts.parameters ?? new Map());
+  for (const issue of params.issues) issues.push(issue);
   const written = source.doc.getIn(["spec", "target"]);
   const targetName =
     typeof written === "string"
@@ -154,8 +181,9 @@ export function loadExperimentText(
   for (const issue of secrets.issues) issues.push(issue);
   const ambient = allowedEnv(env, [...topLevelEnv, ...(target?.env ?? [])]);
   const vars = { ...target?.vars, ...ambient, ...secrets.values, ...opts.vars };
-  const interpolated = interpolate(source, { vars, sources, lenient });
+  const interpolated = interpolate(source, { vars, sources, lenient, skip: params.paths });
   for (const issue of interpolated.issues) issues.push(issue);
+  for (const path of params.paths) interpolated.paths.add(path);
 
   const result = validateSource(source, experimentSchema, "Experiment", interpolated.paths);
   if (!result.ok) for (const issue of result.issues) issues.push(issue);
@@ -173,7 +201,13 @@ export function loadExperimentText(
     }
   }
   if (issues.length > 0 || !result.ok) throw new ValidationError(sortIssues(issues));
-  return { file, experiment: result.value, raw: result.raw, ...(target ? { target } : {}) };
+  return {
+    file,
+    experiment: result.value,
+    raw: result.raw,
+    ...(target ? { target } : {}),
+    parameters: params.resolved,
+  };
 }
 
 export async function loadExperiment(

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { notifierName } from "../targets/notify-schema.js";
 import { LIMITS, labelsSchema } from "./bounded.js";
+import { matrixSchema } from "./game-day-matrix.js";
 import { mutantSchema } from "./mutant-schema.js";
 
 /**
@@ -35,6 +36,7 @@ export const gameDaySchema = z
         .boolean()
         .default(false)
         .describe("run the remaining experiments after one did not pass (default: stop there)"),
+      matrix: matrixSchema.optional(),
       mutants: z
         .array(mutantSchema)
         .default([])

@@ -19,9 +19,11 @@ export interface InterpolateOptions {
   sources: string;
   /** Leave unknown references as written, without issues (when the vars cannot be known). */
   lenient?: boolean;
+  /** Fields left alone: they already have an issue (an unresolved `${param.x}`). */
+  skip?: ReadonlySet<string>;
 }
 
-function eachScalar(
+export function eachScalar(
   node: unknown,
   path: PropertyKey[],
   visit: (s: Scalar, path: PropertyKey[]) => void,
@@ -121,6 +123,7 @@ export function interpolate(
   const paths = new Set<string>();
   eachScalar(source.doc.contents, [], (node, path) => {
     if (typeof node.value !== "string" || !node.value.includes("${")) return;
+    if (opts.skip?.has(formatPath(path))) return;
     const written = node.value;
     const { value, problems } = expand(written, opts.vars, opts.sources);
     if (!opts.lenient) {

@@ -5,6 +5,7 @@ import { didYouMean } from "./did-you-mean.js";
 import { dockerFaultSchema } from "./docker-fault-schema.js";
 import { duration, positiveDuration } from "./duration.js";
 import { kubernetesFaultSchema } from "./kubernetes-fault-schema.js";
+import { parametersSchema } from "./parameter-schema.js";
 import { isObject, onObjects, report } from "./refine-helpers.js";
 import { toxiproxyFaultSchema } from "./toxiproxy-fault-schema.js";
 
@@ -114,6 +115,7 @@ export const experimentSchema = z
         })
         .default({ within: 30_000 })
         .describe("after rollback, steady state must hold again within this window"),
+      parameters: parametersSchema.optional(),
     }),
   })
   // Written defensively: with onObjects it also runs when other fields failed, on partly parsed data.

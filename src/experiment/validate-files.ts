@@ -7,13 +7,17 @@ import {
   loadTargetsText,
   targetsFilePath,
 } from "../targets/targets-loader.js";
+import { gameDayRuns } from "./expand-game-days.js";
 import {
   type LoadExperimentOptions,
   type LoadExperimentTextOptions,
   loadExperimentText,
+  parseExperimentText,
 } from "./experiment-loader.js";
 import { locatedWarnings } from "./experiment-warnings.js";
+import { declaredParameterNames, type MatrixRun } from "./game-day-matrix.js";
 import { declaredKind, loadGameDayText } from "./gameday-loader.js";
+import { matrixConflictIssues, type SuppliedValues, unusedValueIssues } from "./parameter-inputs.js";
 import { readInputFile } from "./read-input.js";
 import { targetReferenceIssues } from "./target-references.js";
 import { sortIssues } from "./validate-source.js";
@@ -35,6 +39,8 @@ export interface ValidateFilesOptions extends Omit<LoadExperimentOptions, "targe
    * checks the same against the live environment.
    */
   references?: boolean | undefined;
+  /** Values from --var and --var-file; one no file declares is an issue of its own. */
+  supplied?: SuppliedValues | undefined;
 }
 
 export interface FileValidation {
@@ -91,7 +97,8 @@ function validateExperiment(
   loadOptions: LoadExperimentTextOptions,
   references: boolean,
 ): InputIssue[] {
-  const { source } = parseYamlSource(text, file, "");
+  // Read only here (the loader works on its own copy), so a matrix's runs share one parse.
+  const source = loadOptions.parsed?.source ?? parseYamlSource(text, file, "").source;
   const named = source && references ? namedTarget(source, loadOptions.targets) : undefined;
   const referenceIssues = source && named ? targetReferenceIssues(source, named.target, named.name) : [];
   let loaded: ReturnType<typeof loadExperimentText> | undefined;
@@ -112,30 +119,65 @@ export async function validateFiles(
   opts: ValidateFilesOptions = {},
 ): Promise<FileValidation[]> {
   const { targets, broken } = await targetsFor(opts);
+  const supplied = opts.supplied ?? new Map();
   const loadOptions = { vars: opts.vars, env: opts.env, targets };
+  const declared = new Set<string>();
+  const axes: { name: string; gameDay: string }[] = [];
+  // One experiment, once per matrix combination it takes (issues of the combinations together).
+  const validateRuns = (text: string, file: string, runs: (MatrixRun | undefined)[]): InputIssue[] => {
+    for (const name of declaredParameterNames(text)) declared.add(name);
+    const issues: InputIssue[] = [];
+    let warnings: InputIssue[] = [];
+    const parsed = runs.length > 1 ? parseExperimentText(text, file) : undefined;
+    for (const run of runs) {
+      const parameters = new Map([...supplied, ...(run?.values ?? [])]);
+      const options = { ...loadOptions, parameters, parsed };
+      try {
+        warnings = validateExperiment(text, file, options, Boolean(opts.references));
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        issues.push(...error.issues);
+      }
+    }
+    if (issues.length) throw new ValidationError(sortIssues(issues));
+    return warnings;
+  };
   // A member of a game day is validated as an experiment only: game days never nest (the game day's
   // own check refuses one that lists another), so validate, plan and run agree and nothing recurses.
-  const validateOne = async (file: string, member = false): Promise<FileValidation[]> => {
-    let listed: string[] = [];
+  const validateOne = async (file: string, member?: (MatrixRun | undefined)[]): Promise<FileValidation[]> => {
+    let listed: { file: string; runs: (MatrixRun | undefined)[] }[] = [];
     let warnings: InputIssue[] = [];
     const issues = await issuesOf(async () => {
       const text = await readInputFile(file, "experiment file");
       // Each kind by its own schema; a game day is valid when it and every experiment it lists are.
       const kind = declaredKind(text);
       if (!member && kind === "GameDay") {
-        const day = loadGameDayText(text, file);
-        listed = day.experimentFiles;
+        const loaded = loadGameDayText(text, file);
+        const expanded = gameDayRuns(text, loaded);
+        // A matrix with issues is not expanded: its members are checked once each, with their defaults.
+        const bad = expanded.issues.length > 0;
+        listed = loaded.experimentFiles.map((f) => ({
+          file: f,
+          runs: bad ? [undefined] : expanded.runs.filter((r) => r.file === f).map((r) => r.matrix),
+        }));
+        for (const run of expanded.runs)
+          for (const name of run.matrix?.values.keys() ?? []) axes.push({ name, gameDay: file });
         // A notifier the game day selects must be one its targets configure.
         const notify = targets
-          ? gameDayNotifyIssues(file, text, day.gameDay.spec.notify, listed, targets)
+          ? gameDayNotifyIssues(file, text, loaded.gameDay.spec.notify, loaded.experimentFiles, targets)
           : [];
-        if (notify.length) throw new ValidationError(notify);
+        if (expanded.issues.length || notify.length)
+          throw new ValidationError([...expanded.issues, ...notify]);
       } else if (!member && kind === "Targets" && opts.anyKind) loadTargetsText(text, file);
-      else warnings = validateExperiment(text, file, loadOptions, Boolean(opts.references));
+      else warnings = validateRuns(text, file, member ?? [undefined]);
     });
-    const members = await Promise.all(listed.map((f) => validateOne(f, true)));
+    const members = await Promise.all(listed.map((m) => validateOne(m.file, m.runs)));
     return [{ file, ok: issues.length === 0, issues, warnings }, ...members.flat()];
   };
   const results = (await Promise.all(files.map((f) => validateOne(f)))).flat();
-  return broken ? [broken, ...results] : results;
+  const valueIssues = [...unusedValueIssues(supplied, declared), ...matrixConflictIssues(supplied, axes)];
+  const byFile = new Map<string, InputIssue[]>();
+  for (const issue of valueIssues) byFile.set(issue.file, [...(byFile.get(issue.file) ?? []), issue]);
+  const values = [...byFile].map(([file, issues]) => ({ file, ok: false, issues, warnings: [] }));
+  return [...(broken ? [broken] : []), ...results, ...values];
 }

@@ -1,5 +1,6 @@
 import { loadInputs, type ResolvedInput } from "../cli/inputs.js";
 import { type InputIssue, ValidationError } from "../errors/gameday-error.js";
+import { matrixNotExpanded } from "../experiment/game-day-matrix.js";
 import { loadGameDayText } from "../experiment/gameday-loader.js";
 import type { GameDay } from "../experiment/gameday-schema.js";
 import { formOf, type Mutant, mutantEnv } from "../experiment/mutant-schema.js";
@@ -36,6 +37,8 @@ export interface ProvePlan {
 export async function loadProvePlan(file: string, targetsFile?: string): Promise<ProvePlan> {
   const text = await readInputFile(file, "game day file");
   const { gameDay, experimentFiles } = loadGameDayText(text, file);
+  const matrix = matrixNotExpanded(text, file, "gameday prove");
+  if (matrix) throw new ValidationError([matrix]);
   const inputs = await loadInputs(experimentFiles, targetsFile);
   const targets = await loadTargets(targetsFile);
   const source = parseYamlSource(text, file, "").source;

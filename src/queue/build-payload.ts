@@ -1,5 +1,6 @@
 import { basename, resolve } from "node:path";
 import { ValidationError } from "../errors/gameday-error.js";
+import { matrixNotExpanded } from "../experiment/game-day-matrix.js";
 import { declaredKind, declaredName, loadGameDayText } from "../experiment/gameday-loader.js";
 import { readInputFile } from "../experiment/read-input.js";
 import { validateFiles } from "../experiment/validate-files.js";
@@ -17,6 +18,8 @@ export async function buildPayload(
 ): Promise<JobPayload> {
   const text = await readInputFile(path, "experiment or game day file");
   const suite = declaredKind(text) === "GameDay" ? loadGameDayText(text, path) : undefined;
+  const matrix = suite ? matrixNotExpanded(text, path, "the queue") : undefined;
+  if (matrix) throw new ValidationError([matrix]);
   // Errors name the files as given; the payload names them absolutely, for records and reports.
   const files = suite ? suite.experimentFiles : [path];
   const file = resolve(path);

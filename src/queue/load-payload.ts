@@ -33,12 +33,15 @@ export function loadPayload(
       const loaded = loadExperimentText(text, file, { targets });
       const targetName = loaded.experiment.spec.target;
       const target = loaded.target ?? resolveTarget(targets, targetName, file);
+      const hasParameters = Object.keys(loaded.parameters).length > 0;
       return {
         file,
         experiment: loaded.experiment,
         targetName,
         target,
         installation: targets.targets.installation,
+        // A queued run takes each parameter's default; run.json records them as an inline run does.
+        ...(hasParameters ? { parameters: loaded.parameters } : {}),
       };
     });
     // Notifiers come from the worker's own targets; the job only selects among them by name.

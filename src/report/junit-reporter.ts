@@ -17,6 +17,8 @@ export class JunitReporter implements Reporter {
     for (const r of results) {
       const suite = builder.testSuite().name(r.experiment).timestamp(new Date(r.startedAt).toISOString());
       suite.property("runId", r.runId).property("verdict", r.verdict).property("file", r.file);
+      for (const [name, value] of Object.entries(r.parameters ?? {}))
+        suite.property(`param.${name}`, String(value));
       const cls = `gameday.${r.experiment}`;
       const time = (r.endedAt - r.startedAt) / 1000;
       for (const s of r.steadyStateBefore) {

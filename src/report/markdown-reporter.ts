@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Reporter, ReporterOptions } from "../interfaces/reporter.js";
 import { Journal } from "../run/journal.js";
 import type { RunResult } from "../run/run-result.js";
+import { parametersText } from "./parameters-text.js";
 import { timelineText } from "./timeline-text.js";
 import { writeReport } from "./write-report.js";
 
@@ -26,6 +27,7 @@ export function renderRun(r: RunResult): string {
   if (r.description) out.push(`> ${r.description}`, "");
   out.push(
     `- file: \`${r.file}\`, target: \`${r.target}\`, run id: \`${r.runId}\``,
+    ...(r.parameters ? [`- parameters: ${cell(parametersText(r.parameters) ?? "")}`] : []),
     `- started ${new Date(r.startedAt).toISOString()}, took ${((r.endedAt - r.startedAt) / 1000).toFixed(1)} s`,
     r.load ? `- load: ${r.load.requests} requests, ${r.load.errors} errors` : "- load: none",
     `- verdict: ${r.reason}`,

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { ParameterValue } from "../experiment/parameter-schema.js";
 import type { RunSummary } from "../interfaces/run-store.js";
 import type { JournalEvent } from "../run/journal-schema.js";
 import type { RunResult } from "../run/run-result.js";
@@ -7,7 +8,11 @@ import { SampleLog } from "../run/samples/sample-log.js";
 import type { LoadLine, SeriesLine } from "../run/samples/samples-schema.js";
 import { processAlive } from "../store/process-alive.js";
 import { readJournal } from "../store/read-journal.js";
+import { parametersOf } from "./parameters-text.js";
 import { timelineText } from "./timeline-text.js";
+
+const withParameters = (parameters: Record<string, ParameterValue> | undefined) =>
+  parameters ? { parameters } : {};
 
 export interface ViewWindow {
   start?: number | undefined;
@@ -54,6 +59,8 @@ export interface KeyFigure {
 export interface RunView {
   runId: string;
   experiment: string;
+  /** The run's resolved parameters (run.json, else the journal's run.started). */
+  parameters?: Record<string, ParameterValue> | undefined;
   description?: string | undefined;
   gameDay?: string | undefined;
   file?: string | undefined;
@@ -254,6 +261,7 @@ export function buildRunView(dir: string, summary?: Partial<RunSummary>): RunVie
   const view: RunView = {
     runId: result?.runId ?? started?.runId ?? summary?.runId ?? "(unknown)",
     experiment: result?.experiment ?? str(sd.experiment) ?? summary?.experiment ?? "(unknown)",
+    ...withParameters(parametersOf(result?.parameters) ?? parametersOf(sd.parameters)),
     description: result?.description,
     gameDay: result?.gameDay ?? str(sd.gameDay) ?? summary?.gameDay,
     file: result?.file ?? str(sd.file),

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ExitCode, type ExitCodeValue, GamedayError } from "../errors/gameday-error.js";
+import type { ParameterValue } from "../experiment/parameter-schema.js";
 import type { Experiment } from "../experiment/schema.js";
 import { InjectorRegistry } from "../faults/injector-registry.js";
 import type { ExpectationResult } from "../interfaces/expectation.js";
@@ -46,6 +47,10 @@ export interface RunRequest {
   lock?: RunLock;
   /** The targets file's `installation`; the owner tags use $GAMEDAY_INSTALLATION over it, else one derived from the hostname. */
   installation?: string | undefined;
+  /** Every parameter's resolved value, recorded in the journal and run.json. */
+  parameters?: Record<string, ParameterValue> | undefined;
+  /** A matrix run's name (`payments-latency[latency=800ms]`), for history and reports; metadata.name otherwise. */
+  runName?: string | undefined;
 }
 
 /**
@@ -68,8 +73,10 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
   const signal = req.signal ? AbortSignal.any([req.signal, consoleAbort.signal]) : consoleAbort.signal;
   const lock: RunLock =
     req.lock ?? new TargetLock(req.stateDir, endpointLockNames(req.targetName, req.target));
+  const name = req.runName ?? experiment.metadata.name;
   const ctx: RunContext = {
     runId,
+    name,
     installation: installationId({ fromTargets: req.installation }),
     fence: async () => lock.fence?.(),
     experiment,
@@ -90,8 +97,10 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     onProgress: req.onProgress,
     samples: new SampleLog(artifactsDir),
   };
+  const parameters = req.parameters ? { parameters: req.parameters } : {};
   journal.write("run.started", {
-    experiment: experiment.metadata.name,
+    experiment: name,
+    ...parameters,
     file: req.file,
     target: req.targetName,
     pid: process.pid,
@@ -163,7 +172,8 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
   const total = ctx.load?.stats.counts({ start: 0, end: Date.now() });
   const result: RunResult = {
     runId,
-    experiment: experiment.metadata.name,
+    experiment: name,
+    ...parameters,
     description: experiment.metadata.description,
     file: req.file,
     target: req.targetName,

@@ -25,6 +25,8 @@ export interface RunContext {
   /** Goes into every owner tag; sweeps touch nothing of another installation. */
   installation: string;
   experiment: Experiment;
+  /** The run's name in progress and history: a matrix run's carries its values; metadata.name otherwise. */
+  name?: string | undefined;
   journal: Journal;
   timeline: Timeline;
   phase: Phase;
@@ -55,7 +57,7 @@ export function setPhase(ctx: RunContext, phase: Phase): void {
 export function snapshot(ctx: RunContext): ProgressSnapshot {
   return {
     runId: ctx.runId,
-    experiment: ctx.experiment.metadata.name,
+    experiment: ctx.name ?? ctx.experiment.metadata.name,
     phase: ctx.phase,
     elapsedMs: Date.now() - ctx.startedAt,
     plannedMs: ctx.plannedMs,

@@ -3,7 +3,9 @@ import pc from "picocolors";
 import { ExitCode } from "../../errors/gameday-error.js";
 import { formatDuration } from "../../experiment/duration.js";
 import { expandGameDays } from "../../experiment/expand-game-days.js";
+import { suppliedValues } from "../../experiment/parameter-inputs.js";
 import { InjectorRegistry } from "../../faults/injector-registry.js";
+import { parametersText } from "../../report/parameters-text.js";
 import { plannedDuration } from "../../run/planned-duration.js";
 import { CLI_OPTIONS } from "../cli-options.js";
 import { loadInputs, type ResolvedInput } from "../inputs.js";
@@ -15,7 +17,9 @@ const out = (s: string) => process.stdout.write(`${s}\n`);
 /** Prints one experiment's plan; returns how many preflight problems it has. */
 async function printPlan(input: ResolvedInput): Promise<number> {
   const { spec, metadata } = input.experiment;
-  out(pc.bold(`${metadata.name} (${input.file}) on target ${input.targetName}`));
+  out(pc.bold(`${input.runName ?? metadata.name} (${input.file}) on target ${input.targetName}`));
+  const parameters = parametersText(input.parameters);
+  if (parameters) out(`  parameters: ${parameters}`);
   out(
     `  planned duration ≤ ${formatDuration(plannedDuration(input.experiment))}, sampling every ${formatDuration(spec.sampleInterval)}`,
   );
@@ -59,10 +63,14 @@ export function registerPlanCommand(program: Command): void {
     )
     .argument("<files...>", "experiment or game day files")
     .addOption(CLI_OPTIONS.targets())
+    .addOption(CLI_OPTIONS.vars())
+    .addOption(CLI_OPTIONS.varFile())
     .action(async (files: string[], opts) => {
-      const expanded = (await expandGameDays(files)).map((p) => p.file);
+      const supplied = suppliedValues({ vars: opts.var, varFile: opts.varFile });
+      const expanded = await expandGameDays(files);
       let problems = 0;
-      for (const input of await loadInputs(expanded, opts.targets)) problems += await printPlan(input);
+      for (const input of await loadInputs(expanded, opts.targets, supplied))
+        problems += await printPlan(input);
       process.exitCode = problems ? ExitCode.notRun : ExitCode.passed;
     });
 }

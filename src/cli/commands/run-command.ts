@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { ExitCode } from "../../errors/gameday-error.js";
 import { expandGameDays, type SuiteMembership, suiteStopped } from "../../experiment/expand-game-days.js";
+import { suppliedValues } from "../../experiment/parameter-inputs.js";
 import { readInputFileSync } from "../../experiment/read-input.js";
 import type { Reporter } from "../../interfaces/reporter.js";
 import type { RunLock } from "../../interfaces/run-lock.js";
@@ -61,6 +62,8 @@ export function registerRunCommand(program: Command): void {
     )
     .argument("<files...>", "experiment files")
     .addOption(CLI_OPTIONS.targets())
+    .addOption(CLI_OPTIONS.vars())
+    .addOption(CLI_OPTIONS.varFile())
     .addOption(CLI_OPTIONS.stateDir())
     .addOption(CLI_OPTIONS.junit())
     .addOption(CLI_OPTIONS.report())
@@ -69,11 +72,9 @@ export function registerRunCommand(program: Command): void {
     .addOption(CLI_OPTIONS.quiet())
     .action(async (files: string[], opts) => {
       // A `kind: GameDay` file stands for its experiments, in order (stopping at the first failure unless continueOnFailure).
+      const supplied = suppliedValues({ vars: opts.var, varFile: opts.varFile });
       const planned = await expandGameDays(files);
-      const inputs = await loadInputs(
-        planned.map((p) => p.file),
-        opts.targets,
-      );
+      const inputs = await loadInputs(planned, opts.targets, supplied);
       // The targets' notifiers, the game days' selections among them, their secrets: all read now (exit 2 before anything runs).
       const notifiers = planNotifiers(
         inputs.map((input, i) => ({ ...input, suite: withText(planned[i]?.suite) })),

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import pc from "picocolors";
 import { ExitCode, formatIssue } from "../../errors/gameday-error.js";
+import { suppliedValues } from "../../experiment/parameter-inputs.js";
 import { validateFiles } from "../../experiment/validate-files.js";
 import { CLI_OPTIONS } from "../cli-options.js";
 
@@ -12,11 +13,14 @@ export function registerValidateCommand(program: Command): void {
     )
     .argument("<files...>", "Experiment, GameDay or Targets files")
     .addOption(CLI_OPTIONS.targets())
+    .addOption(CLI_OPTIONS.vars())
+    .addOption(CLI_OPTIONS.varFile())
     .action(async (files: string[], opts) => {
       const results = await validateFiles(files, {
         targetsFile: opts.targets,
         anyKind: true,
         references: true,
+        supplied: suppliedValues({ vars: opts.var, varFile: opts.varFile }),
       });
       for (const r of results) {
         if (r.ok) process.stdout.write(`${pc.green("✓")} ${r.file}\n`);

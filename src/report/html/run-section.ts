@@ -1,3 +1,4 @@
+import { parametersText } from "../parameters-text.js";
 import type { KeyFigure, RunView } from "../run-view.js";
 import { esc } from "./escape-html.js";
 
@@ -48,7 +49,7 @@ ${
         .join("")}</ul>`
     : ""
 }
-<dl class="facts"><div><dt>run</dt><dd><code>${esc(v.runId)}</code></dd></div><div><dt>started</dt><dd>${esc(clock(v.startedAt))}</dd></div>${took ? `<div><dt>took</dt><dd>${took}</dd></div>` : ""}<div><dt>target</dt><dd>${esc(v.target ?? "-")}</dd></div>${v.gameDay ? `<div><dt>game day</dt><dd>${esc(v.gameDay)}</dd></div>` : ""}${v.loadTotals ? `<div><dt>load</dt><dd>${v.loadTotals.requests} requests, ${v.loadTotals.errors} errors</dd></div>` : ""}</dl>
+<dl class="facts"><div><dt>run</dt><dd><code>${esc(v.runId)}</code></dd></div><div><dt>started</dt><dd>${esc(clock(v.startedAt))}</dd></div>${took ? `<div><dt>took</dt><dd>${took}</dd></div>` : ""}<div><dt>target</dt><dd>${esc(v.target ?? "-")}</dd></div>${v.parameters ? `<div><dt>parameters</dt><dd>${esc(parametersText(v.parameters) ?? "")}</dd></div>` : ""}${v.gameDay ? `<div><dt>game day</dt><dd>${esc(v.gameDay)}</dd></div>` : ""}${v.loadTotals ? `<div><dt>load</dt><dd>${v.loadTotals.requests} requests, ${v.loadTotals.errors} errors</dd></div>` : ""}</dl>
 ${v.remaining.length ? `<div class="remaining"><strong>May remain injected:</strong><ul>${v.remaining.map((r) => `<li>${esc(r)}</li>`).join("")}</ul>Run <code>gameday recover</code>.</div>` : ""}`;
 }
 

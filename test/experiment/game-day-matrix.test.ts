@@ -1,0 +1,208 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${param.name} is the reference syntax under test
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadInputs } from "../../src/cli/inputs.js";
+import { expandGameDays } from "../../src/experiment/expand-game-days.js";
+import { matrixNotExpanded } from "../../src/experiment/game-day-matrix.js";
+import { suppliedValues } from "../../src/experiment/parameter-inputs.js";
+import { validateFiles } from "../../src/experiment/validate-files.js";
+import { loadPayload } from "../../src/queue/load-payload.js";
+import { loadTargets } from "../../src/targets/targets-loader.js";
+import { issuesOf } from "./issues-of.js";
+
+const TARGETS = "test/fixtures/targets/targets.yaml";
+const dir = mkdtempSync(join(tmpdir(), "gameday-matrix-"));
+const write = (name: string, text: string) => {
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+};
+
+const LATENCY = write(
+  "latency.yaml",
+  `apiVersion: gameday/v1
+kind: Experiment
+metadata: { name: payments-latency }
+spec:
+  target: sandbox
+  parameters:
+    latency: { type: duration, default: 200ms }
+    toxicity: { type: ratio, default: 1 }
+  faults:
+    - name: slow
+      for: 5s
+      toxiproxy: { proxy: payments, toxic: latency, latency: "\${param.latency}", toxicity: "\${param.toxicity}" }
+`,
+);
+const PLAIN = write(
+  "plain.yaml",
+  `apiVersion: gameday/v1
+kind: Experiment
+metadata: { name: plain }
+spec:
+  target: sandbox
+  faults: [{ name: down, for: 1s, toxiproxy: { proxy: payments, toxic: outage } }]
+`,
+);
+
+/** Lines 1-5 fixed; the matrix's axes from line 7. */
+const gameDay = (name: string, members: string[], ...axes: string[]) =>
+  write(
+    name,
+    [
+      "apiVersion: gameday/v1",
+      "kind: GameDay",
+      "metadata: { name: sweep }",
+      "spec:",
+      `  experiments: [${members.join(", ")}]`,
+      "  matrix:",
+      ...axes.map((a) => `    ${a}`),
+      "",
+    ].join("\n"),
+  );
+
+describe("a game day's matrix", () => {
+  it("expands each member over the axes it declares, first axis slowest, values in written order", async () => {
+    const file = gameDay(
+      "sweep.yaml",
+      ["latency.yaml", "plain.yaml"],
+      "latency: [200ms, 800ms, 2s]",
+      "toxicity: [0.1, 0.5]",
+    );
+    const planned = await expandGameDays([file]);
+    expect(planned.map((p) => [p.file, p.matrix?.label])).toEqual([
+      [LATENCY, "latency=200ms,toxicity=0.1"],
+      [LATENCY, "latency=200ms,toxicity=0.5"],
+      [LATENCY, "latency=800ms,toxicity=0.1"],
+      [LATENCY, "latency=800ms,toxicity=0.5"],
+      [LATENCY, "latency=2s,toxicity=0.1"],
+      [LATENCY, "latency=2s,toxicity=0.5"],
+      [PLAIN, undefined],
+    ]);
+    const inputs = await loadInputs(planned, TARGETS);
+    expect(inputs.map((i) => i.runName ?? i.experiment.metadata.name)).toEqual([
+      "payments-latency[latency=200ms,toxicity=0.1]",
+      "payments-latency[latency=200ms,toxicity=0.5]",
+      "payments-latency[latency=800ms,toxicity=0.1]",
+      "payments-latency[latency=800ms,toxicity=0.5]",
+      "payments-latency[latency=2s,toxicity=0.1]",
+      "payments-latency[latency=2s,toxicity=0.5]",
+      "plain",
+    ]);
+    expect(inputs[3]?.experiment.spec.faults[0]?.toxiproxy).toMatchObject({ latency: 800, toxicity: 0.5 });
+    expect(inputs[3]?.parameters).toEqual({ latency: "800ms", toxicity: 0.5 });
+    // A member without parameters resolves exactly as before: no parameters, no run name.
+    expect(inputs[6]).not.toHaveProperty("parameters");
+    expect(inputs[6]).not.toHaveProperty("runName");
+    // A value for an axis the matrix leaves out comes from --var, over the default.
+    const partial = gameDay("partial.yaml", ["latency.yaml"], "latency: [1s]");
+    const withVar = await loadInputs(
+      await expandGameDays([partial]),
+      TARGETS,
+      suppliedValues({ vars: ["toxicity=0.3"] }),
+    );
+    expect(withVar.map((i) => [i.runName, i.parameters])).toEqual([
+      ["payments-latency[latency=1s]", { latency: "1s", toxicity: 0.3 }],
+    ]);
+  });
+
+  it("an axis that names no parameter is an issue at the axis, with the likely intended one", async () => {
+    const file = gameDay("typo.yaml", ["latency.yaml"], "latncy: [200ms]");
+    const issues = await issuesOf(() => expandGameDays([file]));
+    expect(issues).toEqual([
+      {
+        file,
+        line: 7,
+        column: 5,
+        path: "spec.matrix.latncy",
+        message:
+          'matrix axis latncy names no parameter of the game day\'s experiments (they declare: latency, toxicity); did you mean "latency"?',
+      },
+    ]);
+  });
+
+  it("an empty axis, a repeated value and a product over 64 are issues at their lines", async () => {
+    const file = gameDay(
+      "bad.yaml",
+      ["latency.yaml"],
+      "latency: []",
+      "toxicity: [0.1, 0.1]",
+      `a: [${Array.from({ length: 9 }, (_, i) => i).join(", ")}]`,
+      `b: [${Array.from({ length: 9 }, (_, i) => i).join(", ")}]`,
+    );
+    const issues = await issuesOf(() => expandGameDays([file]));
+    expect(issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
+      "7:5 spec.matrix: the axes make 162 combinations (the product of their lengths), above the limit of 64",
+      "7:14 spec.matrix.latency: expected at least one value: an empty axis makes no run, found an empty list",
+      "8:21 spec.matrix.toxicity[1]: expected each value once: this one is already in the axis, found 0.1",
+    ]);
+  });
+
+  it("refuses more than 100 runs in all (as many as a game day may list), at the matrix", async () => {
+    const values = `[${Array.from({ length: 64 }, (_, i) => `${i + 1}ms`).join(", ")}]`;
+    const file = gameDay("big.yaml", Array(5).fill("latency.yaml"), `latency: ${values}`);
+    const started = Date.now();
+    const issues = await issuesOf(() => expandGameDays([file]));
+    expect(issues.map((i) => `${i.line} ${i.path}: ${i.message}`)).toEqual([
+      "6 spec.matrix: the matrix expands the game day to 320 runs, above the limit of 100: use fewer values or fewer experiments",
+    ]);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("a value of the wrong type is an issue at its place in the game day", async () => {
+    const file = gameDay("types.yaml", ["latency.yaml"], "latency: [200ms, fast]", "toxicity: [2]");
+    const issues = await issuesOf(async () => loadInputs(await expandGameDays([file]), TARGETS));
+    expect(issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
+      `${file}:8:16 spec.matrix.toxicity[0]: matrix value for ${LATENCY}: expected a ratio from 0 to 1 such as 0.5, or a percentage such as "50%" (parameter toxicity is a ratio)`,
+      `${file}:7:22 spec.matrix.latency[1]: matrix value for ${LATENCY}: expected a duration with a unit such as "800ms", "2s" or "1m30s" (parameter latency is a duration)`,
+    ]);
+    // validate reports the same, beside the game day and its members.
+    const results = await validateFiles([file], { targetsFile: TARGETS, references: true });
+    expect(results.flatMap((r) => r.issues.map((i) => i.path)).sort()).toEqual([
+      "spec.matrix.latency[1]",
+      "spec.matrix.toxicity[0]",
+    ]);
+  });
+
+  it("a --var or var-file value for a matrix axis is refused: which would win is a guess", async () => {
+    const file = gameDay("axis.yaml", ["latency.yaml"], "latency: [200ms, 2s]");
+    const supplied = suppliedValues({ vars: ["latency=1s"] });
+    const issues = await issuesOf(async () => loadInputs(await expandGameDays([file]), TARGETS, supplied));
+    expect(issues).toEqual([
+      {
+        file: "--var",
+        path: "latency",
+        message: `latency is a matrix axis of ${file}: each run takes its value from the matrix; drop it here or from the matrix`,
+      },
+    ]);
+  });
+
+  it("prove and the queue refuse a matrix at its line instead of dropping it", () => {
+    const text =
+      "apiVersion: gameday/v1\nkind: GameDay\nmetadata: { name: x }\nspec:\n  experiments: [a.yaml]\n  matrix: { a: [1] }\n";
+    expect(matrixNotExpanded(text, "g.yaml", "gameday prove")).toMatchObject({
+      line: 6,
+      column: 3,
+      path: "spec.matrix",
+    });
+    expect(
+      matrixNotExpanded(text.replace("  matrix: { a: [1] }\n", ""), "g.yaml", "gameday prove"),
+    ).toBeUndefined();
+  });
+
+  it("a queued experiment takes its defaults, and the worker records them as an inline run does", async () => {
+    const { readFileSync } = await import("node:fs");
+    const payload = {
+      v: 1,
+      name: "payments-latency",
+      kind: "experiment",
+      file: LATENCY,
+      continueOnFailure: false,
+      experiments: [{ file: LATENCY, text: readFileSync(LATENCY, "utf8") }],
+    };
+    const { inputs } = loadPayload(payload, await loadTargets(TARGETS));
+    expect(inputs[0]?.parameters).toEqual({ latency: "200ms", toxicity: 1 });
+  });
+});
