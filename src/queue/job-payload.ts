@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { notifierName } from "../targets/notify-schema.js";
 
 /**
  * What a queued job carries: the texts of its experiment files, which name their targets. Never
@@ -15,8 +16,11 @@ export const jobPayloadSchema = z.strictObject({
   experiments: z.array(z.strictObject({ file: z.string().min(1), text: z.string() })).min(1),
   /** Sent by older enqueuers; accepted so their jobs still parse, and never read. */
   targets: z.strictObject({ file: z.string().min(1), text: z.string() }).optional(),
-  /** The game day's `spec.notify`: names among the worker's own targets' notifiers, never a URL. */
-  notify: z.array(z.string().min(1).max(63)).max(20).optional(),
+  /**
+   * The game day's `spec.notify`: names among the worker's own targets' notifiers, never a URL. The
+   * targets' own name pattern, so a hostile name never reaches a log line or a failed job's reason.
+   */
+  notify: z.array(notifierName).max(20).optional(),
   /** Set on jobs a schedule created: at most one run of that game day at a time. */
   schedule: z.string().optional(),
 });

@@ -35,11 +35,12 @@ export function notifySelectionIssues(selection: NotifySelection): InputIssue[] 
       column: where?.column,
       path: `spec.notify[${i}]`,
       message:
-        `unknown notifier "${name}": ` +
+        // Quoted as JSON: a name from a job or a file never writes control characters into a log.
+        `unknown notifier ${JSON.stringify(name)}: ` +
         (known.length
           ? `the targets file configures ${known.join(", ")} for ${names}`
           : `the targets file configures no notifier for ${names} (add one under the target's notify)`) +
-        (guess ? `; did you mean "${guess}"?` : ""),
+        (guess ? `; did you mean ${JSON.stringify(guess)}?` : ""),
     });
   });
   return issues;

@@ -85,4 +85,19 @@ describe("queued game days and notifiers", async () => {
       /unknown notifier "nobody"/,
     );
   });
+
+  it("a name that is not a notifier name is refused by the payload schema, and never echoed", async () => {
+    const payload = await buildPayload(join(dir, "e.yaml"), { targetsFile: join(dir, "targets.yaml") });
+    const own = loadTargetsText(targets("http://127.0.0.1:9/worker"), "targets.yaml");
+    const hostile = "x\u001b[2J\nFAKE LOG LINE: all good";
+    let message = "";
+    try {
+      loadPayload({ ...payload, kind: "suite", notify: [hostile] }, own);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^invalid job payload: notify\.0: expected a notifier name/);
+    expect(message).not.toContain("FAKE LOG LINE");
+    expect([...message].some((c) => c.charCodeAt(0) < 32)).toBe(false);
+  });
 });
