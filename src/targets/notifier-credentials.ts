@@ -1,9 +1,12 @@
 import { type InputIssue, ValidationError } from "../errors/gameday-error.js";
 import type { ResolvedNotifier } from "../interfaces/notifier.js";
 import { CredentialError, type CredentialSource, readCredential } from "./credentials.js";
-import { httpUrlProblem } from "./http-url.js";
+import { httpUrlProblem, MAX_URL_LENGTH } from "./http-url.js";
 import { NOTIFY_EVENTS, type NotifierConfig } from "./notify-schema.js";
 import type { Target } from "./targets-schema.js";
+
+/** What is said of a bad URL read from a secret: nothing of the value itself. */
+const SECRET_URL_PROBLEM = `the URL read from it is not an http(s) URL with a host (at most ${MAX_URL_LENGTH} characters, no user:password); the value is a secret and is not shown`;
 
 /**
  * The target's notifiers, the game day's selection applied (undefined: all of them), with every
@@ -37,10 +40,9 @@ export function resolveNotifiers(
     const secret = read(config.secret, "secret");
     const token = read(config.token, "token");
     if (url === undefined) continue;
-    const problem = httpUrlProblem(url);
-    if (problem) {
-      // The value came from a secret: say what is wrong with it, never what it is.
-      issues.push({ file: targetsFile, path: `${field}.url`, message: `the URL read from it: ${problem}` });
+    if (httpUrlProblem(url)) {
+      // The value came from a secret: one fixed message, since httpUrlProblem quotes parts of it (the scheme).
+      issues.push({ file: targetsFile, path: `${field}.url`, message: SECRET_URL_PROBLEM });
       continue;
     }
     out.push(resolved(name, config, url, secret, token));

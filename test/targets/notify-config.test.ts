@@ -118,10 +118,25 @@ describe("a target's notify entries", async () => {
       {
         file: "/etc/gameday/targets.yaml",
         path: "targets.staging.notify.team.url",
-        message: 'the URL read from it: expected an http(s) URL, such as "http://127.0.0.1:8080/path"',
+        message: expect.stringMatching(/^the URL read from it is not an http\(s\) URL with a host/),
       },
     ]);
     expect(JSON.stringify(issues)).not.toContain("but-a-Secret-Value");
+  });
+
+  it("a URL from a secret that parses with a scheme: no part of it is quoted", async () => {
+    vi.stubEnv("SLACK_URL", "xoxbsecret4242:T0/B0/abc");
+    const text = lines(...HEAD, "      team: { format: slack, url: { env: SLACK_URL } }");
+    const target = loadTargetsText(text, "targets.yaml").targets.targets.staging;
+    if (!target) throw new Error("no target");
+    const issues = await issuesOf(() => resolveNotifiers("staging", target, "/etc/gameday/targets.yaml"));
+    expect(issues).toEqual([
+      expect.objectContaining({
+        path: "targets.staging.notify.team.url",
+        message: expect.stringContaining("is not an http(s) URL with a host"),
+      }),
+    ]);
+    expect(JSON.stringify(issues)).not.toContain("xoxbsecret4242");
   });
 });
 
