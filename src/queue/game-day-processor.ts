@@ -66,6 +66,7 @@ export async function processGameDay(
     throw err instanceof UnrecoverableError ? err : new UnrecoverableError(reason);
   }
   const { payload, inputs, notifiers } = loaded;
+  for (const line of loaded.unreadableNotifiers) ctx.log(`${id}: notify: ${line}`);
   if (loaded.ignoredTargets)
     ctx.log(`${id}: the job carries a targets text; ignored (this worker uses ${ctx.targets.file})`);
   const base = existing ?? baseRecord(id, job, payload);

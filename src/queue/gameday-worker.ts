@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { applyControl, controlChannel } from "../run/control/apply-control.js";
+import { checkNotifierSecrets } from "../targets/check-notifier-secrets.js";
 import type { LoadedTargets } from "../targets/targets-loader.js";
 import { processGameDay, type WorkerContext } from "./game-day-processor.js";
 import { LeaseJanitor } from "./lease-janitor.js";
@@ -32,6 +33,8 @@ export interface RunningWorker {
  * worker died. Every worker is a janitor: the first to see an expired lease reaps it.
  */
 export async function startWorker(q: QueueConfig, opts: WorkerOptions): Promise<RunningWorker> {
+  // Before Redis: a notifier secret that cannot be read is the worker's input error (exit 2), not every job's.
+  checkNotifierSecrets(opts.targets);
   const redis: Redis = await connectRedis(q.url);
   const identity = {
     id: `${hostname()}:${process.pid}:${randomBytes(2).toString("hex")}`,

@@ -20,6 +20,8 @@ export function loadPayload(
   payload: JobPayload;
   inputs: ResolvedInput[];
   notifiers: ResolvedNotifier[][];
+  /** Notifiers left out because their secret cannot be read now (one line each, for the log). */
+  unreadableNotifiers: string[];
   ignoredTargets: boolean;
 } {
   const parsed = jobPayloadSchema.safeParse(data);
@@ -44,13 +46,23 @@ export function loadPayload(
         ...(hasParameters ? { parameters: loaded.parameters } : {}),
       };
     });
-    // Notifiers come from the worker's own targets; the job only selects among them by name.
+    // Notifiers come from the worker's own targets; the job only selects among them by name. The
+    // worker checked their secrets at its start: one unreadable now (rotated, removed) is left out,
+    // never the job's failure (notifiers never fail a run).
     const suite = payload.kind === "suite" ? { file: payload.file, notify: payload.notify } : undefined;
+    const unreadable = new Set<string>();
     const notifiers = planNotifiers(
       inputs.map((input) => ({ ...input, suite })),
       targets.file,
+      (issue) => unreadable.add(`${formatIssue(issue)}; the run goes on without this notifier`),
     );
-    return { payload, inputs, notifiers, ignoredTargets: payload.targets !== undefined };
+    return {
+      payload,
+      inputs,
+      notifiers,
+      unreadableNotifiers: [...unreadable],
+      ignoredTargets: payload.targets !== undefined,
+    };
   } catch (err) {
     if (err instanceof ValidationError)
       throw new UnrecoverableError(`invalid experiment in job: ${err.issues.map(formatIssue).join("; ")}`);

@@ -126,4 +126,24 @@ describe("gameday run with a target's notifiers", async () => {
     expect(res.stderr).toContain(join(dir, "targets.yaml"));
     expect(res.stderr).toContain("targets.t.notify.ops.secret");
   });
+
+  it("a worker whose notifier secret is not there: exit 2 at its start, before it reaches Redis", async () => {
+    // Its Redis is a closed port on 127.0.0.1: a worker that got that far would retry, not exit 2.
+    const redis = await closedPort();
+    const res = await runCli(
+      [
+        "worker",
+        "--targets",
+        join(dir, "targets.yaml"),
+        "--state-dir",
+        join(dir, "worker-state"),
+        "--redis",
+        `redis://127.0.0.1:${redis}`,
+      ],
+      { env: { ...env, GD_HMAC: "" }, timeoutMs: 15_000 },
+    );
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(`${join(dir, "targets.yaml")}: targets.t.notify.ops.secret:`);
+    expect(res.stderr).not.toContain("ready");
+  });
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { buildPayload } from "../../src/queue/build-payload.js";
 import { loadPayload } from "../../src/queue/load-payload.js";
+import { checkNotifierSecrets } from "../../src/targets/check-notifier-secrets.js";
 import { loadTargetsText } from "../../src/targets/targets-loader.js";
 import { issuesOf, lines } from "../experiment/issues-of.js";
 
@@ -99,5 +100,29 @@ describe("queued game days and notifiers", async () => {
     expect(message).toMatch(/^invalid job payload: notify\.0: expected a notifier name/);
     expect(message).not.toContain("FAKE LOG LINE");
     expect([...message].some((c) => c.charCodeAt(0) < 32)).toBe(false);
+  });
+
+  it("a notifier secret unreadable at job time is left out with one line; the run goes on", async () => {
+    await writeFile(join(dir, "d.yaml"), day("[ops, grafana]"));
+    const payload = await buildPayload(join(dir, "d.yaml"), { targetsFile: join(dir, "targets.yaml") });
+    // The worker's targets: ops signs with a key that is gone (rotated away after the worker started).
+    const rotated = targets("http://127.0.0.1:9/worker").replace(
+      'ops: { format: webhook, url: "http://127.0.0.1:9/worker" }',
+      'ops: { format: webhook, url: "http://127.0.0.1:9/worker", secret: { env: GD_TEST_ROTATED_AWAY_KEY } }',
+    );
+    expect(rotated).toContain("GD_TEST_ROTATED_AWAY_KEY");
+    const own = loadTargetsText(rotated, "/etc/worker/targets.yaml");
+    const loaded = loadPayload(payload, own);
+    expect(loaded.notifiers).toEqual([[expect.objectContaining({ name: "grafana" })]]);
+    expect(loaded.unreadableNotifiers).toEqual([
+      "/etc/worker/targets.yaml: targets.t.notify.ops.secret: the environment variable GD_TEST_ROTATED_AWAY_KEY is not set; the run goes on without this notifier",
+    ]);
+    // At the worker's start the same file is refused outright, naming the file and the field.
+    expect(() => checkNotifierSecrets(own)).toThrow(
+      "/etc/worker/targets.yaml: targets.t.notify.ops.secret: the environment variable GD_TEST_ROTATED_AWAY_KEY is not set",
+    );
+    expect(() =>
+      checkNotifierSecrets(loadTargetsText(targets("http://127.0.0.1:9/w"), "t.yaml")),
+    ).not.toThrow();
   });
 });

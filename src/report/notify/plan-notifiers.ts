@@ -14,11 +14,13 @@ export interface NotifyPlanEntry {
 /**
  * Every run's notifiers, decided before the first run starts: the selections checked against
  * the targets, every secret read once per target and selection. Throws one ValidationError (exit 2,
- * nothing touched) with every issue.
+ * nothing touched) with every issue; with onUnreadable, a notifier whose secret cannot be read is
+ * left out and its issue passed there (an unknown name still throws).
  */
 export function planNotifiers(
   entries: readonly NotifyPlanEntry[],
   targetsFile: string,
+  onUnreadable?: (issue: InputIssue) => void,
 ): ResolvedNotifier[][] {
   const issues: InputIssue[] = [];
   const checked = new Set<string>();
@@ -42,7 +44,13 @@ export function planNotifiers(
     let resolved = cache.get(key);
     if (!resolved) {
       try {
-        resolved = resolveNotifiers(entry.targetName, entry.target, targetsFile, entry.suite?.notify);
+        resolved = resolveNotifiers(
+          entry.targetName,
+          entry.target,
+          targetsFile,
+          entry.suite?.notify,
+          onUnreadable,
+        );
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
         issues.push(...err.issues);
