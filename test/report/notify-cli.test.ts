@@ -146,4 +146,19 @@ describe("gameday run with a target's notifiers", async () => {
     expect(res.stderr).toContain(`${join(dir, "targets.yaml")}: targets.t.notify.ops.secret:`);
     expect(res.stderr).not.toContain("ready");
   });
+
+  it("gameday plan: the same exit 2 for an unknown name, and each run's notifiers by name and format", async () => {
+    const plan = (file: string) =>
+      runCli(["plan", join(dir, file), "--targets", join(dir, "targets.yaml")], { env, timeoutMs: 60_000 });
+    const typo = await plan("typo.yaml");
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(`${join(dir, "typo.yaml")}:6:`);
+    expect(typo.stderr).toContain('unknown notifier "tema"');
+    const before = rx.received.length;
+    const res = await plan("d.yaml");
+    expect(res.stdout).toContain("  notify: ops (webhook), down (webhook)\n");
+    expect(res.stdout).not.toContain("/hook");
+    expect(res.stdout).not.toContain(SLACK_TOKEN);
+    expect(rx.received.length).toBe(before);
+  });
 });

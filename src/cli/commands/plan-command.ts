@@ -5,17 +5,19 @@ import { formatDuration } from "../../experiment/duration.js";
 import { expandGameDays } from "../../experiment/expand-game-days.js";
 import { suppliedValues } from "../../experiment/parameter-inputs.js";
 import { InjectorRegistry } from "../../faults/injector-registry.js";
+import type { ResolvedNotifier } from "../../interfaces/notifier.js";
 import { parametersText } from "../../report/parameters-text.js";
 import { plannedDuration } from "../../run/planned-duration.js";
 import { CLI_OPTIONS } from "../cli-options.js";
 import { loadInputs, type ResolvedInput } from "../inputs.js";
 import { describeAssertion, describeExpectation } from "../plan/describe-expectation.js";
 import { collectPreflight } from "../plan/plan-preflight.js";
+import { plannedNotifiers } from "../plan/planned-notifiers.js";
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 
 /** Prints one experiment's plan; returns how many preflight problems it has. */
-async function printPlan(input: ResolvedInput): Promise<number> {
+async function printPlan(input: ResolvedInput, notifiers: readonly ResolvedNotifier[]): Promise<number> {
   const { spec, metadata } = input.experiment;
   out(pc.bold(`${input.runName ?? metadata.name} (${input.file}) on target ${input.targetName}`));
   const parameters = parametersText(input.parameters);
@@ -40,6 +42,8 @@ async function printPlan(input: ResolvedInput): Promise<number> {
     for (const t of plan.targets) out(`    touches ${t}`);
   }
   for (const e of spec.expect) out(`  expect: ${describeExpectation(e, input.experiment)}`);
+  // Names and formats only: a receiver's URL may carry its token.
+  if (notifiers.length) out(`  notify: ${notifiers.map((n) => `${n.name} (${n.format})`).join(", ")}`);
   for (const a of spec.abortWhen)
     out(`  abort when: ${a.name ? `${a.name}: ` : ""}${describeAssertion(a)} for ${formatDuration(a.for)}`);
   out(`  recovery: steady state again within ${formatDuration(spec.recovery.within)} after rollback`);
@@ -68,9 +72,11 @@ export function registerPlanCommand(program: Command): void {
     .action(async (files: string[], opts) => {
       const supplied = suppliedValues({ vars: opts.var, varFile: opts.varFile });
       const expanded = await expandGameDays(files);
+      const inputs = await loadInputs(expanded, opts.targets, supplied);
+      // As `gameday run` decides them: an unknown name or an unreadable secret is exit 2 here too.
+      const notifiers = plannedNotifiers(expanded, inputs, opts.targets);
       let problems = 0;
-      for (const input of await loadInputs(expanded, opts.targets, supplied))
-        problems += await printPlan(input);
+      for (const [i, input] of inputs.entries()) problems += await printPlan(input, notifiers[i] ?? []);
       process.exitCode = problems ? ExitCode.notRun : ExitCode.passed;
     });
 }

@@ -2,21 +2,19 @@ import type { Command } from "commander";
 import { ExitCode } from "../../errors/gameday-error.js";
 import { expandGameDays, type SuiteMembership, suiteStopped } from "../../experiment/expand-game-days.js";
 import { suppliedValues } from "../../experiment/parameter-inputs.js";
-import { readInputFileSync } from "../../experiment/read-input.js";
 import type { Reporter } from "../../interfaces/reporter.js";
 import type { RunLock } from "../../interfaces/run-lock.js";
 import { redisConfigured } from "../../queue/redis-configured.js";
 import { ConsoleReporter } from "../../report/console-reporter.js";
-import { planNotifiers } from "../../report/notify/plan-notifiers.js";
 import { bothListeners, RunNotifiers } from "../../report/notify/run-notifiers.js";
 import { REPORTERS, ReporterSet } from "../../report/reporter-registry.js";
 import { writeRunArtifacts } from "../../report/run-artifacts.js";
 import { runExperiment } from "../../run/experiment-runner.js";
 import type { RunResult } from "../../run/run-result.js";
 import { combinedExitCode } from "../../run/verdict.js";
-import { targetsFilePath } from "../../targets/targets-loader.js";
 import { CLI_OPTIONS } from "../cli-options.js";
 import { loadInputs, type ResolvedInput } from "../inputs.js";
+import { plannedNotifiers } from "../plan/planned-notifiers.js";
 
 /** SIGINT/SIGTERM stop the method; rollback always finishes, however often the signal comes. */
 function trapSignals(controller: AbortController, log: (s: string) => void): () => void {
@@ -42,18 +40,6 @@ async function sharedLock(stateDir: string, input: ResolvedInput): Promise<{ loc
   return { lock: new RedisCliLock(queueConfig({}), stateDir, input.targetName, input.target) };
 }
 
-/** A game day that selects notifiers, with its text, so an unknown name is placed at its line. */
-function withText(suite: SuiteMembership | undefined) {
-  if (!suite?.notify) return suite;
-  let text: string | undefined;
-  try {
-    text = readInputFileSync(suite.file, "game day file");
-  } catch {
-    text = undefined; // it was read a moment ago; without it the issue has no line
-  }
-  return { ...suite, text };
-}
-
 export function registerRunCommand(program: Command): void {
   program
     .command("run")
@@ -76,10 +62,7 @@ export function registerRunCommand(program: Command): void {
       const planned = await expandGameDays(files);
       const inputs = await loadInputs(planned, opts.targets, supplied);
       // The targets' notifiers, the game days' selections among them, their secrets: all read now (exit 2 before anything runs).
-      const notifiers = planNotifiers(
-        inputs.map((input, i) => ({ ...input, suite: withText(planned[i]?.suite) })),
-        targetsFilePath(opts.targets).file,
-      );
+      const notifiers = plannedNotifiers(planned, inputs, opts.targets);
       const controller = new AbortController();
       const untrap = trapSignals(controller, (s) => process.stderr.write(`${s}\n`));
       const console = new ReporterSet([new ConsoleReporter()]);
