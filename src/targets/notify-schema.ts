@@ -45,7 +45,7 @@ export const notifierSchema = z
       .min(1)
       .max(NOTIFY_EVENTS.length)
       .optional()
-      .describe("the events to send (default: all; grafana always sends fault windows)"),
+      .describe("webhook and slack: the events to send (default: all); grafana annotates every fault window"),
     tags: z
       .array(z.string().min(1).max(100))
       .max(20)
@@ -68,6 +68,13 @@ export const notifierSchema = z
     only("token", "grafana");
     only("tags", "grafana");
     only("dashboardUID", "grafana");
+    // Grafana's annotations are fault windows, not events: a filter there would be silently ignored.
+    if (n.format === "grafana" && n.events !== undefined)
+      ctx.addIssue({
+        code: "custom",
+        path: ["events"],
+        message: "events is for formats webhook and slack only: grafana always annotates every fault window",
+      });
     if (n.format === "slack" && typeof n.url === "string")
       ctx.addIssue({
         code: "custom",

@@ -61,6 +61,7 @@ describe("a target's notify entries", async () => {
       "      ops: { format: webhook, url: file:///etc/passwd, token: { env: T } }",
       "      Bad_Name: { format: webhook, url: https://a.internal }",
       "      g: { format: pager, url: https://a.internal }",
+      "      gr: { format: grafana, url: https://grafana.internal, events: [verdict] }",
     );
     const issues = await issuesOf(() => loadTargetsText(text, "targets.yaml"));
     expect(issues).toEqual([
@@ -85,6 +86,11 @@ describe("a target's notify entries", async () => {
         ...at(text, 9, "pager"),
         path: "targets.staging.notify.g.format",
         message: 'expected one of "webhook", "slack", "grafana", found "pager"',
+      }),
+      expect.objectContaining({
+        line: 10,
+        path: "targets.staging.notify.gr.events",
+        message: "events is for formats webhook and slack only: grafana always annotates every fault window",
       }),
     ]);
     // Names are checked once every entry is valid.
