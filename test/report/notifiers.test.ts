@@ -3,11 +3,14 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { NotifierOptions } from "../../src/interfaces/notifier.js";
 import { clearSecrets, redact, registerSecret } from "../../src/redact/redact.js";
+import { type QueuedRequest, Undeliverable } from "../../src/report/notify/delivery.js";
 import { GrafanaAnnotationReporter } from "../../src/report/notify/grafana-annotation-reporter.js";
+import { NotifierReporter } from "../../src/report/notify/notifier-reporter.js";
 import { type NotifyEvent, webhookBodySchema } from "../../src/report/notify/notify-event.js";
+import { bothListeners, RunNotifiers } from "../../src/report/notify/run-notifiers.js";
 import { SlackReporter } from "../../src/report/notify/slack-reporter.js";
 import { WebhookReporter } from "../../src/report/notify/webhook-reporter.js";
 import type { JournalEvent } from "../../src/run/journal-schema.js";
@@ -161,6 +164,25 @@ describe("WebhookReporter", () => {
     expect(logged).toEqual([]);
   });
 
+  it("X-Gameday-Timestamp and the signed sentAt are the send time, not the time the event was queued", async () => {
+    // The first event takes three attempts with two backoffs of 500-1000 ms each: the second event
+    // waits at least a second in the queue before it is sent.
+    const rx = await receiver((n) => (n < 2 ? 500 : 200));
+    const slow = { attempts: 3, baseDelayMs: 1000, maxDelayMs: 1000, deadlineMs: 10_000, flushMs: 8000 };
+    const { opts } = options(rx.url, { secret: KEY, policy: { ...FAST, ...slow } });
+    const queuedAt = Math.floor(Date.now() / 1000);
+    await drive(new WebhookReporter(opts), fakeRunEvents());
+    const second = rx.received.find(
+      (r) => r.headers["x-gameday-delivery"] !== rx.received[0]?.headers["x-gameday-delivery"],
+    );
+    if (!second) throw new Error("the second event was not sent");
+    const stamp = Number(second.headers["x-gameday-timestamp"]);
+    expect(stamp).toBeGreaterThanOrEqual(queuedAt + 1);
+    expect(stamp * 1000).toBeLessThanOrEqual(second.at);
+    expect(Date.parse(JSON.parse(second.body).sentAt)).toBe(stamp * 1000);
+    expect(verify(KEY, second.body, second.headers["x-gameday-signature"] as string)).toBe(true);
+  });
+
   it("does not retry a 400 (the receiver refuses the request itself) and says so once", async () => {
     const rx = await receiver(() => 400);
     const { opts, logged } = options(rx.url);
@@ -290,5 +312,38 @@ describe("notify events are redacted", () => {
     expect((JSON.parse(rx.received[3]?.body ?? "{}") as NotifyEvent).data.reason).toBe(
       redact("probe GET http://u:s3cret-in-a-reason@127.0.0.1/x answered 401"),
     );
+  });
+});
+
+describe("notifier failures stay contained", () => {
+  it("a delivery failure is an error with a code, like the project's others", () => {
+    const e = new Undeliverable("HTTP 500", true);
+    expect(e).toMatchObject({ code: "E_UNDELIVERABLE", name: "Undeliverable", retryable: true });
+  });
+
+  it("a notification that cannot be built is logged once per event, redacted", async () => {
+    registerSecret("sekret-in-a-build-error-77");
+    class BrokenReporter extends NotifierReporter {
+      protected requests(): QueuedRequest[] {
+        throw new Error("cannot render sekret-in-a-build-error-77");
+      }
+    }
+    const { opts, logged } = options("http://127.0.0.1:9/never");
+    await drive(new BrokenReporter(opts), fakeRunEvents().slice(0, 1));
+    expect(logged).toEqual(["notify ops: could not build a notification: cannot render ***"]);
+  });
+
+  it("the notifiers still hear an event when the console listener throws", () => {
+    const { opts } = options("http://127.0.0.1:9/never");
+    const notifiers = new RunNotifiers([opts], () => undefined);
+    const heard = vi
+      .spyOn(notifiers.reporters[0] as NotifierReporter, "onEvent")
+      .mockImplementation(() => undefined);
+    const listener = bothListeners(() => {
+      throw new Error("console broke");
+    }, notifiers);
+    const event = fakeRunEvents()[0] as JournalEvent;
+    expect(() => listener?.(event)).toThrow("console broke");
+    expect(heard).toHaveBeenCalledWith(event);
   });
 });

@@ -29,12 +29,21 @@ export interface DeliveryReport {
   firstError?: string | undefined;
 }
 
-class Undeliverable extends Error {
+/**
+ * A request to be built when it is first sent (so what it stamps is the send time); a retry
+ * resends the bytes built then.
+ */
+export type QueuedRequest = OutboundRequest | (() => OutboundRequest);
+
+/** One delivery that did not succeed; retryable when the receiver may take it later. */
+export class Undeliverable extends Error {
+  readonly code = "E_UNDELIVERABLE";
   constructor(
     message: string,
     readonly retryable: boolean,
   ) {
     super(message);
+    this.name = "Undeliverable";
   }
 }
 
@@ -62,7 +71,7 @@ function causeOf(err: unknown): string {
  */
 export class Delivery {
   private readonly policy: DeliveryPolicy;
-  private readonly queue: OutboundRequest[] = [];
+  private readonly queue: QueuedRequest[] = [];
   private readonly stop = new AbortController();
   private pumping: Promise<void> | undefined;
   /** After one event failed every attempt, later events get one attempt each: the receiver is down. */
@@ -78,7 +87,7 @@ export class Delivery {
     this.policy = { ...DEFAULT_DELIVERY_POLICY, ...policy };
   }
 
-  enqueue(request: OutboundRequest): void {
+  enqueue(request: QueuedRequest): void {
     if (this.stop.signal.aborted) {
       this.report.abandoned++;
       return;
@@ -122,8 +131,17 @@ export class Delivery {
   private current: string | undefined;
 
   private async pump(): Promise<void> {
-    for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+    for (let queued = this.queue.shift(); queued; queued = this.queue.shift()) {
       if (this.stop.signal.aborted) return;
+      let next: OutboundRequest;
+      try {
+        next = typeof queued === "function" ? queued() : queued;
+      } catch (err) {
+        // A payload that cannot be built is a bug here, never the run's problem.
+        this.report.failed++;
+        this.once(`could not build a notification: ${redact((err as Error).message)}`);
+        continue;
+      }
       this.current = next.url;
       try {
         await this.deliver(next);

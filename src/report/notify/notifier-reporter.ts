@@ -1,7 +1,8 @@
 import type { NotifierOptions } from "../../interfaces/notifier.js";
 import type { Reporter } from "../../interfaces/reporter.js";
+import { redact } from "../../redact/redact.js";
 import type { JournalEvent } from "../../run/journal-schema.js";
-import { Delivery, type DeliveryReport, type OutboundRequest } from "./delivery.js";
+import { Delivery, type DeliveryReport, type QueuedRequest } from "./delivery.js";
 import { type NotifyEvent, NotifyEventMapper } from "./notify-event.js";
 
 /**
@@ -24,7 +25,10 @@ export abstract class NotifierReporter implements Reporter {
       for (const request of this.requests(event)) this.delivery.enqueue(request);
     } catch (err) {
       // A payload that cannot be built is a bug here, never the run's problem.
-      this.opts.log(`notify ${this.opts.name}: could not build a notification: ${(err as Error).message}`);
+      // Redacted: the message may quote the event, which may carry a secret.
+      this.opts.log(
+        redact(`notify ${this.opts.name}: could not build a notification: ${(err as Error).message}`),
+      );
     }
   }
 
@@ -42,5 +46,5 @@ export abstract class NotifierReporter implements Reporter {
   }
 
   /** The POSTs one event makes: none, one, or (Grafana at the verdict) one per open window. */
-  protected abstract requests(event: NotifyEvent): OutboundRequest[];
+  protected abstract requests(event: NotifyEvent): QueuedRequest[];
 }

@@ -39,7 +39,11 @@ export function bothListeners(
   if (notifiers.empty) return first;
   if (!first) return notifiers.onEvent;
   return (e) => {
-    first(e);
-    notifiers.onEvent(e);
+    // The notifiers hear every event even when the first listener throws (which still propagates).
+    try {
+      first(e);
+    } finally {
+      notifiers.onEvent(e);
+    }
   };
 }
