@@ -93,7 +93,7 @@ const PROBLEMS_PER_VALUE = 5;
  * `spec.parameters` as written, each entry checked on its own: a valid one can be used even when
  * another is not (that one's issue comes from the schema, and references to it are skipped).
  */
-function declaredParameters(source: YamlSource): { params: Parameters; names: string[] } {
+export function declaredParameters(source: YamlSource): { params: Parameters; names: string[] } {
   let written: unknown;
   try {
     written = source.doc.getIn(["spec", "parameters"]);

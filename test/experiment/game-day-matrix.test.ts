@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${param.name} is the reference syntax under test
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -155,14 +155,65 @@ describe("a game day's matrix", () => {
     const file = gameDay("types.yaml", ["latency.yaml"], "latency: [200ms, fast]", "toxicity: [2]");
     const issues = await issuesOf(async () => loadInputs(await expandGameDays([file]), TARGETS));
     expect(issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
-      `${file}:8:16 spec.matrix.toxicity[0]: matrix value for ${LATENCY}: expected a ratio from 0 to 1 such as 0.5, or a percentage such as "50%" (parameter toxicity is a ratio)`,
       `${file}:7:22 spec.matrix.latency[1]: matrix value for ${LATENCY}: expected a duration with a unit such as "800ms", "2s" or "1m30s" (parameter latency is a duration)`,
+      `${file}:8:16 spec.matrix.toxicity[0]: matrix value for ${LATENCY}: expected a ratio from 0 to 1 such as 0.5, or a percentage such as "50%" (parameter toxicity is a ratio)`,
     ]);
     // validate reports the same, beside the game day and its members.
     const results = await validateFiles([file], { targetsFile: TARGETS, references: true });
     expect(results.flatMap((r) => r.issues.map((i) => i.path)).sort()).toEqual([
       "spec.matrix.latency[1]",
       "spec.matrix.toxicity[0]",
+    ]);
+  });
+
+  it("values are read as their parameter's type before the duplicate check and the run name", async () => {
+    const file = gameDay("canon.yaml", ["latency.yaml"], "latency: [' 800ms', 2s]", "toxicity: [0.5, '25%']");
+    const planned = await expandGameDays([file]);
+    expect(planned.map((p) => p.matrix?.label)).toEqual([
+      "latency=800ms,toxicity=0.5",
+      "latency=800ms,toxicity=0.25",
+      "latency=2s,toxicity=0.5",
+      "latency=2s,toxicity=0.25",
+    ]);
+    const inputs = await loadInputs(planned, TARGETS);
+    expect(inputs[1]?.runName).toBe("payments-latency[latency=800ms,toxicity=0.25]");
+    expect(inputs[1]?.parameters).toEqual({ latency: "800ms", toxicity: 0.25 });
+  });
+
+  it("two values that mean the same, a control character or a name-unfit value are issues at their lines", async () => {
+    const file = gameDay(
+      "same.yaml",
+      ["latency.yaml"],
+      'latency: ["800ms\\n", " 800ms", "800ms"]',
+      "toxicity: [0.5, '50%']",
+    );
+    const issues = await issuesOf(() => expandGameDays([file]));
+    expect(issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
+      '7:15 spec.matrix.latency[0]: expected a value without control characters: it becomes part of each run\'s name, found "800ms\\n"',
+    ]);
+    const spaced = gameDay(
+      "spaced.yaml",
+      ["latency.yaml"],
+      'latency: [" 800ms", "800ms"]',
+      "toxicity: [0.5, '50%']",
+    );
+    const again = await issuesOf(() => expandGameDays([spaced]));
+    expect(again.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
+      `7:5 spec.matrix.latency: matrix axis latency lists 800ms twice (values [0] and [1] as parameter latency of ${LATENCY} reads them, a duration): give each value once`,
+      `8:5 spec.matrix.toxicity: matrix axis toxicity lists 0.5 twice (values [0] and [1] as parameter toxicity of ${LATENCY} reads them, a ratio): give each value once`,
+    ]);
+    // validate says the same (plan and run expand the matrix the same way).
+    const results = await validateFiles([spaced], { targetsFile: TARGETS });
+    expect(results.flatMap((r) => r.issues.map((i) => i.path))).toEqual([
+      "spec.matrix.latency",
+      "spec.matrix.toxicity",
+    ]);
+    // A member whose declaration is broken cannot type the value; it must still fit a run's name.
+    write("broken.yaml", readFileSync(LATENCY, "utf8").replace("default: 200ms", "default: nope"));
+    const unfit = gameDay("unfit.yaml", ["broken.yaml"], 'latency: ["a <b>"]');
+    const named = await issuesOf(() => expandGameDays([unfit]));
+    expect(named.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
+      "7:15 spec.matrix.latency[0]: expected a matrix value of at most 64 letters, digits or _ . % + : - : it becomes part of each run's name",
     ]);
   });
 
@@ -193,7 +244,6 @@ describe("a game day's matrix", () => {
   });
 
   it("a queued experiment takes its defaults, and the worker records them as an inline run does", async () => {
-    const { readFileSync } = await import("node:fs");
     const payload = {
       v: 1,
       name: "payments-latency",
