@@ -8,7 +8,10 @@ import { expandGameDays } from "../../src/experiment/expand-game-days.js";
 import { matrixNotExpanded } from "../../src/experiment/game-day-matrix.js";
 import { suppliedValues } from "../../src/experiment/parameter-inputs.js";
 import { validateFiles } from "../../src/experiment/validate-files.js";
+import { loadProvePlan } from "../../src/prove/prove-plan.js";
+import { buildPayload } from "../../src/queue/build-payload.js";
 import { loadPayload } from "../../src/queue/load-payload.js";
+import { planNotifiers } from "../../src/report/notify/plan-notifiers.js";
 import { loadTargets } from "../../src/targets/targets-loader.js";
 import { issuesOf } from "./issues-of.js";
 
@@ -230,17 +233,64 @@ describe("a game day's matrix", () => {
     ]);
   });
 
-  it("prove and the queue refuse a matrix at its line instead of dropping it", () => {
-    const text =
-      "apiVersion: gameday/v1\nkind: GameDay\nmetadata: { name: x }\nspec:\n  experiments: [a.yaml]\n  matrix: { a: [1] }\n";
-    expect(matrixNotExpanded(text, "g.yaml", "gameday prove")).toMatchObject({
+  it("prove and the queue refuse a matrix at its line instead of dropping it", async () => {
+    const file = gameDay("refused.yaml", ["latency.yaml"], "latency: [200ms, 2s]");
+    const refusal = (command: string) => ({
+      file,
       line: 6,
       column: 3,
       path: "spec.matrix",
+      message: `${command} does not expand a matrix: run the game day with gameday run, or list one experiment per value`,
     });
-    expect(
-      matrixNotExpanded(text.replace("  matrix: { a: [1] }\n", ""), "g.yaml", "gameday prove"),
-    ).toBeUndefined();
+    // Without the guard the queue would carry each member once, with its defaults.
+    expect(await issuesOf(() => buildPayload(file, { targetsFile: TARGETS }))).toEqual([
+      refusal("the queue"),
+    ]);
+    // Without it prove would plan the members once each (and then only miss its mutants).
+    expect(await issuesOf(() => loadProvePlan(file, TARGETS))).toEqual([refusal("gameday prove")]);
+    const text = readFileSync(file, "utf8");
+    expect(matrixNotExpanded(text.replace(/ {2}matrix:[^]*$/, ""), file, "gameday prove")).toBeUndefined();
+  });
+
+  it("every expanded run of a game day gets the game day's notifier selection", async () => {
+    const targets = write(
+      "notify-targets.yaml",
+      [
+        "apiVersion: gameday/v1",
+        "kind: Targets",
+        "targets:",
+        "  sandbox:",
+        "    toxiproxy: { url: http://127.0.0.1:1, proxies: [payments] }",
+        "    notify:",
+        '      x: { format: webhook, url: "http://127.0.0.1:1/x" }',
+        '      y: { format: webhook, url: "http://127.0.0.1:1/y" }',
+        "",
+      ].join("\n"),
+    );
+    const file = write(
+      "notify-sweep.yaml",
+      [
+        "apiVersion: gameday/v1",
+        "kind: GameDay",
+        "metadata: { name: sweep }",
+        "spec:",
+        "  experiments: [latency.yaml, plain.yaml]",
+        "  notify: [x]",
+        "  matrix: { latency: [200ms, 800ms, 2s], toxicity: [0.1, 0.5] }",
+        "",
+      ].join("\n"),
+    );
+    const planned = await expandGameDays([file]);
+    const inputs = await loadInputs(planned, targets);
+    // Planning only: nothing is sent, the receivers (port 1) are never reached.
+    const notifiers = planNotifiers(
+      inputs.map((input, i) => ({ ...input, suite: planned[i]?.suite })),
+      targets,
+    );
+    expect(notifiers).toHaveLength(7);
+    expect(notifiers.map((n) => n.map((r) => [r.name, r.url]))).toEqual(
+      Array(7).fill([["x", "http://127.0.0.1:1/x"]]),
+    );
   });
 
   it("a queued experiment takes its defaults, and the worker records them as an inline run does", async () => {
