@@ -12,7 +12,7 @@ import {
 import { report } from "./refine-helpers.js";
 import { declaredParameters, type SuppliedParameter } from "./substitute-parameters.js";
 import { locateKey, locateValue } from "./yaml-locator.js";
-import { parseYamlSource, type YamlSource } from "./yaml-source.js";
+import { parseYamlSource, peekYamlSource, type YamlSource } from "./yaml-source.js";
 
 /**
  * Combinations one matrix may make, and runs a game day may expand to: no more than the
@@ -80,7 +80,7 @@ export interface MatrixMember {
 }
 
 export function declaredMatrixMember(text: string, file: string): MatrixMember {
-  const source = parseYamlSource(text, file, "").source;
+  const source = peekYamlSource(text).source;
   const { params, names } = source ? declaredParameters(source) : { params: {}, names: [] };
   return { file, declared: names, params };
 }

@@ -2,7 +2,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { Document } from "yaml";
 import { loadInputs } from "../../src/cli/inputs.js";
 import { expandGameDays } from "../../src/experiment/expand-game-days.js";
 import { matrixNotExpanded } from "../../src/experiment/game-day-matrix.js";
@@ -218,6 +219,30 @@ describe("a game day's matrix", () => {
     expect(named.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
       "7:15 spec.matrix.latency[0]: expected a matrix value of at most 64 letters, digits or _ . % + : - : it becomes part of each run's name",
     ]);
+  });
+
+  it("one parse serves every combination: no document is cloned, and no combination sees another's values", async () => {
+    const clone = vi.spyOn(Document.prototype, "clone");
+    try {
+      const file = gameDay("reuse.yaml", ["latency.yaml", "latency.yaml"], "latency: [200ms, 800ms, 2s]");
+      const results = await validateFiles([file], { targetsFile: TARGETS, references: true });
+      expect(results.map((r) => r.ok)).toEqual([true, true, true]);
+      const inputs = await loadInputs(await expandGameDays([file]), TARGETS);
+      expect(inputs.map((i) => i.experiment.spec.faults[0]?.toxiproxy)).toMatchObject(
+        [200, 800, 2000, 200, 800, 2000].map((latency) => ({ latency })),
+      );
+      expect(inputs.map((i) => i.parameters?.latency)).toEqual([
+        "200ms",
+        "800ms",
+        "2s",
+        "200ms",
+        "800ms",
+        "2s",
+      ]);
+      expect(clone).not.toHaveBeenCalled();
+    } finally {
+      clone.mockRestore();
+    }
   });
 
   it("a --var or var-file value for a matrix axis is refused: which would win is a guess", async () => {
