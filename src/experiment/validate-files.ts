@@ -17,7 +17,7 @@ import {
 import { locatedWarnings } from "./experiment-warnings.js";
 import type { MatrixRun } from "./game-day-matrix.js";
 import { declaredKind, loadGameDayText } from "./gameday-loader.js";
-import { matrixConflictIssues, type SuppliedValues, unusedValueIssues } from "./parameter-inputs.js";
+import { ParameterUse, type SuppliedValues } from "./parameter-inputs.js";
 import { readInputFile } from "./read-input.js";
 import { declaredParameters } from "./substitute-parameters.js";
 import { targetReferenceIssues } from "./target-references.js";
@@ -126,14 +126,13 @@ export async function validateFiles(
   const { targets, broken } = await targetsFor(opts);
   const supplied = opts.supplied ?? new Map();
   const loadOptions = { vars: opts.vars, env: opts.env, targets };
-  const declared = new Set<string>();
-  const axes: { name: string; gameDay: string }[] = [];
+  const use = new ParameterUse();
   // One experiment, once per distinct matrix combination it takes (issues of the combinations
   // together), from one parse: a file a game day lists twice is not checked twice.
   const checked = new Map<string, { issues: InputIssue[]; warnings: InputIssue[] }>();
   const validateRuns = (text: string, file: string, runs: (MatrixRun | undefined)[]): InputIssue[] => {
     const parsed = parseExperimentText(text, file);
-    for (const name of parsed.source ? declaredParameters(parsed.source).names : []) declared.add(name);
+    use.declare(parsed.source ? declaredParameters(parsed.source).names : []);
     const references = opts.references ? referenceIssues(parsed.source, targets) : [];
     const issues: InputIssue[] = [];
     let warnings: InputIssue[] = [];
@@ -176,8 +175,7 @@ export async function validateFiles(
           file: f,
           runs: bad ? [undefined] : expanded.runs.filter((r) => r.file === f).map((r) => r.matrix),
         }));
-        for (const run of expanded.runs)
-          for (const name of run.matrix?.values.keys() ?? []) axes.push({ name, gameDay: file });
+        for (const run of expanded.runs) use.matrix(run.matrix?.values.keys() ?? [], file);
         // A notifier the game day selects must be one its targets configure.
         const notify = targets
           ? gameDayNotifyIssues(file, text, loaded.gameDay.spec.notify, loaded.experimentFiles, targets)
@@ -191,7 +189,7 @@ export async function validateFiles(
     return [{ file, ok: issues.length === 0, issues, warnings }, ...members.flat()];
   };
   const results = (await Promise.all(files.map((f) => validateOne(f)))).flat();
-  const valueIssues = [...unusedValueIssues(supplied, declared), ...matrixConflictIssues(supplied, axes)];
+  const valueIssues = use.issues(supplied);
   const byFile = new Map<string, InputIssue[]>();
   for (const issue of valueIssues) byFile.set(issue.file, [...(byFile.get(issue.file) ?? []), issue]);
   const values = [...byFile].map(([file, issues]) => ({ file, ok: false, issues, warnings: [] }));

@@ -1,7 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${param.name} is the reference syntax under test
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import { Document } from "yaml";
 import { loadInputs } from "../../src/cli/inputs.js";
@@ -14,15 +12,11 @@ import { buildPayload } from "../../src/queue/build-payload.js";
 import { loadPayload } from "../../src/queue/load-payload.js";
 import { planNotifiers } from "../../src/report/notify/plan-notifiers.js";
 import { loadTargets } from "../../src/targets/targets-loader.js";
+import { scratchFiles } from "../support/scratch-files.js";
 import { issuesOf } from "./issues-of.js";
 
 const TARGETS = "test/fixtures/targets/targets.yaml";
-const dir = mkdtempSync(join(tmpdir(), "gameday-matrix-"));
-const write = (name: string, text: string) => {
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-};
+const { write } = scratchFiles("gameday-matrix-");
 
 const LATENCY = write(
   "latency.yaml",
