@@ -1,17 +1,17 @@
 import { type InputIssue, ValidationError } from "../errors/gameday-error.js";
 import type { PlannedExperiment } from "../experiment/expand-game-days.js";
-import { loadExperimentText, parseExperimentText } from "../experiment/experiment-loader.js";
-import { declaredParameterNames } from "../experiment/game-day-matrix.js";
 import {
-  matrixConflictIssues,
-  type SuppliedValues,
-  unusedValueIssues,
-} from "../experiment/parameter-inputs.js";
+  type LoadedExperiment,
+  loadExperimentText,
+  parseExperimentText,
+} from "../experiment/experiment-loader.js";
+import { declaredParameterNames } from "../experiment/game-day-matrix.js";
+import { ParameterUse, type SuppliedValues } from "../experiment/parameter-inputs.js";
 import type { ParameterValue } from "../experiment/parameter-schema.js";
 import { readInputFile } from "../experiment/read-input.js";
 import type { Experiment } from "../experiment/schema.js";
 import type { ParsedYaml } from "../experiment/yaml-source.js";
-import { loadTargets, resolveTarget } from "../targets/targets-loader.js";
+import { type LoadedTargets, loadTargets, resolveTarget } from "../targets/targets-loader.js";
 import type { Target } from "../targets/targets-schema.js";
 
 export interface ResolvedInput {
@@ -28,6 +28,28 @@ export interface ResolvedInput {
 }
 
 /**
+ * One loaded experiment as a run takes it (inline or queued): its target from the loaded targets,
+ * its parameter values when it declares any, and a matrix run's name.
+ */
+export function resolvedInput(
+  loaded: LoadedExperiment,
+  targets: LoadedTargets,
+  runName?: string | undefined,
+): ResolvedInput {
+  const targetName = loaded.experiment.spec.target;
+  const hasParameters = Object.keys(loaded.parameters).length > 0;
+  return {
+    file: loaded.file,
+    experiment: loaded.experiment,
+    targetName,
+    target: loaded.target ?? resolveTarget(targets, targetName, loaded.file),
+    installation: targets.targets.installation,
+    ...(hasParameters ? { parameters: loaded.parameters } : {}),
+    ...(runName ? { runName } : {}),
+  };
+}
+
+/**
  * Loads the targets file once, then every experiment against it, each with its parameter values
  * (a matrix combination, --var-file and --var); all issues of all files together, including a
  * supplied value no file declares and one that a matrix also sets.
@@ -40,15 +62,14 @@ export async function loadInputs(
   const targets = await loadTargets(targetsFile);
   const out: ResolvedInput[] = [];
   const issues: InputIssue[] = [];
-  const declared = new Set<string>();
-  const axes: { name: string; gameDay: string }[] = [];
+  const use = new ParameterUse();
   // A matrix lists one file once per combination: read and parse it once.
   const read = new Map<string, { text: string; parsed: ParsedYaml }>();
   const readOnce = async (file: string) => {
     const known = read.get(file);
     if (known) return known;
     const text = await readInputFile(file, "experiment file");
-    for (const name of declaredParameterNames(text)) declared.add(name);
+    use.declare(declaredParameterNames(text));
     const entry = { text, parsed: parseExperimentText(text, file) };
     read.set(file, entry);
     return entry;
@@ -57,27 +78,17 @@ export async function loadInputs(
     const { file, matrix, suite } = typeof planned === "string" ? { file: planned } : planned;
     try {
       const { text, parsed } = await readOnce(file);
-      for (const name of matrix?.values.keys() ?? []) axes.push({ name, gameDay: suite?.file ?? file });
+      use.matrix(matrix?.values.keys() ?? [], suite?.file ?? file);
       const parameters = new Map([...supplied, ...(matrix?.values ?? [])]);
       const loaded = loadExperimentText(text, file, { targets, parameters, parsed });
-      const targetName = loaded.experiment.spec.target;
-      const target = loaded.target ?? resolveTarget(targets.targets, targetName, file);
-      const hasParameters = Object.keys(loaded.parameters).length > 0;
-      out.push({
-        file,
-        experiment: loaded.experiment,
-        targetName,
-        target,
-        installation: targets.targets.installation,
-        ...(hasParameters ? { parameters: loaded.parameters } : {}),
-        ...(matrix ? { runName: `${loaded.experiment.metadata.name}[${matrix.label}]` } : {}),
-      });
+      const runName = matrix ? `${loaded.experiment.metadata.name}[${matrix.label}]` : undefined;
+      out.push(resolvedInput(loaded, targets, runName));
     } catch (err) {
       if (err instanceof ValidationError) for (const issue of err.issues) issues.push(issue);
       else throw err;
     }
   }
-  issues.push(...unusedValueIssues(supplied, declared), ...matrixConflictIssues(supplied, axes));
+  issues.push(...use.issues(supplied));
   if (issues.length) throw new ValidationError(dedupe(issues));
   return out;
 }

@@ -1,5 +1,5 @@
 import { ValidationError } from "../errors/gameday-error.js";
-import { declaredParameterNames, expandMatrix, type MatrixRun } from "./game-day-matrix.js";
+import { declaredMatrixMember, expandMatrix, type MatrixMember, type MatrixRun } from "./game-day-matrix.js";
 import { declaredKind, type LoadedGameDay, loadGameDayText } from "./gameday-loader.js";
 import { readInputFile, readInputFileSync } from "./read-input.js";
 import { parseYamlSource } from "./yaml-source.js";
@@ -31,14 +31,13 @@ export function gameDayRuns(
   const matrix = loaded.gameDay.spec.matrix;
   const source = matrix ? parseYamlSource(text, loaded.file, "").source : undefined;
   if (!matrix || !source) return { runs: loaded.experimentFiles.map((file) => ({ file })), issues: [] };
-  const members = loaded.experimentFiles.map((file) => {
-    let declared: string[] = [];
+  const members = loaded.experimentFiles.map((file): MatrixMember => {
     try {
-      declared = declaredParameterNames(readInputFileSync(file, "experiment file"));
+      return declaredMatrixMember(readInputFileSync(file, "experiment file"), file);
     } catch {
       // unreadable: the experiment loader says why, at the file itself
+      return { file, declared: [], params: {} };
     }
-    return { file, declared };
   });
   const { runs, issues } = expandMatrix(source, matrix, members);
   return {

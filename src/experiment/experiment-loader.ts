@@ -7,6 +7,7 @@ import { expand, interpolate } from "./interpolate.js";
 import { describeFound } from "./issue-messages.js";
 import type { ParameterValue } from "./parameter-schema.js";
 import { checkInputText, readInputFile } from "./read-input.js";
+import { restorableReferences } from "./reusable-parse.js";
 import { type Experiment, experimentSchema } from "./schema.js";
 import { type SuppliedParameter, substituteParameters } from "./substitute-parameters.js";
 import { sortIssues, validateSource } from "./validate-source.js";
@@ -41,14 +42,18 @@ export type LoadExperimentTextOptions = Omit<LoadExperimentOptions, "targets"> &
   parsed?: ParsedYaml | undefined;
 };
 
-/** The text parsed, or a copy of its parse: loading changes the document in place. */
-function parseOnce(text: string, file: string, parsed: ParsedYaml | undefined): ParsedYaml {
+/**
+ * The text parsed, or its earlier parse with a function that undoes this load's in-place edits
+ * (see reusable-parse.ts): a matrix loads one file once per combination from one parse.
+ */
+function parseOnce(
+  text: string,
+  file: string,
+  parsed: ParsedYaml | undefined,
+): { parsed: ParsedYaml; restore?: () => void } {
   if (!parsed?.source || parsed.source.text !== text || parsed.source.file !== file)
-    return parseYamlSource(text, file, EXPECTED);
-  return {
-    ...parsed,
-    source: { ...parsed.source, doc: parsed.source.doc.clone() as typeof parsed.source.doc },
-  };
+    return { parsed: parseYamlSource(text, file, EXPECTED) };
+  return { parsed, restore: restorableReferences(parsed.source.doc) };
 }
 
 /** Parses an experiment's text once, for loadExperimentText's `parsed`. */
@@ -142,7 +147,20 @@ export function loadExperimentText(
   opts: LoadExperimentTextOptions = {},
 ): LoadedExperiment {
   checkInputText(text, file, "experiment file");
-  const parsed = parseOnce(text, file, opts.parsed);
+  const { parsed, restore } = parseOnce(text, file, opts.parsed);
+  try {
+    return loadParsed(parsed, text, file, opts);
+  } finally {
+    restore?.();
+  }
+}
+
+function loadParsed(
+  parsed: ParsedYaml,
+  text: string,
+  file: string,
+  opts: LoadExperimentTextOptions,
+): LoadedExperiment {
   const { source } = parsed;
   if (!source) throw new ValidationError(sortIssues(parsed.issues));
   const env = opts.env ?? process.env;

@@ -5,7 +5,7 @@ import { type GameDay, gameDaySchema } from "./gameday-schema.js";
 import { checkInputText, readInputFileSync } from "./read-input.js";
 import { sortIssues, validateSource } from "./validate-source.js";
 import { locateValue } from "./yaml-locator.js";
-import { parseYamlSource } from "./yaml-source.js";
+import { parseYamlSource, peekYamlSource } from "./yaml-source.js";
 
 export interface LoadedGameDay {
   file: string;
@@ -18,14 +18,13 @@ const EXPECTED = "a GameDay document (apiVersion: gameday/v1, kind: GameDay, met
 
 /** The `kind` a YAML file declares (undefined when unreadable or absent): decides how `run` treats it. */
 export function declaredKind(text: string): string | undefined {
-  const parsed = parseYamlSource(text, "", "");
-  const kind = parsed.source?.doc.get("kind");
+  const kind = peekYamlSource(text).source?.doc.get("kind");
   return typeof kind === "string" ? kind : undefined;
 }
 
 /** metadata.name as written, for labels before (or without) validation. */
 export function declaredName(text: string): string | undefined {
-  const name = parseYamlSource(text, "", "").source?.doc.getIn(["metadata", "name"]);
+  const name = peekYamlSource(text).source?.doc.getIn(["metadata", "name"]);
   return typeof name === "string" ? name : undefined;
 }
 

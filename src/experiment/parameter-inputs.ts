@@ -149,3 +149,25 @@ export function matrixConflictIssues(
   }
   return out;
 }
+
+/**
+ * What a command's files declare and which parameters a matrix varies, gathered file by file,
+ * then checked against the supplied values: one declared nowhere, or one a matrix also sets.
+ */
+export class ParameterUse {
+  private readonly declared = new Set<string>();
+  private readonly axes: { name: string; gameDay: string }[] = [];
+
+  declare(names: Iterable<string>): void {
+    for (const name of names) this.declared.add(name);
+  }
+
+  /** The axes one run of `gameDay`'s matrix sets. */
+  matrix(names: Iterable<string>, gameDay: string): void {
+    for (const name of names) this.axes.push({ name, gameDay });
+  }
+
+  issues(supplied: SuppliedValues): InputIssue[] {
+    return [...unusedValueIssues(supplied, this.declared), ...matrixConflictIssues(supplied, this.axes)];
+  }
+}

@@ -21,10 +21,10 @@ export const PARAMETER_NAME = /^(?!__proto__$)[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 /** An enum value: a plain word, never a `${` or a URL, so it cannot smuggle a reference or a host. */
 const ENUM_VALUE = /^[A-Za-z0-9_.-]{1,64}$/;
 
-/** A resolved value: a duration or enum stays the text written, a number is a number. */
-export type ParameterValue = string | number;
-
 const writtenValue = z.union([z.string().max(PARAMETER_LIMITS.value), z.number()]);
+
+/** A resolved value: a duration or enum stays the text written, a number is a number. */
+export type ParameterValue = z.infer<typeof writtenValue>;
 
 export const parameterSchema = z
   .strictObject({

@@ -2,6 +2,7 @@
 import type { InputIssue } from "../errors/gameday-error.js";
 import { didYouMean } from "./did-you-mean.js";
 import { eachScalar } from "./interpolate.js";
+import { aliasedReferenceIssues } from "./parameter-aliases.js";
 import {
   checkParameterValue,
   PARAMETER_LIMITS,
@@ -92,7 +93,7 @@ const PROBLEMS_PER_VALUE = 5;
  * `spec.parameters` as written, each entry checked on its own: a valid one can be used even when
  * another is not (that one's issue comes from the schema, and references to it are skipped).
  */
-function declaredParameters(source: YamlSource): { params: Parameters; names: string[] } {
+export function declaredParameters(source: YamlSource): { params: Parameters; names: string[] } {
   let written: unknown;
   try {
     written = source.doc.getIn(["spec", "parameters"]);
@@ -153,6 +154,11 @@ export function substituteParameters(
     }
   }
 
+  // Before any edit: an anchored reference would carry its value to every alias (see
+  // parameter-aliases.ts). Its path joins `paths`, so it is checked below but never substituted.
+  const aliased = aliasedReferenceIssues(source);
+  for (const issue of aliased.issues) issues.push(issue);
+  for (const path of aliased.paths) paths.add(path);
   const used = new Set<string>();
   eachScalar(source.doc.contents, [], (node, path) => {
     if (typeof node.value !== "string" || !node.value.includes(PREFIX)) return;

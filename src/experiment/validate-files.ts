@@ -15,13 +15,14 @@ import {
   parseExperimentText,
 } from "./experiment-loader.js";
 import { locatedWarnings } from "./experiment-warnings.js";
-import { declaredParameterNames, type MatrixRun } from "./game-day-matrix.js";
+import type { MatrixRun } from "./game-day-matrix.js";
 import { declaredKind, loadGameDayText } from "./gameday-loader.js";
-import { matrixConflictIssues, type SuppliedValues, unusedValueIssues } from "./parameter-inputs.js";
+import { ParameterUse, type SuppliedValues } from "./parameter-inputs.js";
 import { readInputFile } from "./read-input.js";
+import { declaredParameters } from "./substitute-parameters.js";
 import { targetReferenceIssues } from "./target-references.js";
 import { sortIssues } from "./validate-source.js";
-import { parseYamlSource, type YamlSource } from "./yaml-source.js";
+import type { ParsedYaml, YamlSource } from "./yaml-source.js";
 
 export interface ValidateFilesOptions extends Omit<LoadExperimentOptions, "targets"> {
   /** The targets file; without it, $GAMEDAY_TARGETS, else ./targets.yaml when that file exists. */
@@ -87,22 +88,25 @@ function namedTarget(source: YamlSource, targets: LoadedTargets | undefined) {
   return target ? { name, target } : undefined;
 }
 
+/** What an experiment names in its target, checked against the targets file (see target-references.ts). */
+function referenceIssues(source: YamlSource | undefined, targets: LoadedTargets | undefined): InputIssue[] {
+  const named = source ? namedTarget(source, targets) : undefined;
+  return source && named ? targetReferenceIssues(source, named.target, named.name) : [];
+}
+
 /**
- * One experiment: schema and cross-field errors from the loader and, with `references`, what it
- * names in its target (see target-references.ts), all in one ValidationError; else its warnings.
+ * One experiment: schema and cross-field errors from the loader and `references` (its target
+ * references, the same for every combination of a matrix: found once, before any load), all in
+ * one ValidationError; else its warnings.
  */
 function validateExperiment(
   text: string,
   file: string,
-  loadOptions: LoadExperimentTextOptions,
-  references: boolean,
+  loadOptions: LoadExperimentTextOptions & { parsed: ParsedYaml },
+  references: InputIssue[],
 ): InputIssue[] {
-  // Read only here (the loader works on its own copy), so a matrix's runs share one parse.
-  const source = loadOptions.parsed?.source ?? parseYamlSource(text, file, "").source;
-  const named = source && references ? namedTarget(source, loadOptions.targets) : undefined;
-  const referenceIssues = source && named ? targetReferenceIssues(source, named.target, named.name) : [];
   let loaded: ReturnType<typeof loadExperimentText> | undefined;
-  const issues: InputIssue[] = [...referenceIssues];
+  const issues: InputIssue[] = [...references];
   try {
     loaded = loadExperimentText(text, file, loadOptions);
   } catch (error) {
@@ -110,6 +114,7 @@ function validateExperiment(
     issues.push(...error.issues);
   }
   if (issues.length || !loaded) throw new ValidationError(sortIssues(issues));
+  const source = loadOptions.parsed.source;
   return source ? locatedWarnings(loaded.experiment, source) : [];
 }
 
@@ -121,23 +126,33 @@ export async function validateFiles(
   const { targets, broken } = await targetsFor(opts);
   const supplied = opts.supplied ?? new Map();
   const loadOptions = { vars: opts.vars, env: opts.env, targets };
-  const declared = new Set<string>();
-  const axes: { name: string; gameDay: string }[] = [];
-  // One experiment, once per matrix combination it takes (issues of the combinations together).
+  const use = new ParameterUse();
+  // One experiment, once per distinct matrix combination it takes (issues of the combinations
+  // together), from one parse: a file a game day lists twice is not checked twice.
+  const checked = new Map<string, { issues: InputIssue[]; warnings: InputIssue[] }>();
   const validateRuns = (text: string, file: string, runs: (MatrixRun | undefined)[]): InputIssue[] => {
-    for (const name of declaredParameterNames(text)) declared.add(name);
+    const parsed = parseExperimentText(text, file);
+    use.declare(parsed.source ? declaredParameters(parsed.source).names : []);
+    const references = opts.references ? referenceIssues(parsed.source, targets) : [];
     const issues: InputIssue[] = [];
     let warnings: InputIssue[] = [];
-    const parsed = runs.length > 1 ? parseExperimentText(text, file) : undefined;
     for (const run of runs) {
-      const parameters = new Map([...supplied, ...(run?.values ?? [])]);
-      const options = { ...loadOptions, parameters, parsed };
-      try {
-        warnings = validateExperiment(text, file, options, Boolean(opts.references));
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        issues.push(...error.issues);
+      const key = `${file}\0${text.length}\0${run?.label ?? ""}`;
+      let result = checked.get(key);
+      if (!result) {
+        result = { issues: [], warnings: [] };
+        const parameters = new Map([...supplied, ...(run?.values ?? [])]);
+        const options = { ...loadOptions, parameters, parsed };
+        try {
+          result.warnings = validateExperiment(text, file, options, references);
+        } catch (error) {
+          if (!(error instanceof ValidationError)) throw error;
+          result.issues = error.issues;
+        }
+        checked.set(key, result);
       }
+      issues.push(...result.issues);
+      warnings = result.warnings;
     }
     if (issues.length) throw new ValidationError(sortIssues(issues));
     return warnings;
@@ -150,7 +165,7 @@ export async function validateFiles(
     const issues = await issuesOf(async () => {
       const text = await readInputFile(file, "experiment file");
       // Each kind by its own schema; a game day is valid when it and every experiment it lists are.
-      const kind = declaredKind(text);
+      const kind = member ? undefined : declaredKind(text); // a member is an experiment: no second parse
       if (!member && kind === "GameDay") {
         const loaded = loadGameDayText(text, file);
         const expanded = gameDayRuns(text, loaded);
@@ -160,8 +175,7 @@ export async function validateFiles(
           file: f,
           runs: bad ? [undefined] : expanded.runs.filter((r) => r.file === f).map((r) => r.matrix),
         }));
-        for (const run of expanded.runs)
-          for (const name of run.matrix?.values.keys() ?? []) axes.push({ name, gameDay: file });
+        for (const run of expanded.runs) use.matrix(run.matrix?.values.keys() ?? [], file);
         // A notifier the game day selects must be one its targets configure.
         const notify = targets
           ? gameDayNotifyIssues(file, text, loaded.gameDay.spec.notify, loaded.experimentFiles, targets)
@@ -175,7 +189,7 @@ export async function validateFiles(
     return [{ file, ok: issues.length === 0, issues, warnings }, ...members.flat()];
   };
   const results = (await Promise.all(files.map((f) => validateOne(f)))).flat();
-  const valueIssues = [...unusedValueIssues(supplied, declared), ...matrixConflictIssues(supplied, axes)];
+  const valueIssues = use.issues(supplied);
   const byFile = new Map<string, InputIssue[]>();
   for (const issue of valueIssues) byFile.set(issue.file, [...(byFile.get(issue.file) ?? []), issue]);
   const values = [...byFile].map(([file, issues]) => ({ file, ok: false, issues, warnings: [] }));

@@ -106,3 +106,21 @@ function hint(text: string, offset: number, message: string): string {
       ' (inside { } or [ ], quote a value that uses ${VAR}: "${VAR}")'
     : "";
 }
+
+/** The last few texts read through peekYamlSource, newest last. */
+const peeked = new Map<string, ParsedYaml>();
+const PEEKED_MAX = 8;
+
+/**
+ * A parse for reading only (a file's kind, name or declared parameters): one text asked about
+ * by the game day loader, the matrix and validate is parsed once, not once per question. Never
+ * for loading: loaders edit their document in place, and this one is shared.
+ */
+export function peekYamlSource(text: string): ParsedYaml {
+  const known = peeked.get(text);
+  if (known) return known;
+  const parsed = parseYamlSource(text, "", "");
+  peeked.set(text, parsed);
+  if (peeked.size > PEEKED_MAX) peeked.delete(peeked.keys().next().value as string);
+  return parsed;
+}

@@ -1,10 +1,10 @@
 import { UnrecoverableError } from "bullmq";
-import type { ResolvedInput } from "../cli/inputs.js";
+import { type ResolvedInput, resolvedInput } from "../cli/inputs.js";
 import { formatIssue, ValidationError } from "../errors/gameday-error.js";
 import { loadExperimentText } from "../experiment/experiment-loader.js";
 import type { ResolvedNotifier } from "../interfaces/notifier.js";
 import { planNotifiers } from "../report/notify/plan-notifiers.js";
-import { type LoadedTargets, resolveTarget } from "../targets/targets-loader.js";
+import type { LoadedTargets } from "../targets/targets-loader.js";
 import { type JobPayload, jobPayloadSchema } from "./job-payload.js";
 
 /**
@@ -31,21 +31,10 @@ export function loadPayload(
     );
   const payload = parsed.data;
   try {
-    const inputs = payload.experiments.map(({ file, text }) => {
-      const loaded = loadExperimentText(text, file, { targets });
-      const targetName = loaded.experiment.spec.target;
-      const target = loaded.target ?? resolveTarget(targets, targetName, file);
-      const hasParameters = Object.keys(loaded.parameters).length > 0;
-      return {
-        file,
-        experiment: loaded.experiment,
-        targetName,
-        target,
-        installation: targets.targets.installation,
-        // A queued run takes each parameter's default; run.json records them as an inline run does.
-        ...(hasParameters ? { parameters: loaded.parameters } : {}),
-      };
-    });
+    // A queued run takes each parameter's default; run.json records them as an inline run does.
+    const inputs = payload.experiments.map(({ file, text }) =>
+      resolvedInput(loadExperimentText(text, file, { targets }), targets),
+    );
     // Notifiers come from the worker's own targets; the job only selects among them by name. The
     // worker checked their secrets at its start: one unreadable now (rotated, removed) is left out,
     // never the job's failure (notifiers never fail a run).

@@ -1,27 +1,13 @@
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
+import { DEAD_TARGETS_TEXT, scratchFiles } from "../support/scratch-files.js";
 
-const dir = mkdtempSync(join(tmpdir(), "gameday-parameters-cli-"));
-const write = (name: string, text: string) => {
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-};
+const { dir, write } = scratchFiles("gameday-parameters-cli-");
 
 /** Nothing listens on port 1: every endpoint of this target is unreachable, so nothing can be touched. */
-const DEAD_TARGETS = write(
-  "dead-targets.yaml",
-  `apiVersion: gameday/v1
-kind: Targets
-targets:
-  dead:
-    vars: { APP_URL: "http://127.0.0.1:1" }
-    toxiproxy: { url: "http://127.0.0.1:1", proxies: [db] }
-`,
-);
+const DEAD_TARGETS = write("dead-targets.yaml", DEAD_TARGETS_TEXT);
 
 const EXPERIMENT = write(
   "db-latency.yaml",

@@ -1,30 +1,13 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLI, REPO, runCli } from "../support/cli.js";
+import { DEAD_TARGETS_TEXT, scratchFiles } from "../support/scratch-files.js";
 
-const dir = mkdtempSync(join(tmpdir(), "gameday-cli-usability-"));
-const write = (name: string, text: string) => {
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-};
+const { dir, write } = scratchFiles("gameday-cli-usability-");
 
 /** Nothing listens on port 1: every endpoint of this target is unreachable. */
-const DEAD_TARGETS = write(
-  "dead-targets.yaml",
-  `apiVersion: gameday/v1
-kind: Targets
-targets:
-  dead:
-    vars: { APP_URL: "http://127.0.0.1:1" }
-    toxiproxy: { url: "http://127.0.0.1:1", proxies: [db, cache] }
-    prometheus: { url: "http://127.0.0.1:1" }
-    scrape: { app: "http://127.0.0.1:1/metrics" }
-`,
-);
+const DEAD_TARGETS = write("dead-targets.yaml", DEAD_TARGETS_TEXT);
 
 const EVERY_SEMANTICS = write(
   "semantics.yaml",

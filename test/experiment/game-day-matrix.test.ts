@@ -1,24 +1,22 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${param.name} is the reference syntax under test
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { describe, expect, it, vi } from "vitest";
+import { Document } from "yaml";
 import { loadInputs } from "../../src/cli/inputs.js";
 import { expandGameDays } from "../../src/experiment/expand-game-days.js";
 import { matrixNotExpanded } from "../../src/experiment/game-day-matrix.js";
 import { suppliedValues } from "../../src/experiment/parameter-inputs.js";
 import { validateFiles } from "../../src/experiment/validate-files.js";
+import { loadProvePlan } from "../../src/prove/prove-plan.js";
+import { buildPayload } from "../../src/queue/build-payload.js";
 import { loadPayload } from "../../src/queue/load-payload.js";
+import { planNotifiers } from "../../src/report/notify/plan-notifiers.js";
 import { loadTargets } from "../../src/targets/targets-loader.js";
+import { scratchFiles } from "../support/scratch-files.js";
 import { issuesOf } from "./issues-of.js";
 
 const TARGETS = "test/fixtures/targets/targets.yaml";
-const dir = mkdtempSync(join(tmpdir(), "gameday-matrix-"));
-const write = (name: string, text: string) => {
-  const file = join(dir, name);
-  writeFileSync(file, text);
-  return file;
-};
+const { write } = scratchFiles("gameday-matrix-");
 
 const LATENCY = write(
   "latency.yaml",
@@ -155,8 +153,8 @@ describe("a game day's matrix", () => {
     const file = gameDay("types.yaml", ["latency.yaml"], "latency: [200ms, fast]", "toxicity: [2]");
     const issues = await issuesOf(async () => loadInputs(await expandGameDays([file]), TARGETS));
     expect(issues.map((i) => `${i.file}:${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
-      `${file}:8:16 spec.matrix.toxicity[0]: matrix value for ${LATENCY}: expected a ratio from 0 to 1 such as 0.5, or a percentage such as "50%" (parameter toxicity is a ratio)`,
       `${file}:7:22 spec.matrix.latency[1]: matrix value for ${LATENCY}: expected a duration with a unit such as "800ms", "2s" or "1m30s" (parameter latency is a duration)`,
+      `${file}:8:16 spec.matrix.toxicity[0]: matrix value for ${LATENCY}: expected a ratio from 0 to 1 such as 0.5, or a percentage such as "50%" (parameter toxicity is a ratio)`,
     ]);
     // validate reports the same, beside the game day and its members.
     const results = await validateFiles([file], { targetsFile: TARGETS, references: true });
@@ -164,6 +162,81 @@ describe("a game day's matrix", () => {
       "spec.matrix.latency[1]",
       "spec.matrix.toxicity[0]",
     ]);
+  });
+
+  it("values are read as their parameter's type before the duplicate check and the run name", async () => {
+    const file = gameDay("canon.yaml", ["latency.yaml"], "latency: [' 800ms', 2s]", "toxicity: [0.5, '25%']");
+    const planned = await expandGameDays([file]);
+    expect(planned.map((p) => p.matrix?.label)).toEqual([
+      "latency=800ms,toxicity=0.5",
+      "latency=800ms,toxicity=0.25",
+      "latency=2s,toxicity=0.5",
+      "latency=2s,toxicity=0.25",
+    ]);
+    const inputs = await loadInputs(planned, TARGETS);
+    expect(inputs[1]?.runName).toBe("payments-latency[latency=800ms,toxicity=0.25]");
+    expect(inputs[1]?.parameters).toEqual({ latency: "800ms", toxicity: 0.25 });
+  });
+
+  it("two values that mean the same, a control character or a name-unfit value are issues at their lines", async () => {
+    const file = gameDay(
+      "same.yaml",
+      ["latency.yaml"],
+      'latency: ["800ms\\n", " 800ms", "800ms"]',
+      "toxicity: [0.5, '50%']",
+    );
+    const issues = await issuesOf(() => expandGameDays([file]));
+    expect(issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
+      '7:15 spec.matrix.latency[0]: expected a value without control characters: it becomes part of each run\'s name, found "800ms\\n"',
+    ]);
+    const spaced = gameDay(
+      "spaced.yaml",
+      ["latency.yaml"],
+      'latency: [" 800ms", "800ms"]',
+      "toxicity: [0.5, '50%']",
+    );
+    const again = await issuesOf(() => expandGameDays([spaced]));
+    expect(again.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
+      `7:5 spec.matrix.latency: matrix axis latency lists 800ms twice (values [0] and [1] as parameter latency of ${LATENCY} reads them, a duration): give each value once`,
+      `8:5 spec.matrix.toxicity: matrix axis toxicity lists 0.5 twice (values [0] and [1] as parameter toxicity of ${LATENCY} reads them, a ratio): give each value once`,
+    ]);
+    // validate says the same (plan and run expand the matrix the same way).
+    const results = await validateFiles([spaced], { targetsFile: TARGETS });
+    expect(results.flatMap((r) => r.issues.map((i) => i.path))).toEqual([
+      "spec.matrix.latency",
+      "spec.matrix.toxicity",
+    ]);
+    // A member whose declaration is broken cannot type the value; it must still fit a run's name.
+    write("broken.yaml", readFileSync(LATENCY, "utf8").replace("default: 200ms", "default: nope"));
+    const unfit = gameDay("unfit.yaml", ["broken.yaml"], 'latency: ["a <b>"]');
+    const named = await issuesOf(() => expandGameDays([unfit]));
+    expect(named.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
+      "7:15 spec.matrix.latency[0]: expected a matrix value of at most 64 letters, digits or _ . % + : - : it becomes part of each run's name",
+    ]);
+  });
+
+  it("one parse serves every combination: no document is cloned, and no combination sees another's values", async () => {
+    const clone = vi.spyOn(Document.prototype, "clone");
+    try {
+      const file = gameDay("reuse.yaml", ["latency.yaml", "latency.yaml"], "latency: [200ms, 800ms, 2s]");
+      const results = await validateFiles([file], { targetsFile: TARGETS, references: true });
+      expect(results.map((r) => r.ok)).toEqual([true, true, true]);
+      const inputs = await loadInputs(await expandGameDays([file]), TARGETS);
+      expect(inputs.map((i) => i.experiment.spec.faults[0]?.toxiproxy)).toMatchObject(
+        [200, 800, 2000, 200, 800, 2000].map((latency) => ({ latency })),
+      );
+      expect(inputs.map((i) => i.parameters?.latency)).toEqual([
+        "200ms",
+        "800ms",
+        "2s",
+        "200ms",
+        "800ms",
+        "2s",
+      ]);
+      expect(clone).not.toHaveBeenCalled();
+    } finally {
+      clone.mockRestore();
+    }
   });
 
   it("a --var or var-file value for a matrix axis is refused: which would win is a guess", async () => {
@@ -179,21 +252,67 @@ describe("a game day's matrix", () => {
     ]);
   });
 
-  it("prove and the queue refuse a matrix at its line instead of dropping it", () => {
-    const text =
-      "apiVersion: gameday/v1\nkind: GameDay\nmetadata: { name: x }\nspec:\n  experiments: [a.yaml]\n  matrix: { a: [1] }\n";
-    expect(matrixNotExpanded(text, "g.yaml", "gameday prove")).toMatchObject({
+  it("prove and the queue refuse a matrix at its line instead of dropping it", async () => {
+    const file = gameDay("refused.yaml", ["latency.yaml"], "latency: [200ms, 2s]");
+    const refusal = (command: string) => ({
+      file,
       line: 6,
       column: 3,
       path: "spec.matrix",
+      message: `${command} does not expand a matrix: run the game day with gameday run, or list one experiment per value`,
     });
-    expect(
-      matrixNotExpanded(text.replace("  matrix: { a: [1] }\n", ""), "g.yaml", "gameday prove"),
-    ).toBeUndefined();
+    // Without the guard the queue would carry each member once, with its defaults.
+    expect(await issuesOf(() => buildPayload(file, { targetsFile: TARGETS }))).toEqual([
+      refusal("the queue"),
+    ]);
+    // Without it prove would plan the members once each (and then only miss its mutants).
+    expect(await issuesOf(() => loadProvePlan(file, TARGETS))).toEqual([refusal("gameday prove")]);
+    const text = readFileSync(file, "utf8");
+    expect(matrixNotExpanded(text.replace(/ {2}matrix:[\s\S]*$/, ""), file, "gameday prove")).toBeUndefined();
+  });
+
+  it("every expanded run of a game day gets the game day's notifier selection", async () => {
+    const targets = write(
+      "notify-targets.yaml",
+      [
+        "apiVersion: gameday/v1",
+        "kind: Targets",
+        "targets:",
+        "  sandbox:",
+        "    toxiproxy: { url: http://127.0.0.1:1, proxies: [payments] }",
+        "    notify:",
+        '      x: { format: webhook, url: "http://127.0.0.1:1/x" }',
+        '      y: { format: webhook, url: "http://127.0.0.1:1/y" }',
+        "",
+      ].join("\n"),
+    );
+    const file = write(
+      "notify-sweep.yaml",
+      [
+        "apiVersion: gameday/v1",
+        "kind: GameDay",
+        "metadata: { name: sweep }",
+        "spec:",
+        "  experiments: [latency.yaml, plain.yaml]",
+        "  notify: [x]",
+        "  matrix: { latency: [200ms, 800ms, 2s], toxicity: [0.1, 0.5] }",
+        "",
+      ].join("\n"),
+    );
+    const planned = await expandGameDays([file]);
+    const inputs = await loadInputs(planned, targets);
+    // Planning only: nothing is sent, the receivers (port 1) are never reached.
+    const notifiers = planNotifiers(
+      inputs.map((input, i) => ({ ...input, suite: planned[i]?.suite })),
+      targets,
+    );
+    expect(notifiers).toHaveLength(7);
+    expect(notifiers.map((n) => n.map((r) => [r.name, r.url]))).toEqual(
+      Array(7).fill([["x", "http://127.0.0.1:1/x"]]),
+    );
   });
 
   it("a queued experiment takes its defaults, and the worker records them as an inline run does", async () => {
-    const { readFileSync } = await import("node:fs");
     const payload = {
       v: 1,
       name: "payments-latency",

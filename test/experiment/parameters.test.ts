@@ -123,6 +123,54 @@ describe("spec.parameters and ${param.name}", async () => {
     // Without the refusal the proxy would be the enum's value, which the allow-list happens to hold.
   });
 
+  it("refuses a reference on an anchored scalar, and the alias that would carry it to a blast radius or a name", async () => {
+    const text = lines(
+      ...HEAD,
+      "  parameters:",
+      "    n: { type: number, default: 5 }",
+      "    d: { type: duration, default: 200ms }",
+      "  faults:",
+      '    - { name: a, for: 1s, toxiproxy: { proxy: payments, toxic: bandwidth, rate: &n "${param.n}" } }',
+      "    - name: b",
+      "      for: 1s",
+      "      docker: { select: { project: catalog, service: pricing }, action: restart, max: *n }",
+      '    - { name: c, for: 1s, toxiproxy: { proxy: payments, toxic: latency, latency: &d "${param.d}" } }',
+      "    - { name: *d, for: 1s, toxiproxy: { proxy: inventory, toxic: outage } }",
+    );
+    const issues = await issuesOf(() => load(text, [cli("n", "1000"), cli("d", "2s")]));
+    expect(issues.map((i) => [i.line, i.column, i.path])).toEqual([
+      [10, at(text, 10, '"${param.n}"').column, "spec.faults[0].toxiproxy.rate"],
+      [13, at(text, 13, "*n").column, "spec.faults[1].docker.max"],
+      [14, at(text, 14, '"${param.d}"').column, "spec.faults[2].toxiproxy.latency"],
+      [15, at(text, 15, "*d").column, "spec.faults[3].name"],
+    ]);
+    for (const issue of issues)
+      expect(issue.message).toMatch(/^a parameter reference cannot be anchored or aliased/);
+  });
+
+  it("refuses an alias whose target holds a reference anywhere inside it", async () => {
+    const text = lines(
+      ...HEAD,
+      "  parameters:",
+      "    d: { type: duration, default: 200ms }",
+      "  faults:",
+      '    - { name: a, for: 1s, toxiproxy: &t { proxy: payments, toxic: latency, latency: "${param.d}" } }',
+      "    - { name: b, for: 1s, toxiproxy: *t }",
+      "    - name: c",
+      "      for: 1s",
+      "      toxiproxy: { <<: *t, proxy: inventory, toxic: latency }",
+      // An alias of a node without references is ordinary YAML and stays allowed.
+      "    - { name: d, for: &f 1s, toxiproxy: { proxy: inventory, toxic: outage } }",
+      "    - { name: e, for: *f, toxiproxy: { proxy: inventory, toxic: outage } }",
+    );
+    const issues = await issuesOf(() => load(text));
+    const refused = issues.filter((i) => i.message.startsWith("a parameter reference cannot be anchored"));
+    expect(refused.map((i) => [i.line, i.column, i.path])).toEqual([
+      [10, at(text, 10, "*t").column, "spec.faults[1].toxiproxy"],
+      [13, at(text, 13, "*t").column, 'spec.faults[2].toxiproxy["<<"]'],
+    ]);
+  });
+
   it("a key named like a field inside a selector or header map is still refused", async () => {
     const text = lines(
       ...HEAD,
