@@ -16,6 +16,8 @@ const REPO = fileURLToPath(new URL("../../", import.meta.url));
 const GAMEDAY = join(REPO, "gamedays/demo.yaml");
 /** The bench's own sandbox: its own state dir and ports (offset 500), never the shared one. */
 const OFFSET = Number(process.env.GAMEDAY_BENCH_SANDBOX_OFFSET ?? 500);
+/** As `npm run demo -- --prove` runs it: two mutants at a time unless GAMEDAY_PROVE_PARALLEL says otherwise. */
+const PARALLEL = Number(process.env.GAMEDAY_PROVE_PARALLEL ?? 2);
 
 /** targets.yaml's sandbox target moved onto the bench sandbox's ports. */
 async function benchTargets(file: string): Promise<void> {
@@ -47,6 +49,7 @@ export async function benchProve(ctx: BenchContext): Promise<Section> {
     await sandboxUp({ stateDir, portOffset: OFFSET, breaks: [] });
     const json = join(ctx.ws.dir, "kill-matrix.json");
     const args = ["prove", GAMEDAY, "--targets", targets, "--state-dir", state, "--json", json];
+    args.push("--parallel", String(PARALLEL));
     ctx.log(`prove: ${plan.mutants.length} mutants (this takes minutes)`);
     let sampler: ReturnType<typeof sampleProc> | undefined;
     const res = await gameday(args, {
@@ -86,7 +89,7 @@ export async function benchProve(ctx: BenchContext): Promise<Section> {
     return {
       ...(error ? { error } : {}),
       id: "prove",
-      title: `gameday prove: ${plan.mutants.length} mutants of gamedays/demo.yaml (early stopping)`,
+      title: `gameday prove: ${plan.mutants.length} mutants of gamedays/demo.yaml (early stopping, --parallel ${PARALLEL})`,
       commands: [shown("node", ["dist/src/cli/main.js", ...args])],
       metrics: [
         {

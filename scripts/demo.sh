@@ -6,7 +6,8 @@
 #   --break orders-bulkhead, --break timeout; validated by `gameday sandbox up`; --keep leaves the stack up)
 #   npm run demo -- --prove           -> `gameday prove gamedays/demo.yaml`: the game day once healthy and
 #                                        once per mutant; exits 0 only when every mutant is killed
-#                                        (kill matrix in reports/kill-matrix.{md,json,xml})
+#                                        (kill matrix in reports/kill-matrix.{md,json,xml}); two
+#                                        mutants at a time unless GAMEDAY_PROVE_PARALLEL=1
 #   npm run demo -- --runtime kubernetes  -> the Kubernetes game day (gamedays/kubernetes.yaml) on the
 #                                            local cluster's real node (started, and stopped again, if needed)
 cd "$(dirname "$0")/.."
@@ -56,7 +57,9 @@ mkdir -p reports
 set +e
 if [ "$prove" = 1 ]; then
   [ "${#breaks[@]}" = 0 ] || die "--prove applies every mutant itself; drop --break"
-  gameday prove gamedays/demo.yaml --junit reports/kill-matrix.xml --report reports/kill-matrix.md --json reports/kill-matrix.json
+  # Two mutants at a time (the second in an isolated sandbox on its own ports): one game day uses
+  # about half a core, so two fit this 2-core machine. GAMEDAY_PROVE_PARALLEL=1 runs them serially.
+  gameday prove gamedays/demo.yaml --parallel "${GAMEDAY_PROVE_PARALLEL:-2}" --junit reports/kill-matrix.xml --report reports/kill-matrix.md --json reports/kill-matrix.json
   code=$?
   log "kill matrix: reports/kill-matrix.md, reports/kill-matrix.xml, reports/kill-matrix.json (exit $code)"
   exit "$code"

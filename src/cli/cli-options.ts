@@ -12,6 +12,11 @@ export const CLI_OPTIONS = {
   html: () =>
     new Option("--html <file>", "write one self-contained HTML report (charts) of all runs to <file>"),
   quiet: () => new Option("--quiet", "no live progress, only the verdict lines"),
+  failFast: () =>
+    new Option(
+      "--fail-fast",
+      "stop a game day at its first failed experiment even when it says continueOnFailure (quicker CI feedback)",
+    ),
   runId: () => new Option("--run <id>", "only the faults of this run id"),
   target: () => new Option("--target <name>", "only this target environment"),
   dryRun: () => new Option("--dry-run", "list what would be reverted without touching it"),

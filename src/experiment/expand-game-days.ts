@@ -88,12 +88,16 @@ export async function expandGameDays(files: string[]): Promise<PlannedExperiment
   return out;
 }
 
-/** True when an earlier experiment of the same stop-at-first-failure game day did not pass. */
+/**
+ * True when an earlier experiment of the same stop-at-first-failure game day did not pass.
+ * failFast (`run --fail-fast`) stops every game day there, whatever its continueOnFailure says.
+ */
 export function suiteStopped(
   planned: PlannedExperiment,
   done: { suite?: SuiteMembership | undefined; exitCode: number }[],
+  failFast = false,
 ): boolean {
   const suite = planned.suite;
-  if (!suite || suite.continueOnFailure) return false;
+  if (!suite || (suite.continueOnFailure && !failFast)) return false;
   return done.some((d) => d.suite?.file === suite.file && d.exitCode !== 0);
 }

@@ -9,8 +9,10 @@ const gameDay = ["gamedays/demo.yaml"];
 /** One run of the seven-experiment game day takes about 2.5 minutes, plus a restart of the stack. */
 const GAME_DAY_MS = 450_000;
 const experiments = readdirSync(`${REPO}experiments`).filter((f) => f.endsWith(".yaml")).length;
-const run = () =>
-  runCli(["run", ...gameDay, "--targets", "targets.yaml", "--state-dir", ".gameday"], { timeoutMs: 400_000 });
+const run = (...extra: string[]) =>
+  runCli(["run", ...gameDay, "--targets", "targets.yaml", "--state-dir", ".gameday", ...extra], {
+    timeoutMs: 400_000,
+  });
 
 /** Starts the stack with these switches, or with these documented variables in its environment. */
 async function withRegression(brk: Break | undefined, env: Record<string, string> = {}): Promise<void> {
@@ -76,7 +78,8 @@ describe("the demo game day catches each removed countermeasure", () => {
       `${what}: exits 1 and names the expectation that caught it`,
       async () => {
         await withRegression(brk, env);
-        const res = await run();
+        // --fail-fast: the first failed experiment is the verdict; the rest would only cost CI minutes.
+        const res = await run("--fail-fast");
         expect(res.code, res.stderr).toBe(1);
         for (const text of caught) expect(res.stderr).toContain(text);
         expect(await leftovers()).toEqual([]);

@@ -56,6 +56,7 @@ export function registerRunCommand(program: Command): void {
     .addOption(CLI_OPTIONS.json())
     .addOption(CLI_OPTIONS.html())
     .addOption(CLI_OPTIONS.quiet())
+    .addOption(CLI_OPTIONS.failFast())
     .action(async (files: string[], opts) => {
       // A `kind: GameDay` file stands for its experiments, in order (stopping at the first failure unless continueOnFailure).
       const supplied = suppliedValues({ vars: opts.var, varFile: opts.varFile });
@@ -71,7 +72,7 @@ export function registerRunCommand(program: Command): void {
         const done: { suite?: SuiteMembership | undefined; exitCode: number }[] = [];
         for (const [i, input] of inputs.entries()) {
           if (controller.signal.aborted) break;
-          if (suiteStopped(planned[i] ?? input, done)) continue;
+          if (suiteStopped(planned[i] ?? input, done, opts.failFast === true)) continue;
           const notify = new RunNotifiers(notifiers[i] ?? [], (line) => process.stderr.write(`${line}\n`));
           const result = await runExperiment({
             ...input,
