@@ -1,15 +1,9 @@
 import pc from "picocolors";
+import { clockText, spanText } from "../report/time-text.js";
 import type { RunRecord } from "./run-record.js";
 
-const time = (t: number | undefined) =>
-  t
-    ? new Date(t)
-        .toISOString()
-        .replace("T", " ")
-        .replace(/\.\d+Z$/, "Z")
-    : "-";
-const secs = (a: number | undefined, b: number | undefined) =>
-  a && b ? `${((b - a) / 1000).toFixed(1)} s` : "-";
+const time = clockText;
+const secs = spanText;
 
 export function verdictLabel(r: RunRecord): string {
   if (r.status !== "finished") return pc.yellow(r.status);

@@ -1,14 +1,9 @@
 import pc from "picocolors";
 import type { RunSummary } from "../interfaces/run-store.js";
 import type { RunView } from "../report/run-view.js";
+import { clockText, spanText } from "../report/time-text.js";
 
-const time = (t: number | undefined) =>
-  t
-    ? new Date(t)
-        .toISOString()
-        .replace("T", " ")
-        .replace(/\.\d+Z$/, "Z")
-    : "-";
+const time = clockText;
 
 function label(r: RunSummary): string {
   if (r.status !== "finished") return pc.yellow(r.status);
@@ -19,7 +14,7 @@ function label(r: RunSummary): string {
 
 /** One line per experiment run of the state folder (and Redis), newest first. */
 export function printSummaryLine(r: RunSummary, out: NodeJS.WritableStream): void {
-  const took = r.endedAt ? `${((r.endedAt - r.startedAt) / 1000).toFixed(1)} s` : "-";
+  const took = spanText(r.startedAt, r.endedAt);
   out.write(
     `${r.runId}  ${label(r).padEnd(8)}  ${time(r.startedAt)}  ${took.padStart(8)}  ${r.experiment}${r.gameDay ? ` [${r.gameDay}]` : ""}\n`,
   );

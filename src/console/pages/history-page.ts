@@ -1,5 +1,6 @@
 import type { RunSummary } from "../../interfaces/run-store.js";
 import { esc } from "../../report/html/escape-html.js";
+import { clockText } from "../../report/time-text.js";
 
 export interface HistoryFilter {
   experiment?: string | undefined;
@@ -28,11 +29,7 @@ export function filterRuns(runs: RunSummary[], f: HistoryFilter): RunSummary[] {
   );
 }
 
-const clock = (t: number) =>
-  new Date(t)
-    .toISOString()
-    .replace("T", " ")
-    .replace(/\.\d+Z$/, "Z");
+const clock = clockText;
 
 function select(name: string, label: string, values: string[], current: string | undefined): string {
   return `<label>${label}<select name="${name}"><option value="">all</option>${values

@@ -1,5 +1,6 @@
 import { parametersText } from "../parameters-text.js";
 import type { KeyFigure, RunView } from "../run-view.js";
+import { clockText } from "../time-text.js";
 import { esc } from "./escape-html.js";
 
 const VERDICT_LABEL: Record<string, string> = {
@@ -10,13 +11,7 @@ const VERDICT_LABEL: Record<string, string> = {
   error: "ERROR",
 };
 
-const clock = (t: number | undefined) =>
-  t
-    ? new Date(t)
-        .toISOString()
-        .replace("T", " ")
-        .replace(/\.\d+Z$/, "Z")
-    : "-";
+const clock = clockText;
 const rel = (t: number, t0: number) => {
   const s = Math.max(0, (t - t0) / 1000);
   return `+${Math.floor(s / 60)}:${(s % 60).toFixed(1).padStart(4, "0")}`;

@@ -8,6 +8,7 @@ import type {
   ViolationReport,
 } from "../../interfaces/expectation.js";
 import type { Probe } from "../../interfaces/metric-source.js";
+import { secondsText } from "../../report/time-text.js";
 import type { Phase, Timeline } from "../timeline.js";
 import { Comparison, describeRange, median } from "./comparator.js";
 import { ViolationTracker } from "./violation-tracker.js";
@@ -15,7 +16,7 @@ import { ViolationTracker } from "./violation-tracker.js";
 type Semantics = "always" | "eventually" | "end" | "recovered";
 const MAX_KEPT_SAMPLES = 600;
 
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const seconds = secondsText;
 
 /**
  * A metric expectation with one of four time semantics, decided from the fields that are present.
