@@ -50,7 +50,14 @@ describe("the demo game day catches each removed countermeasure", () => {
     GAME_DAY_MS,
   );
 
-  const cases: Array<{ what: string; brk?: Break; env?: Record<string, string>; caught: string[] }> = [
+  const cases: Array<{
+    what: string;
+    brk?: Break;
+    env?: Record<string, string>;
+    caught: string[];
+    /** Stop at the first failed experiment (default); see the fallback case for why not always. */
+    failFast?: boolean;
+  }> = [
     {
       what: "--break breaker",
       brk: "breaker",
@@ -71,15 +78,19 @@ describe("the demo game day catches each removed countermeasure", () => {
       what: "SANDBOX_ORDERS_FALLBACK=off (the fallback, by its documented variable)",
       env: { SANDBOX_ORDERS_FALLBACK: "off" },
       caught: ['"checkout keeps serving, at most 5% of checkouts fail at the gateway" failed'],
+      // Without its fallback a freshly restarted stack on a loaded runner can miss the first
+      // experiment's steady state (exit 4, not run: seen at load average 20); --fail-fast would
+      // end the game day there, before the expectation that names the regression.
+      failFast: false,
     },
   ];
-  for (const { what, brk, env, caught } of cases) {
+  for (const { what, brk, env, caught, failFast = true } of cases) {
     it(
       `${what}: exits 1 and names the expectation that caught it`,
       async () => {
         await withRegression(brk, env);
         // --fail-fast: the first failed experiment is the verdict; the rest would only cost CI minutes.
-        const res = await run("--fail-fast");
+        const res = await run(...(failFast ? ["--fail-fast"] : []));
         expect(res.code, res.stderr).toBe(1);
         for (const text of caught) expect(res.stderr).toContain(text);
         expect(await leftovers()).toEqual([]);
