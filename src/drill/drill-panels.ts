@@ -14,7 +14,7 @@ export function standardPanels(): Panel[] {
     panels.push({
       name: `${s} 5xx ratio`,
       unit: "ratio",
-      promql: `sum(rate(http_server_requests_total{service="${s}",status=~"5.."}[15s])) / clamp_min(sum(rate(http_server_requests_total{service="${s}"}[15s])), 1e-9)`,
+      promql: `(sum(rate(http_server_requests_total{service="${s}",status=~"5.."}[15s])) or vector(0)) / clamp_min(sum(rate(http_server_requests_total{service="${s}"}[15s])), 1e-9)`,
     });
     panels.push({
       name: `${s} requests/s`,

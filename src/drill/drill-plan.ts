@@ -30,7 +30,7 @@ export interface PlanOptions {
 
 /**
  * The drill as an ordinary experiment: its faults scheduled from a random moment in the window,
- * each lasting its `for` or until the time limit, whichever is first. Running it through the
+ * each lasting its `for` or until the drill ends, whichever is first. Running it through the
  * normal run lifecycle gives the drill the same guarantees (journal first, verified revert,
  * rollback in a finally, recover by owner tag) without a second rollback routine.
  */
@@ -42,7 +42,8 @@ export function planDrill(drill: Drill, opts: PlanOptions): DrillPlan {
   const injectAtMs = Math.round(fromMs + opts.random() * (toMs - fromMs));
   const faults = drill.spec.faults.map((f) => {
     const at = injectAtMs + f.at;
-    return { ...f, at, for: Math.max(1, Math.min(f.for, timeLimitMs - at)) };
+    // Past the time limit by a margin: the drill's end (an abort of the run) always comes first.
+    return { ...f, at, for: Math.max(1, Math.min(f.for, timeLimitMs - at + 60_000)) };
   });
   const experiment: Experiment = {
     apiVersion: "gameday/v1",

@@ -147,8 +147,14 @@ export async function runDrill(opts: DrillStartOptions): Promise<DrillOutcome> {
           `drill ${id}: the load is steady; the clock runs (time limit ${Math.round(plan.timeLimitMs / 1000)} s)`,
         );
       }
-      if (e.type === "fault.reverted" && typeof e.data.fault === "string")
-        timeline.add({ type: "fault.reverted", hidden: true, fault: e.data.fault, by: "rollback" });
+      // A fault a mitigation already reverted is only verified again by the rollback: one event.
+      const fault = e.data.fault;
+      if (
+        e.type === "fault.reverted" &&
+        typeof fault === "string" &&
+        !timeline.of("fault.reverted").some((r) => r.fault === fault)
+      )
+        timeline.add({ type: "fault.reverted", hidden: true, fault, by: "rollback" });
     },
   }).finally(() => {
     runDone = true;
