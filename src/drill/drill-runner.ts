@@ -126,7 +126,7 @@ export async function runDrill(opts: DrillStartOptions): Promise<DrillOutcome> {
 
   const stop = new AbortController();
   session.onEnd(() => stop.abort("drill ended"));
-  const onSignal = () => session.end("signal", `signal: ${String(opts.signal?.reason ?? "aborted")}`);
+  const onSignal = () => session.end("signal", String(opts.signal?.reason ?? "aborted"));
   opts.signal?.addEventListener("abort", onSignal, { once: true });
   let runDone = false;
   const runPromise = runExperiment({
@@ -194,7 +194,9 @@ export async function runDrill(opts: DrillStartOptions): Promise<DrillOutcome> {
       ? run.exitCode === ExitCode.passed || run.exitCode === ExitCode.aborted
         ? ExitCode.notRun
         : run.exitCode
-      : ExitCode.passed;
+      : ended.reason === "signal"
+        ? ExitCode.aborted
+        : ExitCode.passed;
   const reason = !verified
     ? `the rollback could not be verified; what may remain: ${run.remaining.join("; ")}`
     : session.clockStart === undefined
