@@ -38,6 +38,7 @@ describe("an incident drill end to end (real sandbox, two responders over the AP
   let outcome: DrillOutcome;
   let ep: SandboxEndpoints;
   let stateDir: string;
+  let restart: { before: number; after: number; answer: Body } | undefined;
   const refused: Record<string, { status: number; body: Body; eventsBefore: number; eventsAfter: number }> =
     {};
 
@@ -108,6 +109,15 @@ describe("an incident drill end to end (real sandbox, two responders over the AP
       hypothesis: { component: "payments", mechanism: "slow-dependency", trigger: "deploy" },
     });
     await alice("POST", "/notes", { text: "risk is slow; payments only retries" });
+    // A wrong mitigation, really carried out: payments' process is restarted (and the symptom stays).
+    const pid = async () =>
+      ((await (await fetch(`${ep.serviceUrls.payments}/health`)).json()) as { pid: number }).pid;
+    const before = await pid();
+    restart = {
+      before,
+      answer: (await bob("POST", "/mitigations", { action: "restart-service", service: "payments" })).body,
+      after: await pid(),
+    };
     await alice("GET", "/logs?service=risk&level=error");
     await refusal("unknown responder", () =>
       call("not-a-token", "POST", "/answers", {
@@ -186,6 +196,13 @@ describe("an incident drill end to end (real sandbox, two responders over the AP
     expect(String(refused["not offered"]?.body.error)).toContain("flush-cache");
     expect(refused["bad answer"]?.status).toBe(400);
     for (const [name, r] of Object.entries(refused)) expect(r.eventsAfter, name).toBe(r.eventsBefore);
+  });
+
+  it("carries out a mitigation for real: restart-service restarts the sandbox process", () => {
+    expect(restart?.answer).toMatchObject({ done: true });
+    expect(restart?.after).not.toBe(restart?.before);
+    const bob = outcome.score.responders.find((r) => r.responder === "bob");
+    expect(bob?.mitigations.map((m) => [m.action, m.service])).toEqual([["restart-service", "payments"]]);
   });
 
   it("never leaks the scenario in any response before the end", () => {
