@@ -5,6 +5,7 @@ import { loadDrillText } from "../../src/drill/drill-loader.js";
 import { type DrillOutcome, runDrill } from "../../src/drill/drill-runner.js";
 import { DrillFolder } from "../../src/drill/drill-state.js";
 import type { SandboxEndpoints } from "../../src/sandbox/sandbox-stack.js";
+import { warmUp } from "../../src/sandbox/sandbox-up.js";
 import { loadTargetsText } from "../../src/targets/targets-loader.js";
 import { REPO, runCli } from "../support/cli.js";
 import { ensureSandbox, SANDBOX_STATE_DIR } from "../support/sandbox.js";
@@ -44,6 +45,20 @@ describe("an incident drill end to end (real sandbox, two responders over the AP
 
   beforeAll(async () => {
     ep = await ensureSandbox();
+    // On a loaded shared machine a service restarted by an earlier test (or a busy minute) can
+    // answer most checkouts with the fallback at first: warm the chain and wait until it is
+    // healthy, so the drill's own steady state judges the sandbox, not the machine's last minute.
+    await warmUp(ep.checkoutUrl, 3000);
+    const ratio = encodeURIComponent(
+      '(sum(rate(fallback_total{service="orders"}[5s])) or vector(0)) / clamp_min(sum(rate(http_server_requests_total{service="orders",route="/orders"}[5s])), 1e-9)',
+    );
+    for (let i = 0; i < 30; i++) {
+      const body = (await (await fetch(`${ep.prometheusUrl}/api/v1/query?query=${ratio}`)).json()) as {
+        data: { result: { value: [number, string] }[] };
+      };
+      if (Number(body.data.result[0]?.value[1] ?? 1) < 0.2) break;
+      await warmUp(ep.checkoutUrl, 1000);
+    }
     stateDir = scratchFiles("gameday-drill-").dir;
     const file = join(REPO, "drills", "risk-cache-chain.yaml");
     // The catalogue drill, with its service level loosened: on a shared 2-core machine at a load
