@@ -29,6 +29,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   runs: async () => (await import("./commands/runs-command.js")).registerRunsCommand,
   prove: async () => (await import("./commands/prove-command.js")).registerProveCommand,
   console: async () => (await import("./commands/console-command.js")).registerConsoleCommand,
+  drill: async () => (await import("./commands/drill-command.js")).registerDrillCommand,
 };
 
 ignoreClosedPipe();

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { drillSchema } from "../drill/drill-schema.js";
 import { targetsFileSchema } from "../targets/targets-schema.js";
 import { formatDuration } from "./duration.js";
 import { gameDaySchema } from "./gameday-schema.js";
@@ -17,6 +18,11 @@ export const SCHEMA_KINDS = {
   experiment: { kind: "Experiment", schema: experimentSchema, title: "gameday experiment" },
   gameday: { kind: "GameDay", schema: gameDaySchema, title: "gameday game day (a suite of experiments)" },
   targets: { kind: "Targets", schema: targetsFileSchema, title: "gameday target environments" },
+  drill: {
+    kind: "Drill",
+    schema: drillSchema,
+    title: "gameday incident drill (a hidden scenario with an answer key)",
+  },
 } as const satisfies Record<string, { kind: string; schema: z.ZodType; title: string }>;
 
 export type SchemaKind = keyof typeof SCHEMA_KINDS;

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { loadDrillText } from "../drill/drill-loader.js";
 import { type InputIssue, ValidationError } from "../errors/gameday-error.js";
 import { gameDayNotifyIssues } from "../targets/notify-selection.js";
 import {
@@ -183,6 +184,7 @@ export async function validateFiles(
         if (expanded.issues.length || notify.length)
           throw new ValidationError([...expanded.issues, ...notify]);
       } else if (!member && kind === "Targets" && opts.anyKind) loadTargetsText(text, file);
+      else if (!member && kind === "Drill") loadDrillText(text, file, targets ? { targets } : {});
       else warnings = validateRuns(text, file, member ?? [undefined]);
     });
     const members = await Promise.all(listed.map((m) => validateOne(m.file, m.runs)));

@@ -18,12 +18,16 @@ export class LoadGenerator {
   private inFlight = 0;
   private sent = 0;
   private startedAt = 0;
+  private rate: number;
+  /** Where the schedule counts from: moved when the rate changes, so no burst catches up. */
+  private base = { at: 0, sent: 0 };
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
     private readonly spec: LoadSpec,
     private readonly maxDurationMs: number,
   ) {
+    this.rate = spec.rate;
     this.url = new URL(spec.url);
     const https = this.url.protocol === "https:";
     this.request = https ? httpsRequest : httpRequest;
@@ -34,6 +38,7 @@ export class LoadGenerator {
   start(): void {
     if (this.timer) return;
     this.startedAt = Date.now();
+    this.base = { at: this.startedAt, sent: 0 };
     const tickMs = 10;
     this.timer = setInterval(() => this.tick(), tickMs);
   }
@@ -44,7 +49,7 @@ export class LoadGenerator {
       void this.stop();
       return;
     }
-    const due = Math.floor((elapsed / 1000) * this.spec.rate) + 1;
+    const due = this.base.sent + Math.floor(((Date.now() - this.base.at) / 1000) * this.rate) + 1;
     while (this.sent < due) {
       this.sent++;
       if (this.inFlight >= this.spec.maxInFlight) {
@@ -83,6 +88,13 @@ export class LoadGenerator {
       req.once("close", () => clearTimeout(timer));
       req.end(this.spec.body);
     });
+  }
+
+  /** Changes the rate from now on (an incident drill's "shed load"); the open-loop schedule continues from here. */
+  scaleRate(factor: number): number {
+    this.base = { at: Date.now(), sent: this.sent };
+    this.rate = Math.max(0.1, this.rate * factor);
+    return this.rate;
   }
 
   async stop(): Promise<void> {

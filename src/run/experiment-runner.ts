@@ -51,6 +51,8 @@ export interface RunRequest {
   parameters?: Record<string, ParameterValue> | undefined;
   /** A matrix run's name (`payments-latency[latency=800ms]`), for history and reports; metadata.name otherwise. */
   runName?: string | undefined;
+  /** The load generator for spec.load, when the caller must reach it during the run (a drill's "shed load"). */
+  load?: LoadGenerator | undefined;
 }
 
 /**
@@ -117,7 +119,7 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     setPhase(ctx, "preflight");
     if (spec.load) {
       // Created (not started) before preflight so load probes can bind to its statistics.
-      ctx.load = new LoadGenerator(spec.load, ctx.plannedMs + 60_000);
+      ctx.load = req.load ?? new LoadGenerator(spec.load, ctx.plannedMs + 60_000);
       ctx.probes.load = ctx.load.stats;
     }
     plans = await preflightStep(ctx);

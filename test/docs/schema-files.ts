@@ -7,6 +7,7 @@ export const KIND_OF: Record<string, SchemaKind> = {
   Experiment: "experiment",
   GameDay: "gameday",
   Targets: "targets",
+  Drill: "drill",
 };
 
 /**

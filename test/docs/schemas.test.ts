@@ -43,7 +43,7 @@ describe("published JSON Schemas (schemas/*.schema.json)", () => {
       expect(generated.$id).toBe(`https://gameday.dev/schemas/v1/${kind}.schema.json`);
       expect(generated.$schema).toBe("https://json-schema.org/draft/2020-12/schema");
       expect(generated.properties.kind.const).toBe(
-        { experiment: "Experiment", gameday: "GameDay", targets: "Targets" }[kind],
+        { experiment: "Experiment", gameday: "GameDay", targets: "Targets", drill: "Drill" }[kind],
       );
     }
   });
@@ -51,7 +51,7 @@ describe("published JSON Schemas (schemas/*.schema.json)", () => {
   it("an unknown --kind is a usage error (exit 2) naming the kinds", async () => {
     const res = await runCli(["schema", "--kind", "drills"]);
     expect(res.code).toBe(2);
-    expect(res.stderr).toContain("experiment, gameday, targets");
+    expect(res.stderr).toContain("experiment, gameday, targets, drill");
   });
 
   it("accept every example file in the repo, by its kind, with a real JSON Schema validator", () => {

@@ -14,7 +14,7 @@ const text = (kind: SchemaKind) => `${JSON.stringify(jsonSchemaFor(kind), null, 
 export function registerSchemaCommand(program: Command): void {
   program
     .command("schema")
-    .description("print the JSON Schema of a file kind (experiment, gameday, targets), for editors")
+    .description("print the JSON Schema of a file kind (experiment, gameday, targets, drill), for editors")
     .addOption(
       new Option("--kind <kind>", "which file kind").choices(SCHEMA_KIND_NAMES).default("experiment"),
     )

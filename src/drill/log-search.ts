@@ -1,0 +1,96 @@
+import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
+import { join } from "node:path";
+import { SERVICE_NAMES, type ServiceName } from "../../sandbox-services/lib/topology.js";
+
+export interface LogQuery {
+  service?: string | undefined;
+  level?: string | undefined;
+  trace?: string | undefined;
+  /** epoch ms */
+  since?: number | undefined;
+  limit?: number | undefined;
+}
+
+export interface LogEntry {
+  service: ServiceName;
+  time?: number | undefined;
+  level: string;
+  msg: string;
+  trace?: string | undefined;
+}
+
+const TAIL_BYTES = 512 * 1024;
+const PINO_LEVELS: Record<number, string> = {
+  10: "trace",
+  20: "debug",
+  30: "info",
+  40: "warn",
+  50: "error",
+  60: "fatal",
+};
+
+function tail(file: string): string {
+  const fd = openSync(file, "r");
+  try {
+    const size = fstatSync(fd).size;
+    const len = Math.min(size, TAIL_BYTES);
+    const buf = Buffer.alloc(len);
+    readSync(fd, buf, 0, len, size - len);
+    const text = buf.toString("utf8");
+    return len < size ? text.slice(text.indexOf("\n") + 1) : text;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** One line: a pino JSON record (level, time, msg, trace id) or a plain text line. */
+function parseLine(service: ServiceName, line: string): LogEntry {
+  if (line.startsWith("{")) {
+    try {
+      const r = JSON.parse(line) as Record<string, unknown>;
+      const level =
+        typeof r.level === "number" ? (PINO_LEVELS[r.level] ?? String(r.level)) : String(r.level ?? "info");
+      const trace = r.trace_id ?? r.traceId ?? r.trace;
+      return {
+        service,
+        ...(typeof r.time === "number" ? { time: r.time } : {}),
+        level,
+        msg: String(r.msg ?? r.message ?? "").slice(0, 2000),
+        ...(typeof trace === "string" ? { trace } : {}),
+      };
+    } catch {
+      // not JSON after all: a plain line
+    }
+  }
+  const level = /\b(error|fatal)\b/i.test(line) ? "error" : /\bwarn/i.test(line) ? "warn" : "info";
+  return { service, level, msg: line.slice(0, 2000) };
+}
+
+/**
+ * Searches the sandbox services' logs (the files `sandbox up` writes, never Toxiproxy's or
+ * Prometheus': those would name the injected fault). Bounded: the last 512 KB of each file.
+ */
+export function searchLogs(logDir: string | undefined, q: LogQuery): { entries: LogEntry[]; note?: string } {
+  if (!logDir) return { entries: [], note: "this target has no service logs the drill can read" };
+  const services = q.service ? SERVICE_NAMES.filter((s) => s === q.service) : [...SERVICE_NAMES];
+  if (q.service && !services.length) return { entries: [], note: `no service "${q.service.slice(0, 40)}"` };
+  const entries: LogEntry[] = [];
+  let files = 0;
+  for (const service of services) {
+    const file = join(logDir, `${service}.log`);
+    if (!existsSync(file)) continue;
+    files++;
+    for (const line of tail(file).split("\n")) {
+      if (!line.trim()) continue;
+      const e = parseLine(service, line);
+      if (q.level && e.level !== q.level) continue;
+      if (q.trace && e.trace !== q.trace) continue;
+      if (q.since !== undefined && (e.time === undefined || e.time < q.since)) continue;
+      entries.push(e);
+    }
+  }
+  const limit = Math.min(q.limit ?? 200, 1000);
+  const out = entries.slice(-limit);
+  if (!files) return { entries: [], note: "the sandbox wrote no service logs" };
+  return out.length ? { entries: out } : { entries: [], note: "no log line matches" };
+}
