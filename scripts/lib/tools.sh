@@ -109,6 +109,7 @@ ensure_all() {
   ensure_kube
   ensure_kubelet # the real node's kubelet and pause binary: built here, not inside a test's hook timeout
   ensure_browser
+  ensure_otelcol # the OpenTelemetry Collector the run-trace tests export to
   ensure_build
   ensure_docker # after the build: the sandbox image is built from dist/
 }
@@ -121,3 +122,5 @@ source "$(dirname "${BASH_SOURCE[0]}")/kube.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/docker.sh"
 # shellcheck source=browser.sh
 source "$(dirname "${BASH_SOURCE[0]}")/browser.sh"
+# shellcheck source=otelcol.sh
+source "$(dirname "${BASH_SOURCE[0]}")/otelcol.sh"

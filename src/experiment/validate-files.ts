@@ -8,6 +8,7 @@ import {
   loadTargetsText,
   targetsFilePath,
 } from "../targets/targets-loader.js";
+import { describeTelemetry } from "../targets/telemetry-credentials.js";
 import { gameDayRuns } from "./expand-game-days.js";
 import {
   type LoadExperimentOptions,
@@ -51,6 +52,8 @@ export interface FileValidation {
   issues: InputIssue[];
   /** Legal but suspicious (see experiment-warnings.ts): reported, never a failure. */
   warnings: InputIssue[];
+  /** What a valid file sets up that a reader should see (a Targets file's telemetry receiver). */
+  notes?: string[] | undefined;
 }
 
 /** Runs `load` and turns a ValidationError into its issues; anything else is a bug and propagates. */
@@ -163,6 +166,7 @@ export async function validateFiles(
   const validateOne = async (file: string, member?: (MatrixRun | undefined)[]): Promise<FileValidation[]> => {
     let listed: { file: string; runs: (MatrixRun | undefined)[] }[] = [];
     let warnings: InputIssue[] = [];
+    const notes: string[] = [];
     const issues = await issuesOf(async () => {
       const text = await readInputFile(file, "experiment file");
       // Each kind by its own schema; a game day is valid when it and every experiment it lists are.
@@ -183,12 +187,15 @@ export async function validateFiles(
           : [];
         if (expanded.issues.length || notify.length)
           throw new ValidationError([...expanded.issues, ...notify]);
-      } else if (!member && kind === "Targets" && opts.anyKind) loadTargetsText(text, file);
-      else if (!member && kind === "Drill") loadDrillText(text, file, targets ? { targets } : {});
+      } else if (!member && kind === "Targets" && opts.anyKind) {
+        const telemetry = loadTargetsText(text, file).targets.telemetry;
+        if (telemetry) notes.push(`telemetry: ${describeTelemetry(telemetry.otlp)}`);
+      } else if (!member && kind === "Drill") loadDrillText(text, file, targets ? { targets } : {});
       else warnings = validateRuns(text, file, member ?? [undefined]);
     });
     const members = await Promise.all(listed.map((m) => validateOne(m.file, m.runs)));
-    return [{ file, ok: issues.length === 0, issues, warnings }, ...members.flat()];
+    const noted = notes.length ? { notes } : {};
+    return [{ file, ok: issues.length === 0, issues, warnings, ...noted }, ...members.flat()];
   };
   const results = (await Promise.all(files.map((f) => validateOne(f)))).flat();
   const valueIssues = use.issues(supplied);

@@ -1,5 +1,6 @@
 import type { NotifierOptions } from "../interfaces/notifier.js";
 import type { Reporter, ReporterOptions } from "../interfaces/reporter.js";
+import type { TraceSink, TraceSinkOptions } from "../interfaces/trace-sink.js";
 import type { NotifyFormat } from "../targets/notify-schema.js";
 import { ConsoleReporter } from "./console-reporter.js";
 import { HtmlReporter } from "./html/html-reporter.js";
@@ -25,6 +26,14 @@ export const NOTIFIERS: Record<NotifyFormat, new (opts: NotifierOptions) => Noti
   webhook: WebhookReporter,
   slack: SlackReporter,
   grafana: GrafanaAnnotationReporter,
+};
+
+/** Trace sinks by the targets file's telemetry protocol, each loaded only when configured (the SDK is large). */
+export const TRACE_SINKS: Record<
+  TraceSinkOptions["protocol"],
+  (opts: TraceSinkOptions) => Promise<TraceSink>
+> = {
+  otlp: async (opts) => new (await import("./trace/otlp-trace-sink.js")).OtlpTraceSink(opts),
 };
 
 /** Fans one event out to every reporter; a reporter that throws is reported, never fatal. */

@@ -6,6 +6,7 @@ import { httpUrl } from "./http-url.js";
 import { kubernetesTargetSchema } from "./kubernetes-target-schema.js";
 import { mutableEnvSchema } from "./mutable-env-schema.js";
 import { notifierName, notifierSchema } from "./notify-schema.js";
+import { telemetrySchema } from "./telemetry-schema.js";
 
 const varName = z
   .string()
@@ -90,6 +91,7 @@ export const targetsFileSchema = z.strictObject({
     .optional()
     .describe("the id in every owner tag; installations sharing a target never sweep each other's faults"),
   targets: z.record(z.string(), targetSchema),
+  telemetry: telemetrySchema.optional(),
 });
 
 export type Target = z.infer<typeof targetSchema>;

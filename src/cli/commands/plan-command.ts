@@ -6,18 +6,25 @@ import { expandGameDays } from "../../experiment/expand-game-days.js";
 import { suppliedValues } from "../../experiment/parameter-inputs.js";
 import { InjectorRegistry } from "../../faults/injector-registry.js";
 import type { ResolvedNotifier } from "../../interfaces/notifier.js";
+import type { ResolvedTelemetry } from "../../interfaces/trace-sink.js";
 import { parametersText } from "../../report/parameters-text.js";
 import { plannedDuration } from "../../run/planned-duration.js";
+import { describeTelemetry } from "../../targets/telemetry-credentials.js";
 import { CLI_OPTIONS } from "../cli-options.js";
 import { loadInputs, type ResolvedInput } from "../inputs.js";
 import { describeAssertion, describeExpectation } from "../plan/describe-expectation.js";
 import { collectPreflight } from "../plan/plan-preflight.js";
 import { plannedNotifiers } from "../plan/planned-notifiers.js";
+import { plannedTelemetry } from "../plan/planned-telemetry.js";
 
 const out = (s: string) => process.stdout.write(`${s}\n`);
 
 /** Prints one experiment's plan; returns how many preflight problems it has. */
-async function printPlan(input: ResolvedInput, notifiers: readonly ResolvedNotifier[]): Promise<number> {
+async function printPlan(
+  input: ResolvedInput,
+  notifiers: readonly ResolvedNotifier[],
+  telemetry: ResolvedTelemetry | undefined,
+): Promise<number> {
   const { spec, metadata } = input.experiment;
   out(pc.bold(`${input.runName ?? metadata.name} (${input.file}) on target ${input.targetName}`));
   const parameters = parametersText(input.parameters);
@@ -44,6 +51,7 @@ async function printPlan(input: ResolvedInput, notifiers: readonly ResolvedNotif
   for (const e of spec.expect) out(`  expect: ${describeExpectation(e, input.experiment)}`);
   // Names and formats only: a receiver's URL may carry its token.
   if (notifiers.length) out(`  notify: ${notifiers.map((n) => `${n.name} (${n.format})`).join(", ")}`);
+  if (telemetry) out(`  trace: ${describeTelemetry(telemetry)}`);
   for (const a of spec.abortWhen)
     out(`  abort when: ${a.name ? `${a.name}: ` : ""}${describeAssertion(a)} for ${formatDuration(a.for)}`);
   out(`  recovery: steady state again within ${formatDuration(spec.recovery.within)} after rollback`);
@@ -75,8 +83,10 @@ export function registerPlanCommand(program: Command): void {
       const inputs = await loadInputs(expanded, opts.targets, supplied);
       // As `gameday run` decides them: an unknown name or an unreadable secret is exit 2 here too.
       const notifiers = plannedNotifiers(expanded, inputs, opts.targets);
+      const telemetry = await plannedTelemetry(opts.targets);
       let problems = 0;
-      for (const [i, input] of inputs.entries()) problems += await printPlan(input, notifiers[i] ?? []);
+      for (const [i, input] of inputs.entries())
+        problems += await printPlan(input, notifiers[i] ?? [], telemetry);
       process.exitCode = problems ? ExitCode.notRun : ExitCode.passed;
     });
 }

@@ -9,12 +9,15 @@ import { ConsoleReporter } from "../../report/console-reporter.js";
 import { bothListeners, RunNotifiers } from "../../report/notify/run-notifiers.js";
 import { REPORTERS, ReporterSet } from "../../report/reporter-registry.js";
 import { writeRunArtifacts } from "../../report/run-artifacts.js";
+import { RunTracing } from "../../report/trace/run-tracing.js";
+import { withTrace } from "../../report/trace/trace-reporter.js";
 import { runExperiment } from "../../run/experiment-runner.js";
 import type { RunResult } from "../../run/run-result.js";
 import { combinedExitCode } from "../../run/verdict.js";
 import { CLI_OPTIONS } from "../cli-options.js";
 import { loadInputs, type ResolvedInput } from "../inputs.js";
 import { plannedNotifiers } from "../plan/planned-notifiers.js";
+import { plannedTelemetry } from "../plan/planned-telemetry.js";
 
 /** SIGINT/SIGTERM stop the method; rollback always finishes, however often the signal comes. */
 function trapSignals(controller: AbortController, log: (s: string) => void): () => void {
@@ -64,6 +67,9 @@ export function registerRunCommand(program: Command): void {
       const inputs = await loadInputs(planned, opts.targets, supplied);
       // The targets' notifiers, the game days' selections among them, their secrets: all read now (exit 2 before anything runs).
       const notifiers = plannedNotifiers(planned, inputs, opts.targets);
+      const telemetry = await plannedTelemetry(opts.targets);
+      // A trace per run when the targets file configures telemetry (the SDK is loaded only then).
+      const tracing = await RunTracing.open(telemetry, (line) => process.stderr.write(`${line}\n`));
       const controller = new AbortController();
       const untrap = trapSignals(controller, (s) => process.stderr.write(`${s}\n`));
       const console = new ReporterSet([new ConsoleReporter()]);
@@ -74,17 +80,18 @@ export function registerRunCommand(program: Command): void {
           if (controller.signal.aborted) break;
           if (suiteStopped(planned[i] ?? input, done, opts.failFast === true)) continue;
           const notify = new RunNotifiers(notifiers[i] ?? [], (line) => process.stderr.write(`${line}\n`));
+          const trace = tracing?.forRun(planned[i]?.suite);
           const result = await runExperiment({
             ...input,
             stateDir: opts.stateDir,
             gameDay: planned[i]?.suite?.name,
             ...(await sharedLock(opts.stateDir, input)),
             signal: controller.signal,
-            onEvent: bothListeners(opts.quiet ? undefined : console.onEvent, notify),
+            onEvent: withTrace(bothListeners(opts.quiet ? undefined : console.onEvent, notify), trace),
             onProgress: opts.quiet ? undefined : console.onProgress,
           });
-          // The notifiers' bounded flush runs while the artifacts are written and the verdict printed.
-          const flushing = notify.onRunEnd(result);
+          // The notifiers' and the trace's bounded flushes run while the artifacts are written and the verdict printed.
+          const flushing = Promise.all([notify.onRunEnd(result), trace?.onRunEnd(result)]);
           await writeRunArtifacts(result);
           await console.onRunEnd(result);
           await flushing;
@@ -93,6 +100,7 @@ export function registerRunCommand(program: Command): void {
         }
       } finally {
         untrap();
+        await tracing?.close();
       }
       // Suite-level files: each option names a reporter of REPORTERS and where it writes.
       const outFiles = { junit: opts.junit, markdown: opts.report, json: opts.json, html: opts.html };

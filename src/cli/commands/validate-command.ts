@@ -23,7 +23,10 @@ export function registerValidateCommand(program: Command): void {
         supplied: suppliedValues({ vars: opts.var, varFile: opts.varFile }),
       });
       for (const r of results) {
-        if (r.ok) process.stdout.write(`${pc.green("✓")} ${r.file}\n`);
+        if (r.ok)
+          process.stdout.write(
+            `${pc.green("✓")} ${r.file}\n${(r.notes ?? []).map((n) => `  ${n}\n`).join("")}`,
+          );
         else for (const i of r.issues) process.stderr.write(`${pc.red("✗")} ${formatIssue(i)}\n`);
         for (const w of r.warnings) process.stderr.write(`${pc.yellow("⚠ warning:")} ${formatIssue(w)}\n`);
       }
