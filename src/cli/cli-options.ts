@@ -31,4 +31,6 @@ export const CLI_OPTIONS = {
       "--var-file <file>",
       "parameter values from a flat YAML map (latency: 800ms); --var wins over it",
     ),
+  haltReason: () => new Option("--reason <text>", "why runs are halted (shown to every refused run)"),
+  haltShow: () => new Option("--show", "print the halt in force, if any, and change nothing"),
 } as const;

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { ExitCode } from "../../errors/gameday-error.js";
+import { HaltedError } from "../../errors/halted-error.js";
 import { expandGameDays, type SuiteMembership, suiteStopped } from "../../experiment/expand-game-days.js";
 import { suppliedValues } from "../../experiment/parameter-inputs.js";
 import type { Reporter } from "../../interfaces/reporter.js";
@@ -12,6 +13,7 @@ import { writeRunArtifacts } from "../../report/run-artifacts.js";
 import { runExperiment } from "../../run/experiment-runner.js";
 import type { RunResult } from "../../run/run-result.js";
 import { combinedExitCode } from "../../run/verdict.js";
+import { haltSwitchFor } from "../../safety/halt-switch-for.js";
 import { CLI_OPTIONS } from "../cli-options.js";
 import { loadInputs, type ResolvedInput } from "../inputs.js";
 import { plannedNotifiers } from "../plan/planned-notifiers.js";
@@ -63,6 +65,13 @@ export function registerRunCommand(program: Command): void {
       const inputs = await loadInputs(planned, opts.targets, supplied);
       // The targets' notifiers, the game days' selections among them, their secrets: all read now (exit 2 before anything runs).
       const notifiers = plannedNotifiers(planned, inputs, opts.targets);
+      // `gameday halt` in force: refused before anything is created (each run checks again and watches it).
+      const halt = await haltSwitchFor({ stateDir: opts.stateDir });
+      const haltedNow = await halt.current();
+      if (haltedNow) {
+        await halt.close();
+        throw new HaltedError(haltedNow, halt.where);
+      }
       const controller = new AbortController();
       const untrap = trapSignals(controller, (s) => process.stderr.write(`${s}\n`));
       const console = new ReporterSet([new ConsoleReporter()]);
@@ -79,6 +88,7 @@ export function registerRunCommand(program: Command): void {
             gameDay: planned[i]?.suite?.name,
             ...(await sharedLock(opts.stateDir, input)),
             signal: controller.signal,
+            halt,
             onEvent: bothListeners(opts.quiet ? undefined : console.onEvent, notify),
             onProgress: opts.quiet ? undefined : console.onProgress,
           });
@@ -92,6 +102,7 @@ export function registerRunCommand(program: Command): void {
         }
       } finally {
         untrap();
+        await halt.close();
       }
       // Suite-level files: each option names a reporter of REPORTERS and where it writes.
       const outFiles = { junit: opts.junit, markdown: opts.report, json: opts.json, html: opts.html };
