@@ -12,8 +12,10 @@ import { bothListeners, RunNotifiers } from "../report/notify/run-notifiers.js";
 import { ReporterSet } from "../report/reporter-registry.js";
 import { writeRunArtifacts } from "../report/run-artifacts.js";
 import { runExperiment } from "../run/experiment-runner.js";
+import { plannedDuration } from "../run/planned-duration.js";
 import type { RunResult } from "../run/run-result.js";
 import { combinedExitCode } from "../run/verdict.js";
+import { blackoutRefusal } from "../safety/blackout-window.js";
 import { describeHalt } from "../safety/halt-state.js";
 import type { LoadedTargets } from "../targets/targets-loader.js";
 import { experimentOutcome } from "./experiment-outcome.js";
@@ -75,6 +77,26 @@ export async function processGameDay(
     ctx.log(`${id}: the job carries a targets text; ignored (this worker uses ${ctx.targets.file})`);
   const base = existing ?? baseRecord(id, job, payload);
   const halted = await ctx.halt?.current();
+  const blackout = payload.schedule ? scheduleBlackout(inputs) : undefined;
+  if (blackout) {
+    // A schedule's tick inside a blackout window is skipped and logged, never kept for later.
+    const reason = `skipped: ${blackout}`;
+    ctx.log(`${id}: ${reason}`);
+    const now = Date.now();
+    await ctx.history.update(
+      id,
+      {
+        status: "skipped",
+        verdict: "not-run",
+        exitCode: ExitCode.notRun,
+        reason,
+        startedAt: now,
+        endedAt: now,
+      },
+      base,
+    );
+    return { id, status: "skipped", reason };
+  }
   if (halted) {
     const why = describeHalt(halted);
     if (payload.schedule) {
@@ -247,6 +269,21 @@ async function runAll(
   );
   ctx.log(`${id}: ${outcome.verdict} (exit ${exitCode}): ${reason}`);
   return outcome;
+}
+
+/** The first blackout refusal among a scheduled job's experiments, judged now with each one's planned duration. */
+function scheduleBlackout(inputs: ReturnType<typeof loadPayload>["inputs"]): string | undefined {
+  const now = Date.now();
+  for (const input of inputs) {
+    const refusal = blackoutRefusal(
+      input.target.blackouts,
+      input.targetName,
+      now,
+      plannedDuration(input.experiment),
+    );
+    if (refusal) return refusal;
+  }
+  return undefined;
 }
 
 function summarize(results: RunResult[], planned: number): string {

@@ -1,5 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { BlackoutError } from "../errors/blackout-error.js";
 import { ExitCode, type ExitCodeValue, GamedayError } from "../errors/gameday-error.js";
 import { HaltedError } from "../errors/halted-error.js";
 import type { ParameterValue } from "../experiment/parameter-schema.js";
@@ -12,6 +13,7 @@ import type { RunLock } from "../interfaces/run-lock.js";
 import { LoadGenerator } from "../load/load-generator.js";
 import { PrometheusClient } from "../probes/prometheus-client.js";
 import { redact } from "../redact/redact.js";
+import { blackoutRefusal } from "../safety/blackout-window.js";
 import type { HaltState } from "../safety/halt-state.js";
 import type { Target } from "../targets/targets-schema.js";
 import { watchAbortRequest } from "./control/abort-request.js";
@@ -132,6 +134,8 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
   try {
     setPhase(ctx, "preflight");
     if (haltedAtStart) throw new HaltedError(haltedAtStart, req.halt?.where ?? "the halt switch");
+    const blackout = blackoutRefusal(req.target.blackouts, req.targetName, Date.now(), ctx.plannedMs);
+    if (blackout) throw new BlackoutError(blackout);
     if (spec.load) {
       // Created (not started) before preflight so load probes can bind to its statistics.
       ctx.load = new LoadGenerator(spec.load, ctx.plannedMs + 60_000);

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { INSTALLATION_PATTERN } from "../faults/owner-tag.js";
+import { blackoutsSchema } from "./blackout-schema.js";
 import { credentialSourceSchema, envName, httpAuthSchema } from "./credentials.js";
 import { dockerTargetSchema } from "./docker-target-schema.js";
 import { httpUrl } from "./http-url.js";
@@ -57,6 +58,7 @@ export const targetSchema = z.strictObject({
   scrape: z.record(z.string(), httpUrl).default({}).describe("service name to its /metrics URL"),
   scrapeAuth: httpAuthSchema.optional().describe("credentials sent to the scrape URLs"),
   mutableEnv: mutableEnvSchema,
+  blackouts: blackoutsSchema,
   notify: z
     .record(z.string(), notifierSchema)
     .superRefine((n, ctx) => {
