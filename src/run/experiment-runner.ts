@@ -13,6 +13,7 @@ import type { RunLock } from "../interfaces/run-lock.js";
 import { LoadGenerator } from "../load/load-generator.js";
 import { PrometheusClient } from "../probes/prometheus-client.js";
 import { redact } from "../redact/redact.js";
+import { checkAlertGuard } from "../safety/alert-guard.js";
 import { blackoutRefusal } from "../safety/blackout-window.js";
 import type { HaltState } from "../safety/halt-state.js";
 import type { Target } from "../targets/targets-schema.js";
@@ -136,6 +137,7 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     if (haltedAtStart) throw new HaltedError(haltedAtStart, req.halt?.where ?? "the halt switch");
     const blackout = blackoutRefusal(req.target.blackouts, req.targetName, Date.now(), ctx.plannedMs);
     if (blackout) throw new BlackoutError(blackout);
+    await checkAlertGuard(req.targetName, req.target);
     if (spec.load) {
       // Created (not started) before preflight so load probes can bind to its statistics.
       ctx.load = new LoadGenerator(spec.load, ctx.plannedMs + 60_000);
