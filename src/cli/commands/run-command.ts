@@ -3,6 +3,7 @@ import { ExitCode } from "../../errors/gameday-error.js";
 import { HaltedError } from "../../errors/halted-error.js";
 import { expandGameDays, type SuiteMembership, suiteStopped } from "../../experiment/expand-game-days.js";
 import { suppliedValues } from "../../experiment/parameter-inputs.js";
+import type { HaltSwitch } from "../../interfaces/halt-switch.js";
 import type { Reporter } from "../../interfaces/reporter.js";
 import type { RunLock } from "../../interfaces/run-lock.js";
 import { redisConfigured } from "../../queue/redis-configured.js";
@@ -42,6 +43,26 @@ async function sharedLock(stateDir: string, input: ResolvedInput): Promise<{ loc
   return { lock: new RedisCliLock(queueConfig({}), stateDir, input.targetName, input.target) };
 }
 
+/** `--rehearse`: each experiment checked without injecting; the worst exit code. */
+async function rehearseAll(inputs: ResolvedInput[], stateDir: string, halt: HaltSwitch): Promise<number> {
+  const { rehearseExperiment } = await import("../../run/rehearse-experiment.js");
+  let worst: number = ExitCode.passed;
+  try {
+    for (const input of inputs) {
+      const r = await rehearseExperiment({ ...input, stateDir, halt });
+      process.stdout.write(`rehearsal of ${r.name} (${input.file}), nothing injected:\n`);
+      for (const line of r.lines) process.stdout.write(`  ${line.ok ? "ok  " : "FAIL"} ${line.text}\n`);
+      process.stdout.write(
+        `  ${r.exitCode === ExitCode.passed ? "all good" : `not ready (exit ${r.exitCode})`}\n`,
+      );
+      worst = Math.max(worst, r.exitCode);
+    }
+  } finally {
+    await halt.close();
+  }
+  return worst;
+}
+
 export function registerRunCommand(program: Command): void {
   program
     .command("run")
@@ -58,6 +79,7 @@ export function registerRunCommand(program: Command): void {
     .addOption(CLI_OPTIONS.json())
     .addOption(CLI_OPTIONS.html())
     .addOption(CLI_OPTIONS.quiet())
+    .addOption(CLI_OPTIONS.rehearse())
     .action(async (files: string[], opts) => {
       // A `kind: GameDay` file stands for its experiments, in order (stopping at the first failure unless continueOnFailure).
       const supplied = suppliedValues({ vars: opts.var, varFile: opts.varFile });
@@ -71,6 +93,10 @@ export function registerRunCommand(program: Command): void {
       if (haltedNow) {
         await halt.close();
         throw new HaltedError(haltedNow, halt.where);
+      }
+      if (opts.rehearse) {
+        process.exitCode = await rehearseAll(inputs, opts.stateDir, halt);
+        return;
       }
       const controller = new AbortController();
       const untrap = trapSignals(controller, (s) => process.stderr.write(`${s}\n`));
