@@ -36,4 +36,11 @@ export const CLI_OPTIONS = {
       "--var-file <file>",
       "parameter values from a flat YAML map (latency: 800ms); --var wins over it",
     ),
+  haltReason: () => new Option("--reason <text>", "why runs are halted (shown to every refused run)"),
+  haltShow: () => new Option("--show", "print the halt in force, if any, and change nothing"),
+  rehearse: () =>
+    new Option(
+      "--rehearse",
+      "run preflight, the steady state and every probe once, inject nothing, record nothing; exit 0 when all is well",
+    ),
 } as const;

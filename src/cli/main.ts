@@ -28,6 +28,8 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   schedule: async () => (await import("./commands/schedule-command.js")).registerScheduleCommand,
   runs: async () => (await import("./commands/runs-command.js")).registerRunsCommand,
   prove: async () => (await import("./commands/prove-command.js")).registerProveCommand,
+  halt: async () => (await import("./commands/halt-command.js")).registerHaltCommand,
+  resume: async () => (await import("./commands/halt-command.js")).registerResumeCommand,
   console: async () => (await import("./commands/console-command.js")).registerConsoleCommand,
   drill: async () => (await import("./commands/drill-command.js")).registerDrillCommand,
 };

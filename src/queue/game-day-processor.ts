@@ -3,6 +3,7 @@ import { DelayedError, type Job, UnrecoverableError } from "bullmq";
 import type { Redis } from "ioredis";
 import { ExitCode } from "../errors/gameday-error.js";
 import { suiteStopped } from "../experiment/expand-game-days.js";
+import type { HaltSwitch } from "../interfaces/halt-switch.js";
 import type { ResolvedNotifier } from "../interfaces/notifier.js";
 import { redact } from "../redact/redact.js";
 import { JunitReporter } from "../report/junit-reporter.js";
@@ -11,8 +12,11 @@ import { bothListeners, RunNotifiers } from "../report/notify/run-notifiers.js";
 import { ReporterSet } from "../report/reporter-registry.js";
 import { writeRunArtifacts } from "../report/run-artifacts.js";
 import { runExperiment } from "../run/experiment-runner.js";
+import { plannedDuration } from "../run/planned-duration.js";
 import type { RunResult } from "../run/run-result.js";
 import { combinedExitCode } from "../run/verdict.js";
+import { blackoutRefusal } from "../safety/blackout-window.js";
+import { describeHalt } from "../safety/halt-state.js";
 import type { LoadedTargets } from "../targets/targets-loader.js";
 import { experimentOutcome } from "./experiment-outcome.js";
 import type { WorkerIdentity } from "./lease-info.js";
@@ -39,6 +43,8 @@ export interface WorkerContext {
   /** Aborted on SIGTERM: runs stop their method and roll back. */
   shutdown: AbortSignal;
   log: (line: string) => void;
+  /** `gameday halt`: while in force no job starts (scheduled ticks are skipped); a running one aborts and rolls back. */
+  halt?: HaltSwitch | undefined;
 }
 
 export type JobOutcome = Pick<RunRecord, "id" | "status" | "verdict" | "exitCode" | "reason">;
@@ -70,6 +76,54 @@ export async function processGameDay(
   if (loaded.ignoredTargets)
     ctx.log(`${id}: the job carries a targets text; ignored (this worker uses ${ctx.targets.file})`);
   const base = existing ?? baseRecord(id, job, payload);
+  const halted = await ctx.halt?.current();
+  const blackout = payload.schedule ? scheduleBlackout(inputs) : undefined;
+  if (blackout) {
+    // A schedule's tick inside a blackout window is skipped and logged, never kept for later.
+    const reason = `skipped: ${blackout}`;
+    ctx.log(`${id}: ${reason}`);
+    const now = Date.now();
+    await ctx.history.update(
+      id,
+      {
+        status: "skipped",
+        verdict: "not-run",
+        exitCode: ExitCode.notRun,
+        reason,
+        startedAt: now,
+        endedAt: now,
+      },
+      base,
+    );
+    return { id, status: "skipped", reason };
+  }
+  if (halted) {
+    const why = describeHalt(halted);
+    if (payload.schedule) {
+      // A schedule's tick during a halt is skipped, not kept for later: it would fire at a time nobody chose.
+      const reason = `skipped: ${why}`;
+      ctx.log(`${id}: ${reason}`);
+      const now = Date.now();
+      await ctx.history.update(
+        id,
+        {
+          status: "skipped",
+          verdict: "not-run",
+          exitCode: ExitCode.notRun,
+          reason,
+          startedAt: now,
+          endedAt: now,
+        },
+        base,
+      );
+      return { id, status: "skipped", reason };
+    }
+    // Kept on the queue, untouched, until `gameday resume`.
+    const reason = `waiting: ${why}; \`gameday resume\` lets it start`;
+    if (existing?.reason !== reason) await ctx.history.update(id, { status: "waiting", reason }, base);
+    await job.moveToDelayed(Date.now() + 1000, token);
+    throw new DelayedError();
+  }
   const targetNames = [...new Set(inputs.map((i) => i.targetName))];
   // The game day's own lock first, so an overlapping schedule is reported as that, not as a busy target.
   // Targets lock what they reach, as CLI runs with Redis do (src/queue/redis-cli-lock.ts).
@@ -170,6 +224,7 @@ async function runAll(
         lock: new RedisRunLock(lease, input.targetName),
         onEvent: bothListeners(publish.event, notify),
         onProgress: publish.snapshot,
+        halt: ctx.halt,
       });
       await Promise.all([writeRunArtifacts(result), notify.onRunEnd(result)]);
       publish.runEnd(result);
@@ -214,6 +269,21 @@ async function runAll(
   );
   ctx.log(`${id}: ${outcome.verdict} (exit ${exitCode}): ${reason}`);
   return outcome;
+}
+
+/** The first blackout refusal among a scheduled job's experiments, judged now with each one's planned duration. */
+function scheduleBlackout(inputs: ReturnType<typeof loadPayload>["inputs"]): string | undefined {
+  const now = Date.now();
+  for (const input of inputs) {
+    const refusal = blackoutRefusal(
+      input.target.blackouts,
+      input.targetName,
+      now,
+      plannedDuration(input.experiment),
+    );
+    if (refusal) return refusal;
+  }
+  return undefined;
 }
 
 function summarize(results: RunResult[], planned: number): string {

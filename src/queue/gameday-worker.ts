@@ -3,6 +3,10 @@ import { hostname } from "node:os";
 import { Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { applyControl, controlChannel } from "../run/control/apply-control.js";
+import { AnyHaltSwitch } from "../safety/any-halt-switch.js";
+import { FolderHaltSwitch } from "../safety/folder-halt-switch.js";
+import { describeHalt } from "../safety/halt-state.js";
+import { RedisHaltSwitch } from "../safety/redis-halt-switch.js";
 import { checkNotifierSecrets } from "../targets/check-notifier-secrets.js";
 import type { LoadedTargets } from "../targets/targets-loader.js";
 import { processGameDay, type WorkerContext } from "./game-day-processor.js";
@@ -43,6 +47,11 @@ export async function startWorker(q: QueueConfig, opts: WorkerOptions): Promise<
   };
   const history = new RunHistory(redis, q.keys);
   const shutdown = new AbortController();
+  // The queue's halt and this machine's state folder's: either stops this worker's runs.
+  const halt = new AnyHaltSwitch([new RedisHaltSwitch(q.url, q.keys), new FolderHaltSwitch(opts.stateDir)]);
+  const stopHaltLog = halt.watch((h) =>
+    opts.log(`worker: ${describeHalt(h)}; running jobs roll back, queued jobs wait for \`gameday resume\``),
+  );
   const ctx: WorkerContext = {
     redis,
     keys: q.keys,
@@ -53,6 +62,7 @@ export async function startWorker(q: QueueConfig, opts: WorkerOptions): Promise<
     targets: opts.targets,
     shutdown: shutdown.signal,
     log: opts.log,
+    halt,
   };
   const bullConnection = redisClient(q.url);
   bullConnection.on("error", () => {});
@@ -115,10 +125,12 @@ export async function startWorker(q: QueueConfig, opts: WorkerOptions): Promise<
     close: async () => {
       shutdown.abort();
       clearInterval(timer);
+      stopHaltLog();
       await worker.close();
       while (sweeping) await new Promise((r) => setTimeout(r, 50));
       await bullConnection.quit().catch(() => {});
       await control.quit().catch(() => {});
+      await halt.close();
       await redis.quit().catch(() => {});
     },
   };

@@ -22,6 +22,10 @@ export function queueKeys(prefix: string) {
     reaping: (id: string) => `${prefix}:gd:reaping:${id}`,
     /** A held lock, valued with the holding lease id. */
     lock: (name: string) => `${prefix}:gd:lock:${name}`,
+    /** JSON of the halt in force (`gameday halt`); absent when runs may start. */
+    halt: `${prefix}:gd:halt`,
+    /** Pub/sub: every halt and resume, so workers react at once rather than at their next poll. */
+    haltChannel: `${prefix}:gd:halt-events`,
   };
 }
 

@@ -22,6 +22,8 @@ export function timelineText(e: JournalEvent): string | undefined {
       return `abort (${d.by}): ${d.reason}`;
     case "signal":
       return `${d.signal} received${d.by ? ` from ${d.by}` : ""}`;
+    case "run.halted":
+      return `halted by ${d.by}@${d.host}: ${d.reason}`;
     case "error":
       return `error: ${d.message}`;
     case "run.finished":

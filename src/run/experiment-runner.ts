@@ -1,15 +1,21 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { BlackoutError } from "../errors/blackout-error.js";
 import { ExitCode, type ExitCodeValue, GamedayError } from "../errors/gameday-error.js";
+import { HaltedError } from "../errors/halted-error.js";
 import type { ParameterValue } from "../experiment/parameter-schema.js";
 import type { Experiment } from "../experiment/schema.js";
 import { InjectorRegistry } from "../faults/injector-registry.js";
 import type { ExpectationResult } from "../interfaces/expectation.js";
+import type { HaltSwitch } from "../interfaces/halt-switch.js";
 import type { PlannedFault } from "../interfaces/injector.js";
 import type { RunLock } from "../interfaces/run-lock.js";
 import { LoadGenerator } from "../load/load-generator.js";
 import { PrometheusClient } from "../probes/prometheus-client.js";
 import { redact } from "../redact/redact.js";
+import { checkAlertGuard } from "../safety/alert-guard.js";
+import { blackoutRefusal } from "../safety/blackout-window.js";
+import type { HaltState } from "../safety/halt-state.js";
 import type { Target } from "../targets/targets-schema.js";
 import { watchAbortRequest } from "./control/abort-request.js";
 import { installationId } from "./installation-id.js";
@@ -53,6 +59,8 @@ export interface RunRequest {
   runName?: string | undefined;
   /** The load generator for spec.load, when the caller must reach it during the run (a drill's "shed load"). */
   load?: LoadGenerator | undefined;
+  /** `gameday halt`: in force at the start, the run is refused (exit 4); set later, the run aborts as on SIGINT. */
+  halt?: HaltSwitch | undefined;
 }
 
 /**
@@ -73,6 +81,17 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     consoleAbort.abort(`abort requested by ${r.by}`);
   });
   const signal = req.signal ? AbortSignal.any([req.signal, consoleAbort.signal]) : consoleAbort.signal;
+  // `gameday halt`: a halt already in force refuses the run in preflight; one set later stops it like the abort button.
+  const haltedAtStart = await req.halt?.current();
+  let halted: HaltState | undefined;
+  const stopHaltWatch = haltedAtStart
+    ? undefined
+    : req.halt?.watch((h) => {
+        if (halted) return;
+        halted = h;
+        journal.write("run.halted", { ...h });
+        consoleAbort.abort(`halted by ${h.by}@${h.host}: ${h.reason}`);
+      });
   const lock: RunLock =
     req.lock ?? new TargetLock(req.stateDir, endpointLockNames(req.targetName, req.target));
   const name = req.runName ?? experiment.metadata.name;
@@ -117,6 +136,10 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
   const remaining: string[] = [];
   try {
     setPhase(ctx, "preflight");
+    if (haltedAtStart) throw new HaltedError(haltedAtStart, req.halt?.where ?? "the halt switch");
+    const blackout = blackoutRefusal(req.target.blackouts, req.targetName, Date.now(), ctx.plannedMs);
+    if (blackout) throw new BlackoutError(blackout);
+    await checkAlertGuard(req.targetName, req.target);
     if (spec.load) {
       // Created (not started) before preflight so load probes can bind to its statistics.
       ctx.load = req.load ?? new LoadGenerator(spec.load, ctx.plannedMs + 60_000);
@@ -151,6 +174,8 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     if (ctx.phase !== "rollback") setPhase(ctx, "rollback");
     remaining.push(...(await rollbackStep(ctx)));
   }
+  if (aborted && halted)
+    aborted = { reason: halted.reason, by: `gameday halt (${halted.by}@${halted.host})` };
   const ran = steadyBefore?.every((s) => s.ok) && !error && !remaining.length;
   try {
     if (ran && !aborted) {
@@ -199,6 +224,7 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     reason: result.reason,
   });
   stopWatching();
+  stopHaltWatch?.();
   ctx.samples?.close();
   journal.close();
   writeFileSync(join(artifactsDir, "run.json"), `${redact(JSON.stringify(result, null, 2))}\n`);

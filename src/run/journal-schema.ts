@@ -15,6 +15,7 @@ export const JOURNAL_EVENTS = [
   "expectation",
   "abort",
   "signal",
+  "run.halted",
   "error",
   "run.finished",
 ] as const;

@@ -1,11 +1,13 @@
 import type { Command } from "commander";
 import { ExitCode, type ExitCodeValue } from "../../errors/gameday-error.js";
+import { HaltedError } from "../../errors/halted-error.js";
 import { buildPayload } from "../../queue/build-payload.js";
 import { enqueueRun } from "../../queue/enqueue-run.js";
 import { printRecord } from "../../queue/print-record.js";
 import { queueConfig } from "../../queue/queue-config.js";
 import { waitForRun } from "../../queue/wait-for-run.js";
 import { ConsoleReporter } from "../../report/console-reporter.js";
+import { RedisHaltSwitch } from "../../safety/redis-halt-switch.js";
 import { CLI_OPTIONS } from "../cli-options.js";
 import { QUEUE_OPTIONS } from "../queue-options.js";
 
@@ -25,6 +27,9 @@ export function registerEnqueueCommand(program: Command): void {
     .action(async (file: string, opts) => {
       const q = queueConfig(opts);
       const payload = await buildPayload(file, { targetsFile: opts.targets });
+      const halt = new RedisHaltSwitch(q.url, q.keys);
+      const halted = await halt.current().finally(() => halt.close());
+      if (halted) throw new HaltedError(halted, halt.where);
       const id = await enqueueRun(q, payload);
       process.stdout.write(`enqueued ${payload.kind} ${payload.name} as run ${id}\n`);
       if (!opts.wait) return;

@@ -1,7 +1,9 @@
 import type { Command } from "commander";
 import { ExitCode } from "../../errors/gameday-error.js";
+import { HaltedError } from "../../errors/halted-error.js";
 import { expandGameDays, type SuiteMembership, suiteStopped } from "../../experiment/expand-game-days.js";
 import { suppliedValues } from "../../experiment/parameter-inputs.js";
+import type { HaltSwitch } from "../../interfaces/halt-switch.js";
 import type { Reporter } from "../../interfaces/reporter.js";
 import type { RunLock } from "../../interfaces/run-lock.js";
 import { redisConfigured } from "../../queue/redis-configured.js";
@@ -14,6 +16,7 @@ import { withTrace } from "../../report/trace/trace-reporter.js";
 import { runExperiment } from "../../run/experiment-runner.js";
 import type { RunResult } from "../../run/run-result.js";
 import { combinedExitCode } from "../../run/verdict.js";
+import { haltSwitchFor } from "../../safety/halt-switch-for.js";
 import { CLI_OPTIONS } from "../cli-options.js";
 import { loadInputs, type ResolvedInput } from "../inputs.js";
 import { plannedNotifiers } from "../plan/planned-notifiers.js";
@@ -43,6 +46,26 @@ async function sharedLock(stateDir: string, input: ResolvedInput): Promise<{ loc
   return { lock: new RedisCliLock(queueConfig({}), stateDir, input.targetName, input.target) };
 }
 
+/** `--rehearse`: each experiment checked without injecting; the worst exit code. */
+async function rehearseAll(inputs: ResolvedInput[], stateDir: string, halt: HaltSwitch): Promise<number> {
+  const { rehearseExperiment } = await import("../../run/rehearse-experiment.js");
+  let worst: number = ExitCode.passed;
+  try {
+    for (const input of inputs) {
+      const r = await rehearseExperiment({ ...input, stateDir, halt });
+      process.stdout.write(`rehearsal of ${r.name} (${input.file}), nothing injected:\n`);
+      for (const line of r.lines) process.stdout.write(`  ${line.ok ? "ok  " : "FAIL"} ${line.text}\n`);
+      process.stdout.write(
+        `  ${r.exitCode === ExitCode.passed ? "all good" : `not ready (exit ${r.exitCode})`}\n`,
+      );
+      worst = Math.max(worst, r.exitCode);
+    }
+  } finally {
+    await halt.close();
+  }
+  return worst;
+}
+
 export function registerRunCommand(program: Command): void {
   program
     .command("run")
@@ -60,6 +83,7 @@ export function registerRunCommand(program: Command): void {
     .addOption(CLI_OPTIONS.html())
     .addOption(CLI_OPTIONS.quiet())
     .addOption(CLI_OPTIONS.failFast())
+    .addOption(CLI_OPTIONS.rehearse())
     .action(async (files: string[], opts) => {
       // A `kind: GameDay` file stands for its experiments, in order (stopping at the first failure unless continueOnFailure).
       const supplied = suppliedValues({ vars: opts.var, varFile: opts.varFile });
@@ -68,6 +92,17 @@ export function registerRunCommand(program: Command): void {
       // The targets' notifiers, the game days' selections among them, their secrets: all read now (exit 2 before anything runs).
       const notifiers = plannedNotifiers(planned, inputs, opts.targets);
       const telemetry = await plannedTelemetry(opts.targets);
+      // `gameday halt` in force: refused before anything is created (each run checks again and watches it).
+      const halt = await haltSwitchFor({ stateDir: opts.stateDir });
+      const haltedNow = await halt.current();
+      if (haltedNow) {
+        await halt.close();
+        throw new HaltedError(haltedNow, halt.where);
+      }
+      if (opts.rehearse) {
+        process.exitCode = await rehearseAll(inputs, opts.stateDir, halt);
+        return;
+      }
       // A trace per run when the targets file configures telemetry (the SDK is loaded only then).
       const tracing = await RunTracing.open(telemetry, (line) => process.stderr.write(`${line}\n`));
       const controller = new AbortController();
@@ -87,6 +122,7 @@ export function registerRunCommand(program: Command): void {
             gameDay: planned[i]?.suite?.name,
             ...(await sharedLock(opts.stateDir, input)),
             signal: controller.signal,
+            halt,
             onEvent: withTrace(bothListeners(opts.quiet ? undefined : console.onEvent, notify), trace),
             onProgress: opts.quiet ? undefined : console.onProgress,
           });
@@ -101,6 +137,7 @@ export function registerRunCommand(program: Command): void {
       } finally {
         untrap();
         await tracing?.close();
+        await halt.close();
       }
       // Suite-level files: each option names a reporter of REPORTERS and where it writes.
       const outFiles = { junit: opts.junit, markdown: opts.report, json: opts.json, html: opts.html };
