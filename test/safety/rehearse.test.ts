@@ -13,8 +13,8 @@ describe("gameday run --rehearse checks everything and injects nothing (real CLI
       queueExperiment({
         name: "rehearsed",
         faultFor: "30s",
-        // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is gameday's interpolation syntax
         expect:
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: ${VAR} is gameday's interpolation syntax
           '    - { name: upstream keeps answering, http: { url: "${UP_URL}/" }, equals: 200, during: slow }',
       }),
     );
