@@ -12,6 +12,7 @@ import { PrometheusClient } from "../probes/prometheus-client.js";
 import { redact } from "../redact/redact.js";
 import type { Target } from "../targets/targets-schema.js";
 import { watchAbortRequest } from "./control/abort-request.js";
+import { annotateMonitoringGaps } from "./expectations/monitoring-gap.js";
 import { installationId } from "./installation-id.js";
 import { Journal, type JournalListener } from "./journal.js";
 import { endpointLockNames } from "./lock-names.js";
@@ -165,7 +166,12 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     await ctx.load?.stop();
     await lock.release();
   }
-  const expectations: ExpectationResult[] = ran ? ctx.evaluators.map((e) => e.finish(ctx.timeline)) : [];
+  const expectations: ExpectationResult[] = ran
+    ? annotateMonitoringGaps(
+        ctx.evaluators.map((e) => e.finish(ctx.timeline)),
+        spec.expect,
+      )
+    : [];
   for (const e of expectations) journal.write("expectation", { ...e, samples: undefined });
   const decided = decideVerdict({ error, remaining, steadyBefore, aborted, expectations, recovery });
   setPhase(ctx, "done");

@@ -21,12 +21,15 @@ export function seriesOf(
     const limit = c.limit();
     if (limit !== undefined) def.threshold = limit;
   }
+  const alert =
+    typeof spec.alert === "object" && spec.alert !== null ? (spec.alert as Record<string, unknown>) : {};
+  const fromAlert = (k: string) => (typeof alert[k] === "number" ? (alert[k] as number) : undefined);
   const fields = {
     check: str("check"),
     during: str("during"),
     at: str("at"),
-    within: num("within"),
-    recoveredWithin: num("recoveredWithin") ?? num("closedWithin"),
+    within: num("within") ?? fromAlert("firesWithin"),
+    recoveredWithin: num("recoveredWithin") ?? num("closedWithin") ?? fromAlert("resolvesWithin"),
   };
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) Object.assign(def, { [k]: v });
   return def;
