@@ -6,14 +6,41 @@ import type {
   ExpectationStatus,
   ObservedSample,
 } from "../../interfaces/expectation.js";
-import type { ActiveAlert } from "../../probes/prometheus-client.js";
+import type { ActiveAlert, PrometheusClient } from "../../probes/prometheus-client.js";
 import { promSelector } from "../../probes/promql.js";
 import type { Phase, Timeline } from "../timeline.js";
 
-/** Reads the active alerts of one source (a target's Prometheus). */
+/** Reads the alerts of one source (a target's Prometheus). */
 export interface AlertSource {
   readonly description: string;
+  /** The alerts active now (pending or firing). */
   alerts(): Promise<ActiveAlert[]>;
+  /**
+   * Whether the alert (name and labels) was firing at any rule evaluation in (start, end], from
+   * Prometheus' own ALERTS series: a firing shorter than the gap between two samples still counts.
+   */
+  firedBetween(
+    alert: { name: string; labels: Record<string, string> },
+    start: number,
+    end: number,
+  ): Promise<boolean>;
+}
+
+/** The ALERTS selector of an alert, names and values escaped: a file's label value stays a value. */
+export function alertsSelector(alert: { name: string; labels: Record<string, string> }): string {
+  return `ALERTS{${promSelector({ ...alert.labels, alertname: alert.name, alertstate: "firing" })}}`;
+}
+
+/** A target's Prometheus as an alert source: its alerts API, and its ALERTS series for the history. */
+export function prometheusAlertSource(prom: PrometheusClient): AlertSource {
+  return {
+    description: `the alerts API of ${prom.url}`,
+    alerts: () => prom.alerts(),
+    firedBetween: async (alert, start, end) => {
+      const range = `${Math.max(1, Math.ceil(end - start))}ms`;
+      return (await prom.instant(`max(max_over_time(${alertsSelector(alert)}[${range}]))`, end)) === 1;
+    },
+  };
 }
 
 /** Chart values of an alert's state: 1 firing, 0.5 pending, 0 not active. */
@@ -40,6 +67,9 @@ export class AlertExpectation implements ExpectationEvaluator {
   private resolvedAt: number | undefined;
   /** Firing already before the fault (activeAt earlier than its start): not this fault's alert. */
   private staleSince: number | undefined;
+  private staleNow = false;
+  /** Up to when the ALERTS history was already read for a firing. */
+  private checkedUntil: number | undefined;
   private reason = "";
   private readonly samples: ObservedSample[] = [];
   private readonly alert: NonNullable<Expectation["alert"]>;
@@ -86,7 +116,8 @@ export class AlertExpectation implements ExpectationEvaluator {
     const fresh = firing.filter(
       (a) => a.activeAt === undefined || a.activeAt >= faultStart - ACTIVE_BEFORE_SLACK_MS,
     );
-    if (firing.length > 0 && fresh.length === 0) this.staleSince ??= now;
+    this.staleNow = firing.length > 0 && fresh.length === 0;
+    if (this.staleNow) this.staleSince ??= now;
     const state =
       fresh.length > 0 || (this.firedAt !== undefined && firing.length > 0)
         ? "firing"
@@ -110,10 +141,20 @@ export class AlertExpectation implements ExpectationEvaluator {
     const fault = timeline.faults[this.fault];
     if (fault?.start === undefined || now < fault.start) return;
     const fireDeadline = fault.start + this.alert.firesWithin;
-    if (this.firedAt === undefined && now > fireDeadline) return this.settle("failed", this.neverFired());
     const state = await this.read(now, fault.start);
     if (this.firedAt === undefined) {
-      if (state === "firing") this.firedAt = now;
+      if (state === "firing" && now <= fireDeadline) {
+        this.firedAt = now;
+        return;
+      }
+      // Between two samples (a loaded machine may space them seconds apart) it may have fired and
+      // resolved again: Prometheus' history says so. Never past the deadline, never a stale one.
+      const from = this.checkedUntil ?? fault.start;
+      const until = Math.min(now, fireDeadline);
+      if (until > from && !this.staleNow && (await this.source.firedBetween(this.alert, from, until)))
+        this.firedAt = until;
+      this.checkedUntil = Math.max(from, until);
+      if (this.firedAt === undefined && now >= fireDeadline) this.settle("failed", this.neverFired());
       return;
     }
     if (fault.end === undefined) return;
