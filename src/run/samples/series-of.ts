@@ -29,7 +29,8 @@ export function seriesOf(
     during: str("during"),
     at: str("at"),
     within: num("within") ?? fromAlert("firesWithin"),
-    recoveredWithin: num("recoveredWithin") ?? num("closedWithin") ?? fromAlert("resolvesWithin"),
+    // An alert's chart outlines its firing deadline (its resolve window counts from the revert).
+    recoveredWithin: num("recoveredWithin") ?? num("closedWithin"),
   };
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) Object.assign(def, { [k]: v });
   return def;
