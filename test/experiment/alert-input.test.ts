@@ -49,6 +49,21 @@ describe("alert expectations: input", () => {
     );
   });
 
+  it("takes its limits from parameters (durations), never its name", async () => {
+    const text = experiment(
+      "    - name: pages",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${param.x} is our reference syntax
+      '      alert: { name: DbDown, firesWithin: "${param.fire}", resolvesWithin: 1m }',
+      "      during: db-down",
+    ).replace("  expect:\n", "  parameters:\n    fire: { type: duration, default: 7s }\n  expect:\n");
+    const { experiment: exp } = await load(text);
+    expect(exp.spec.expect[0]?.alert?.firesWithin).toBe(7_000);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${param.x} is our reference syntax
+    const named = text.replace("name: DbDown", 'name: "${param.fire}"');
+    const [issue] = await issuesOf(() => load(named));
+    expect(issue?.message).toContain("is not allowed in");
+  });
+
   it("refuses an unknown source, and any source on a target without Prometheus, at the field", async () => {
     const text = experiment(
       "    - name: pages",
