@@ -4,6 +4,8 @@ import {
   type BreakAlias,
   COUNTERMEASURES,
   type CountermeasureName,
+  MONITORING_COUNTERMEASURES,
+  type MonitoringCountermeasureName,
 } from "./countermeasures.js";
 
 /**
@@ -11,9 +13,10 @@ import {
  * countermeasures.ts, or an alias for several), so a game day (or a CI gate) can prove that its
  * experiments notice when someone deletes the breaker, the jitter, and so on.
  */
-export type Break = CountermeasureName | BreakAlias;
+export type Break = CountermeasureName | MonitoringCountermeasureName | BreakAlias;
 export const BREAKS = [
   ...COUNTERMEASURES.map((c) => c.name),
+  ...MONITORING_COUNTERMEASURES.map((c) => c.name),
   ...(Object.keys(BREAK_ALIASES) as BreakAlias[]),
 ] as [Break, ...Break[]];
 export const breakSchema = z.enum(BREAKS);

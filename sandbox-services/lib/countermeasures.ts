@@ -167,6 +167,25 @@ export const COUNTERMEASURES = [
 
 export type CountermeasureName = (typeof COUNTERMEASURES)[number]["name"];
 
+/**
+ * Countermeasures of the stack around the services: detection. The launcher (not a service)
+ * applies them, so a switch changes the Prometheus it starts; `env` is read by the launcher from
+ * its own environment. Services accept the switch (and report it on /health) but it changes
+ * nothing in them.
+ */
+export const MONITORING_COUNTERMEASURES = [
+  {
+    name: "alerting",
+    hop: "monitoring",
+    component: "prometheus",
+    kind: "alerting",
+    does: "evaluates the alert rules of src/sandbox/alert-rules.ts every second (latency, error ratio, breaker, saturation)",
+    removed: "Prometheus starts without the rule group: no alert ever fires",
+    env: { SANDBOX_PROMETHEUS_ALERT_RULES: "off" },
+  },
+] as const;
+export type MonitoringCountermeasureName = (typeof MONITORING_COUNTERMEASURES)[number]["name"];
+
 /** Old and convenience switch names, each standing for several rows. */
 export const BREAK_ALIASES = {
   timeout: ["gateway-timeout", "orders-timeout", "payments-timeout"],
@@ -196,14 +215,28 @@ export function listCountermeasures(): CountermeasureRow[] {
   }));
 }
 
+const isMonitoring = (name: string): name is MonitoringCountermeasureName =>
+  MONITORING_COUNTERMEASURES.some((m) => m.name === name);
+
+/** Whether the launcher starts Prometheus with the alert rules: not with `alerting` switched off, by switch or variable. */
+export function alertRulesEnabled(
+  breaks: readonly string[],
+  env: Record<string, string | undefined>,
+): boolean {
+  const off = MONITORING_COUNTERMEASURES[0].env.SANDBOX_PROMETHEUS_ALERT_RULES;
+  return !breaks.includes("alerting") && env.SANDBOX_PROMETHEUS_ALERT_RULES !== off;
+}
+
 /** The rows a switch stands for (an alias expands to several). */
 export function rowsOf(name: CountermeasureName | BreakAlias): readonly CountermeasureName[] {
   return name in BREAK_ALIASES ? BREAK_ALIASES[name as BreakAlias] : [name as CountermeasureName];
 }
 
 /** The variable values a list of switches applies; they win over the process environment. */
-export function breakOverrides(names: readonly (CountermeasureName | BreakAlias)[]): Record<string, string> {
-  const rows = new Set(names.flatMap(rowsOf));
+export function breakOverrides(
+  names: readonly (CountermeasureName | BreakAlias | MonitoringCountermeasureName)[],
+): Record<string, string> {
+  const rows = new Set(names.flatMap((n) => (isMonitoring(n) ? [] : rowsOf(n))));
   return Object.assign({}, ...COUNTERMEASURES.filter((c) => rows.has(c.name)).map((c) => c.env));
 }
 
@@ -227,6 +260,16 @@ export function countermeasureTableMarkdown(): string {
       .map(([k, v]) => `\`${k}=${v}\``)
       .join(" "),
   ]);
+  const monitoring = MONITORING_COUNTERMEASURES.map((c) => [
+    `\`${c.name}\``,
+    c.hop,
+    c.kind,
+    c.does,
+    c.removed,
+    Object.entries(c.env)
+      .map(([k, v]) => `\`${k}=${v}\``)
+      .join(" "),
+  ]);
   const aliases = Object.entries(BREAK_ALIASES).map(([alias, names]) => [
     `\`${alias}\``,
     "every hop",
@@ -235,7 +278,9 @@ export function countermeasureTableMarkdown(): string {
     "",
     "",
   ]);
-  const all = [header, ...rows, ...aliases].map((r) => r.map((cell) => cell.replaceAll("|", "\\|")));
+  const all = [header, ...rows, ...monitoring, ...aliases].map((r) =>
+    r.map((cell) => cell.replaceAll("|", "\\|")),
+  );
   const widths = header.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
   const line = (r: string[]) => `| ${r.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(" | ")} |`;
   return [line(all[0] ?? []), line(widths.map((w) => "-".repeat(w))), ...all.slice(1).map(line)].join("\n");

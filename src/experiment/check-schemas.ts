@@ -63,6 +63,71 @@ const labelValue = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/, {
   error: "expected a service or dependency name: letters, digits, _ . : - (it becomes a PromQL label value)",
 });
 
+/** The metric sources of a target an alert may be read from: its Prometheus (the alerts API). */
+export const ALERT_SOURCES = ["prometheus"] as const;
+
+/**
+ * "This fault pages someone": a named alert fires within a time of the fault's start and resolves
+ * within a time after its verified revert, read from the alerts API of the target's Prometheus.
+ * The name and label values become PromQL and API filters: names only, never query text.
+ */
+export const alertSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(/^[A-Za-z_:][A-Za-z0-9_:]{0,199}$/, {
+        error: "expected an alert name (letters, digits, _ and :)",
+      })
+      .describe("the alert rule's name, e.g. OrdersBreakerOpen"),
+    labels: z
+      .record(
+        z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/, { error: "expected a label name" }),
+        z.string().max(256),
+      )
+      .refine((l) => Object.keys(l).length <= 20, { error: "expected at most 20 labels" })
+      .default({})
+      .describe("the alert counts only with these label values (e.g. service: orders)"),
+    firesWithin: positiveDuration.describe("it must be firing within this time of the fault's start"),
+    resolvesWithin: positiveDuration.describe(
+      "it must stop firing within this time of the fault's verified revert",
+    ),
+    source: z
+      .string()
+      .min(1)
+      .max(63)
+      .default("prometheus")
+      .describe(`the target's metric source with an alerts API: ${ALERT_SOURCES.join(", ")}`),
+  })
+  .describe("an alert that must fire during a fault and resolve after it");
+
+/** Fields an alert expectation cannot have: it has its own source, comparator and time semantics. */
+const NOT_WITH_ALERT = [
+  ...METRIC_KEYS,
+  "metric",
+  ...COMPARATORS,
+  "check",
+  "within",
+  "at",
+  "recoveredWithin",
+  "closedWithin",
+  "service",
+  "dependency",
+] as const;
+
+function checkAlert(v: Record<string, unknown>, ctx: RefineCtx): void {
+  for (const key of NOT_WITH_ALERT)
+    if (v[key] !== undefined)
+      report(ctx, {
+        path: [key],
+        message: `an alert expectation has its own source and time semantics (firesWithin, resolvesWithin); ${key} does not apply`,
+      });
+  if (v.during === undefined)
+    report(ctx, {
+      path: ["during"],
+      message: "expected during: <fault name> with alert (the fault it must detect)",
+    });
+}
+
 const name = z.string().min(1).max(120).describe("a short human-readable name, shown in the report");
 
 export const steadyStateSchema = z
@@ -105,8 +170,10 @@ export const expectationSchema = z
     closedWithin: positiveDuration
       .optional()
       .describe("breakerCycle: closed again within this time after the fault"),
+    alert: alertSchema.optional(),
   })
   .superRefine((v, ctx) => {
+    if (v.alert !== undefined) return checkAlert(v, ctx);
     if (v.check === undefined) checkMetricAndComparator(v, ctx);
     else if (v.check === "breakerCycle") {
       if (!v.service)
@@ -150,5 +217,5 @@ export const expectationSchema = z
       });
   }, onObjects)
   .describe(
-    "an assertion over a probe: always during a window, eventually within, at the end, or recovered within",
+    "an assertion over a probe: always during a window, eventually within, at the end, or recovered within; or an alert that fires during a fault and resolves after it",
   );

@@ -136,6 +136,25 @@ function scrapeNameIssues(
   return out;
 }
 
+/** An alert's source must be a metric source of the target with an alerts API (caught here, not mid-run). */
+function alertSourceIssues(
+  experiment: Experiment,
+  target: Target,
+  targetName: string,
+): { path: (string | number)[]; message: string }[] {
+  const known = target.prometheus ? ["prometheus"] : [];
+  return experiment.spec.expect.flatMap((item, i) => {
+    const source = item.alert?.source;
+    if (source === undefined || known.includes(source)) return [];
+    return [
+      {
+        path: ["spec", "expect", i, "alert", "source"],
+        message: `expected a metric source of target "${targetName}" with an alerts API (${known.join(", ") || "none: the target has no prometheus url"}), found ${describeFound(source)}`,
+      },
+    ];
+  });
+}
+
 /**
  * Parses, interpolates and validates one experiment. Two steps, because spec.target (read
  * first) decides which target's vars the rest of the file may use. Throws a ValidationError
@@ -211,6 +230,7 @@ function loadParsed(
       return message ? [{ path, message }] : [];
     });
     if (target) for (const issue of scrapeNameIssues(result.value, target, targetName)) reach.push(issue);
+    if (target) for (const issue of alertSourceIssues(result.value, target, targetName)) reach.push(issue);
     for (const { path, message } of reach) {
       // A value with an unexpandable reference already has its issue: the URL check would only repeat it.
       if (interpolated.paths.has(formatPath(path))) continue;

@@ -50,6 +50,8 @@ export const PARAMETER_FIELDS: ReadonlySet<string> = new Set([
   "over",
   "recoveredWithin",
   "closedWithin",
+  "firesWithin",
+  "resolvesWithin",
   "sampleInterval",
   // thresholds and load
   "below",

@@ -58,6 +58,8 @@ export interface ExpectationResult {
   threshold?: ResolvedThreshold | undefined;
   /** For an expectation that was broken while it was sampled: worst value, start, duration. */
   violation?: ViolationReport | undefined;
+  /** An alert expectation whose alert never fired: the fault it should have detected. */
+  monitoringGap?: { fault: string } | undefined;
   samples: ObservedSample[];
 }
 

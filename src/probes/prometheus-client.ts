@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { InfrastructureError, PreflightError } from "../errors/gameday-error.js";
 import { authHeaders, CredentialError } from "../targets/credentials.js";
 import type { Target } from "../targets/targets-schema.js";
@@ -9,7 +10,30 @@ interface QueryResponse {
   data?: { resultType: "vector" | "scalar" | "matrix" | "string"; result: unknown };
 }
 
-/** A thin PromQL client: instant queries only, which is all expectations need. */
+const alertsSchema = z.object({
+  status: z.literal("success"),
+  data: z.object({
+    alerts: z
+      .array(
+        z.object({
+          labels: z.record(z.string(), z.string()),
+          state: z.string(),
+          activeAt: z.string().optional(),
+        }),
+      )
+      .max(10_000),
+  }),
+});
+
+/** One active alert as Prometheus reports it: pending (its `for` not yet over) or firing. */
+export interface ActiveAlert {
+  labels: Record<string, string>;
+  state: "pending" | "firing";
+  /** When it became active (pending), epoch ms. */
+  activeAt?: number | undefined;
+}
+
+/** A thin PromQL client: instant queries and the active alerts, which is all expectations need. */
 export class PrometheusClient {
   constructor(
     readonly url: string,
@@ -71,5 +95,32 @@ export class PrometheusClient {
     const values = (result as { value: [number, string] }[]).map((r) => Number(r.value[1]));
     const finite = values.filter((v) => !Number.isNaN(v));
     return finite.length ? finite.reduce((a, b) => Math.max(a, b)) : undefined;
+  }
+
+  /** The alerts Prometheus' rules hold active right now (resolved ones are not listed). */
+  async alerts(): Promise<ActiveAlert[]> {
+    let parsed: z.infer<typeof alertsSchema>;
+    try {
+      const res = await this.get(`${this.url}/api/v1/alerts`, 5000);
+      parsed = alertsSchema.parse(JSON.parse(await readBodyCapped(res, BODY_LIMITS.prometheus)));
+    } catch (err) {
+      throw new InfrastructureError(
+        `Prometheus alerts API at ${this.url} failed: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
+    }
+    return parsed.data.alerts.flatMap((a) =>
+      a.state === "pending" || a.state === "firing"
+        ? [
+            {
+              labels: a.labels,
+              state: a.state,
+              activeAt: a.activeAt === undefined ? undefined : Date.parse(a.activeAt) || undefined,
+            },
+          ]
+        : [],
+    );
   }
 }

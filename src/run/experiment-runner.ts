@@ -18,6 +18,7 @@ import { blackoutRefusal } from "../safety/blackout-window.js";
 import type { HaltState } from "../safety/halt-state.js";
 import type { Target } from "../targets/targets-schema.js";
 import { watchAbortRequest } from "./control/abort-request.js";
+import { annotateMonitoringGaps } from "./expectations/monitoring-gap.js";
 import { installationId } from "./installation-id.js";
 import { Journal, type JournalListener } from "./journal.js";
 import { endpointLockNames } from "./lock-names.js";
@@ -192,7 +193,12 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     await ctx.load?.stop();
     await lock.release();
   }
-  const expectations: ExpectationResult[] = ran ? ctx.evaluators.map((e) => e.finish(ctx.timeline)) : [];
+  const expectations: ExpectationResult[] = ran
+    ? annotateMonitoringGaps(
+        ctx.evaluators.map((e) => e.finish(ctx.timeline)),
+        spec.expect,
+      )
+    : [];
   for (const e of expectations) journal.write("expectation", { ...e, samples: undefined });
   const decided = decideVerdict({ error, remaining, steadyBefore, aborted, expectations, recovery });
   setPhase(ctx, "done");

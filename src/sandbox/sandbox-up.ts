@@ -1,9 +1,10 @@
 import { mkdirSync } from "node:fs";
+import { alertRulesEnabled } from "../../sandbox-services/lib/countermeasures.js";
 import { SERVICE_NAMES } from "../../sandbox-services/lib/topology.js";
 import { InfrastructureError } from "../errors/gameday-error.js";
 import { type ControlContext, ensureComponent, ownedPid } from "./component-control.js";
 import { waitFor } from "./health-probes.js";
-import { renderPrometheusConfig, targetsUp, writeIfChanged } from "./prometheus-config.js";
+import { alertRulesLoaded, targetsUp, writePrometheusFiles } from "./prometheus-config.js";
 import { componentSpecs } from "./sandbox-components.js";
 import { type SandboxEndpoints, sandboxEndpoints } from "./sandbox-endpoints.js";
 import { resolveLayout, type SandboxLayoutOptions } from "./sandbox-layout.js";
@@ -80,7 +81,8 @@ export async function sandboxUp(opts: SandboxUpOptions = {}): Promise<SandboxEnd
   try {
     await ensureComponent(specs.toxiproxy, ctx);
     await ensureProxies(endpoints.toxiproxyUrl, endpoints.proxies, log);
-    const configChanged = writeIfChanged(layout.prometheusConfig, renderPrometheusConfig(layout.ports));
+    const alerting = alertRulesEnabled(breaks, process.env);
+    const configChanged = writePrometheusFiles(layout, alerting);
     await settleAll([
       ...SERVICE_NAMES.map((name) => ensureService(specs[name], ctx)),
       ensureComponent(specs.prometheus, ctx, configChanged),
@@ -100,6 +102,13 @@ export async function sandboxUp(opts: SandboxUpOptions = {}): Promise<SandboxEnd
         cause: err,
       });
     });
+    if (state.components.prometheus?.owned !== false)
+      await waitFor(
+        `Prometheus on ${endpoints.prometheusUrl} to ${alerting ? "load" : "drop"} the alert rules`,
+        () => alertRulesLoaded(endpoints.prometheusUrl, alerting),
+        ctx.startTimeoutMs,
+        250,
+      );
   } finally {
     writeState(layout, state);
   }

@@ -2,12 +2,14 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { BREAKS, parseBreaks } from "../../sandbox-services/lib/breaks.js";
 import {
+  alertRulesEnabled,
   BREAK_ALIASES,
   COUNTERMEASURES,
   countermeasureSchema,
   countermeasureTableMarkdown,
   HOPS,
   listCountermeasures,
+  MONITORING_COUNTERMEASURES,
 } from "../../sandbox-services/lib/countermeasures.js";
 import { loadServiceConfig } from "../../sandbox-services/lib/service-config.js";
 import { SERVICE_NAMES } from "../../sandbox-services/lib/topology.js";
@@ -72,6 +74,18 @@ describe("the countermeasure inventory", () => {
     }
   });
 
+  it("has monitoring rows that change the launcher's Prometheus and no service", () => {
+    const healthy = configs({});
+    for (const m of MONITORING_COUNTERMEASURES) {
+      const bySwitch = configs({ SANDBOX_BREAK: m.name });
+      for (const s of SERVICE_NAMES) expect(bySwitch[s], `${m.name} leaks into ${s}`).toEqual(healthy[s]);
+      expect(alertRulesEnabled([m.name], {})).toBe(false);
+      expect(alertRulesEnabled([], { ...m.env })).toBe(false);
+    }
+    expect(alertRulesEnabled([], {})).toBe(true);
+    expect(alertRulesEnabled(["breaker"], { SANDBOX_PROMETHEUS_ALERT_RULES: "on" })).toBe(true);
+  });
+
   it("lets a switch win over the variables it overrides", () => {
     const orders = loadServiceConfig("orders", { SANDBOX_BREAK: "breaker", SANDBOX_ORDERS_BREAKER: "on" });
     expect(orders.dependency?.breaker.enabled).toBe(false);
@@ -87,7 +101,11 @@ describe("the countermeasure inventory", () => {
   });
 
   it("derives the valid --break names from the table, and refuses others", () => {
-    expect(BREAKS).toEqual([...COUNTERMEASURES.map((c) => c.name), ...Object.keys(BREAK_ALIASES)]);
+    expect(BREAKS).toEqual([
+      ...COUNTERMEASURES.map((c) => c.name),
+      ...MONITORING_COUNTERMEASURES.map((c) => c.name),
+      ...Object.keys(BREAK_ALIASES),
+    ]);
     expect(validBreaks(["retry-budget", "breaker", "retry-budget"])).toEqual(["breaker", "retry-budget"]);
     expect(parseBreaks("orders-bulkhead,timeout")).toEqual(["orders-bulkhead", "timeout"]);
     expect(() => validBreaks(["breakr"])).toThrow(/unknown switch breakr/);

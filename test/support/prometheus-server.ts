@@ -11,17 +11,31 @@ export interface RunningPrometheus {
 
 /**
  * A private real Prometheus on a free loopback port, scraping `jobs` (name -> host:port) every
- * second, its data in `dir`. Fails loudly when the binary is missing.
+ * second, its data in `dir`; with `rules` (a rule file's text) it evaluates them every second.
+ * Fails loudly when the binary is missing.
  */
-export async function startPrometheus(dir: string, jobs: Record<string, string>): Promise<RunningPrometheus> {
+export async function startPrometheus(
+  dir: string,
+  jobs: Record<string, string>,
+  rules?: string,
+): Promise<RunningPrometheus> {
   mkdirSync(dir, { recursive: true });
   const config = join(dir, "prometheus.yml");
   const scrapes = Object.entries(jobs).map(
     ([job, address]) => `  - job_name: ${job}\n    static_configs:\n      - targets: ["${address}"]\n`,
   );
+  if (rules !== undefined) writeFileSync(join(dir, "rules.yml"), rules);
+  const ruleFiles = rules === undefined ? [] : ["  evaluation_interval: 1s", "rule_files: [rules.yml]"];
   writeFileSync(
     config,
-    ["global:", "  scrape_interval: 1s", "  scrape_timeout: 1s", "scrape_configs:", ...scrapes].join("\n"),
+    [
+      "global:",
+      "  scrape_interval: 1s",
+      "  scrape_timeout: 1s",
+      ...ruleFiles,
+      "scrape_configs:",
+      ...scrapes,
+    ].join("\n"),
   );
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;

@@ -1,6 +1,7 @@
 import { formatDuration } from "../../experiment/duration.js";
 import type { Expectation, Experiment } from "../../experiment/schema.js";
 import type { MetricSelection } from "../../probes/probe-factory.js";
+import { promSelector } from "../../probes/promql.js";
 import { type ComparatorFields, Comparison } from "../../run/expectations/comparator.js";
 
 /** Where a number comes from, as a short phrase. */
@@ -55,5 +56,11 @@ export function describeAssertion(e: Assertion): string {
 
 /** One line of `gameday plan` per expectation: name, assertion, semantics and window. */
 export function describeExpectation(e: Expectation, exp: Experiment): string {
+  if (e.alert) {
+    const labels = promSelector(e.alert.labels);
+    const fault = exp.spec.faults.find((f) => f.name === e.during);
+    const from = fault ? `, ${at(fault.at)}..${at(fault.at + e.alert.firesWithin)}` : "";
+    return `${e.name}: alert ${e.alert.name}${labels ? `{${labels}}` : ""} on the target's ${e.alert.source}; fires within ${formatDuration(e.alert.firesWithin)} of the start of fault ${e.during}${from}, resolves within ${formatDuration(e.alert.resolvesWithin)} after its verified revert`;
+  }
   return `${e.name}: ${describeAssertion(e)}; ${describeTiming(e, exp)}`;
 }

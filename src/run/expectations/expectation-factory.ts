@@ -3,6 +3,7 @@ import type { ExpectationEvaluator } from "../../interfaces/expectation.js";
 import type { CounterReader, Probe } from "../../interfaces/metric-source.js";
 import { createProbe, ProbeConfigError, type ProbeContext } from "../../probes/probe-factory.js";
 import { promSelector } from "../../probes/promql.js";
+import { AlertExpectation, prometheusAlertSource } from "./alert-expectation.js";
 import { BreakerCycleCheck } from "./breaker-cycle-check.js";
 import { RetryAmplificationCheck } from "./retry-amplification-check.js";
 import { WindowExpectation } from "./window-expectation.js";
@@ -38,6 +39,13 @@ export function createExpectation(
   ctx: ProbeContext,
   recoveryMs: number,
 ): ExpectationEvaluator {
+  if (spec.alert) {
+    const prom = ctx.prometheus;
+    // The loader already refused any other source name; this is a target built without one.
+    if (!prom || spec.alert.source !== "prometheus")
+      throw new ProbeConfigError(`alert source "${spec.alert.source}" is not a Prometheus of the target`);
+    return new AlertExpectation(spec, prometheusAlertSource(prom), ctx.observe);
+  }
   if (spec.check === "breakerCycle") {
     const probe = conventionProbe(
       ctx,

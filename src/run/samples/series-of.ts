@@ -21,11 +21,15 @@ export function seriesOf(
     const limit = c.limit();
     if (limit !== undefined) def.threshold = limit;
   }
+  const alert =
+    typeof spec.alert === "object" && spec.alert !== null ? (spec.alert as Record<string, unknown>) : {};
+  const fromAlert = (k: string) => (typeof alert[k] === "number" ? (alert[k] as number) : undefined);
   const fields = {
     check: str("check"),
     during: str("during"),
     at: str("at"),
-    within: num("within"),
+    within: num("within") ?? fromAlert("firesWithin"),
+    // An alert's chart outlines its firing deadline (its resolve window counts from the revert).
     recoveredWithin: num("recoveredWithin") ?? num("closedWithin"),
   };
   for (const [k, v] of Object.entries(fields)) if (v !== undefined) Object.assign(def, { [k]: v });

@@ -125,7 +125,10 @@ export async function steadyStateRecovery(ctx: RunContext, deadline: number): Pr
   let recoveredAt: number | undefined;
   const extra = Math.max(
     0,
-    ...ctx.experiment.spec.expect.map((e) => e.recoveredWithin ?? e.closedWithin ?? 0),
+    // An alert's resolvesWithin counts from its fault's revert, which is at or before rollbackEnd.
+    ...ctx.experiment.spec.expect.map(
+      (e) => e.recoveredWithin ?? e.closedWithin ?? e.alert?.resolvesWithin ?? 0,
+    ),
   );
   const hardEnd = Math.max(deadline, start + extra);
   for (let next = start + interval; next <= hardEnd; next += interval) {

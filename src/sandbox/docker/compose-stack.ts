@@ -44,6 +44,15 @@ function offsetOf(opts: ComposeStackOptions): number {
 function setup(opts: ComposeStackOptions) {
   const ports: ComposePorts = composePorts(offsetOf(opts));
   const breaks = validBreaks(opts.breaks ?? []);
+  if (breaks.includes("alerting"))
+    throw new ValidationError([
+      {
+        file: "--break",
+        path: "",
+        message:
+          "alerting is a switch of the process and Kubernetes sandboxes (the compose Prometheus keeps its rules until it is recreated)",
+      },
+    ]);
   const env = {
     ...composeEnv(ports),
     ...(opts.registryImages ? {} : LOCAL_IMAGES),

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Break } from "../../../sandbox-services/lib/breaks.js";
+import { alertRulesEnabled } from "../../../sandbox-services/lib/countermeasures.js";
+import { ALERT_RULES_FILE, renderAlertRules } from "../alert-rules.js";
 import { renderPrometheusConfig } from "../prometheus-config.js";
 import { KUBE_NAMESPACE, kubePorts } from "./kube-sandbox-config.js";
 
@@ -21,7 +23,12 @@ export function writeKubeOverlay(
     kubeletReadOnlyPort === undefined
       ? ""
       : `  - job_name: kubelet\n    metrics_path: /metrics/cadvisor\n    static_configs:\n      - targets: ["127.0.0.1:${kubeletReadOnlyPort}"]\n`;
-  writeFileSync(join(stateDir, "prometheus.yml"), `${renderPrometheusConfig(kubePorts())}${kubelet}`);
+  const alerting = alertRulesEnabled(breaks, process.env);
+  writeFileSync(
+    join(stateDir, "prometheus.yml"),
+    `${renderPrometheusConfig(kubePorts(), alerting)}${kubelet}`,
+  );
+  writeFileSync(join(stateDir, ALERT_RULES_FILE), renderAlertRules());
   writeFileSync(
     join(stateDir, "kustomization.yaml"),
     [
@@ -36,7 +43,7 @@ export function writeKubeOverlay(
       `    literals: [${JSON.stringify(`SANDBOX_BREAK=${breaks.join(",")}`)}]`,
       "  - name: prometheus-config",
       "    behavior: replace",
-      "    files: [prometheus.yml]",
+      `    files: [prometheus.yml, ${ALERT_RULES_FILE}]`,
       "",
     ].join("\n"),
   );
