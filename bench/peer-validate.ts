@@ -35,7 +35,7 @@ export async function benchPeerValidate(ctx: BenchContext): Promise<Section> {
   const runs = ctx.quick ? 3 : 5;
   const section: Section = {
     id: "6b",
-    title: `Peer: chaos validate x ${n} (one file per process) vs gameday validate of ${n} files in one process`,
+    title: `Peer: chaos validate x ${n} (one file per process) vs gameday validate (${n} files in one process, and one per process); --version x ${n}`,
     commands: [],
     metrics: [],
     notes: [],
@@ -57,6 +57,8 @@ export async function benchPeerValidate(ctx: BenchContext): Promise<Section> {
       }),
     ),
   );
+  const chaosVersion: number[] = [];
+  const gamedayVersion: number[] = [];
   const chaosWalls: number[] = [];
   const singleWalls: number[] = [];
   const batchWalls: number[] = [];
@@ -74,6 +76,16 @@ export async function benchPeerValidate(ctx: BenchContext): Promise<Section> {
     const g = await gameday(single, { timeoutMs: 60_000 });
     if (g.code === 0) singleWalls.push(g.wallMs);
     else problems.push(`gameday validate exited ${g.code}: ${g.stderr.trim().slice(-300)}`);
+    // Cold start with nothing to do: `--version`, interleaved the same way.
+    const cv = await runChaos(ctx.peer.chaos, files.settings, ["--version"], {
+      cwd: ctx.ws.dir,
+      timeoutMs: 60_000,
+    });
+    if (cv.code === 0) chaosVersion.push(cv.wallMs);
+    else problems.push(`chaos --version exited ${cv.code}: ${(cv.stderr + cv.stdout).trim().slice(-300)}`);
+    const gv = await gameday(["--version"], { timeoutMs: 60_000 });
+    if (gv.code === 0) gamedayVersion.push(gv.wallMs);
+    else problems.push(`gameday --version exited ${gv.code}: ${gv.stderr.trim().slice(-300)}`);
   }
   for (let i = 0; i < runs; i++) {
     const g = await gameday(batch, { timeoutMs: 60_000 });
@@ -87,20 +99,30 @@ export async function benchPeerValidate(ctx: BenchContext): Promise<Section> {
     `${shown(ctx.peer.chaos, chaosArgs(files.settings, ["validate", files.chaos]))}   (x${n})`,
     `${shown("node", ["dist/src/cli/main.js", "validate", copies[0] as string, "...", copies.at(-1) as string, "--targets", ctx.ws.targets])}   (${n} files, x${runs})`,
     `${shown("node", ["dist/src/cli/main.js", ...single])}   (x${n})`,
+    `${shown(ctx.peer.chaos, chaosArgs(files.settings, ["--version"]))}   (x${n})`,
+    `${shown("node", ["dist/src/cli/main.js", "--version"])}   (x${n})`,
   ];
   section.metrics = [
     { name: "chaos validate, per file (= per process)", value: chaosPer, unit: "ms" },
     { name: `gameday validate, per file (${n} files in one process)`, value: batchPer, unit: "ms" },
     { name: "gameday validate, per file (one file per process)", value: singlePer, unit: "ms" },
     { name: "ratio chaos / gameday, per file, batch", value: chaosPer / batchPer, unit: "x" },
-    { name: "ratio chaos / gameday, one file per process", value: chaosPer / singlePer, unit: "x" },
+    { name: "ratio chaos / gameday, one file per process", value: chaosPer / singlePer, unit: "x", above: 3 },
+    { name: "chaos --version (cold start, per process)", value: median(chaosVersion), unit: "ms" },
+    { name: "gameday --version (cold start, per process)", value: median(gamedayVersion), unit: "ms" },
+    {
+      name: "ratio chaos / gameday, --version",
+      value: median(chaosVersion) / median(gamedayVersion),
+      unit: "x",
+      above: 3,
+    },
   ];
   section.notes = [
     "every figure is wall time of whole processes (interpreter start, imports, parsing, validation)",
     "chaos validate imports chaostoxi.toxic.actions and checks the activities' arguments; gameday checks the schema, durations, fault names and that spec.target exists in the targets file",
-    "ratio > 1 means chaos is slower",
+    "ratio > 1 means chaos is slower; every figure is the median of the runs, chaos and gameday interleaved",
     ...problems,
   ];
-  section.raw = { n, chaosWalls, singleWalls, batchWalls, problems };
+  section.raw = { n, chaosWalls, singleWalls, batchWalls, chaosVersion, gamedayVersion, problems };
   return section;
 }

@@ -38,7 +38,8 @@ function startWorker(args: string[]) {
   let log = "";
   child.stderr.on("data", (d) => (log += d));
   const ready = (async () => {
-    for (let i = 0; i < 300 && !log.includes(" ready: "); i++) await sleep(50);
+    // 60 s: four workers starting at once on a loaded 2-core machine have taken longer than 15 s.
+    for (let i = 0; i < 1200 && !log.includes(" ready: "); i++) await sleep(50);
     if (!log.includes(" ready: ")) throw new Error(`worker did not start: ${log}`);
   })();
   return { child, ready };
@@ -72,7 +73,8 @@ export async function benchQueueDispatch(
   const redis = await connectRedis(q.url);
   const queue = new Queue(q.keys.queueName, { connection: redis, prefix: q.prefix });
   const history = new RunHistory(redis, q.keys);
-  const common = ["--redis", q.url, "--prefix", q.prefix, "--state-dir", t.stateDir];
+  // Workers resolve targets only in their own targets file (the trust model), never the job's.
+  const common = ["--redis", q.url, "--prefix", q.prefix, "--state-dir", t.stateDir, "--targets", t.targets];
   try {
     const payloads = await Promise.all(
       names.map((target) =>
@@ -140,6 +142,9 @@ export async function benchQueueDispatch(
       survivor.child.kill("SIGSTOP"); // so the victim takes the job
       await queue.add("long", long, { jobId: `long-${k}` });
       for (let i = 0; i < 200 && !(await t.leftovers()).length; i++) await sleep(50);
+      // Without a fault in place there is nothing to revert, and the figure would mean nothing.
+      if (!(await t.leftovers()).length)
+        throw new Error(`kill ${k + 1}: the victim worker never injected the fault`);
       survivor.child.kill("SIGCONT");
       victim.child.kill("SIGKILL");
       const killedAt = Date.now();

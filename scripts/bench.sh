@@ -9,7 +9,7 @@ if [ -n "${GAMEDAY_BENCH_NO_INSTALL:-}" ]; then
   ensure_node
   ensure_toxiproxy
   log "GAMEDAY_BENCH_NO_INSTALL is set: building with node_modules as they are (no npm ci)"
-  npx tsc -p tsconfig.json
+  npm run build --silent
 else
   ensure_all # the docker section needs the engine and the sandbox images
 fi

@@ -9,6 +9,8 @@ export interface Metric {
   unit: Unit;
   /** Met when value < below. */
   below?: number;
+  /** Met when value > above (a ratio that must exceed a factor). */
+  above?: number;
 }
 
 /** One benchmark's outcome: what ran, the numbers, and what a reader must know to trust them. */
@@ -35,9 +37,18 @@ export function fmt(value: number, unit: Unit): string {
 }
 
 export function verdict(m: Metric): string {
-  if (m.below === undefined) return "";
+  if (m.below === undefined && m.above === undefined) return "";
   if (!Number.isFinite(m.value)) return "NO DATA";
-  return m.value < m.below ? "ok" : "MISSED";
+  const met = (m.below === undefined || m.value < m.below) && (m.above === undefined || m.value > m.above);
+  return met ? "ok" : "MISSED";
+}
+
+/** "< 1500 ms", "> 3.00x", or "" when the metric has no target. */
+export function targetText(m: Metric): string {
+  const parts: string[] = [];
+  if (m.below !== undefined) parts.push(`< ${fmt(m.below, m.unit)}`);
+  if (m.above !== undefined) parts.push(`> ${fmt(m.above, m.unit)}`);
+  return parts.join(", ");
 }
 
 function table(rows: string[][]): string {
@@ -53,7 +64,7 @@ export function renderSection(s: Section): string {
   for (const c of s.commands) out.push(`  $ ${c}`);
   if (s.error) out.push(`  !! ${s.error}`);
   for (const m of s.metrics) {
-    const target = m.below === undefined ? "" : `   (target < ${fmt(m.below, m.unit)}: ${verdict(m)})`;
+    const target = targetText(m) ? `   (target ${targetText(m)}: ${verdict(m)})` : "";
     out.push(`  ${m.name.padEnd(58)} ${fmt(m.value, m.unit).padStart(12)}${target}`);
   }
   for (const n of s.notes) out.push(`  · ${n}`);
@@ -66,14 +77,7 @@ export function renderSummary(sections: Section[]): string {
   for (const s of sections) {
     if (s.error && !s.metrics.length)
       rows.push([s.id, "(no numbers)", "-", "-", `n/a: ${s.error.slice(0, 80)}`]);
-    for (const m of s.metrics)
-      rows.push([
-        s.id,
-        m.name,
-        fmt(m.value, m.unit),
-        m.below === undefined ? "" : `< ${fmt(m.below, m.unit)}`,
-        verdict(m),
-      ]);
+    for (const m of s.metrics) rows.push([s.id, m.name, fmt(m.value, m.unit), targetText(m), verdict(m)]);
   }
   return table(rows);
 }

@@ -67,8 +67,8 @@ ensure_build() {
     npm_install_locked || die "npm could not install the dependencies (log: $GAMEDAY_TOOLS/npm-ci.log)"
     echo "$hash" > "$stamp"
   fi
-  log "building (tsc)"
-  npx tsc -p tsconfig.json
+  log "building (tsc, then the CLI bundle)"
+  npm run build --silent
 }
 
 # npm ci, bounded: npm has been seen to sit idle forever (no socket, no timer) on a slow registry,

@@ -1,65 +1,54 @@
 #!/usr/bin/env node
-import type { Command as CommandType } from "commander";
-import { Command, CommanderError } from "commander";
-import pc from "picocolors";
-import { ExitCode, GamedayError } from "../errors/gameday-error.js";
-import { redactProcessOutput } from "../redact/redact.js";
+import { statSync } from "node:fs";
+import { enableCompileCache } from "node:module";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { ignoreClosedPipe } from "./closed-pipe.js";
-import { withoutHelpForUnknownCommand } from "./unknown-command.js";
-
-type Register = (program: CommandType) => void;
-
-// Before anything can print: every line on stdout and stderr passes through the one redaction function.
-redactProcessOutput();
+import { isVersionOnly, VERSION } from "./version.js";
 
 /**
- * Commands by name, loaded on demand: importing all of them (bullmq, dockerode, the Kubernetes
- * client, ...) costs a second and ~100 MB before anything runs. Help loads them all.
+ * The `gameday` bin, kept tiny: it turns on Node's module compile cache, then imports the CLI. The
+ * esbuild bundle (dist/cli/gameday.mjs, from `npm run build`) is used only when it is at least as
+ * new as the compiled program beside this file, so after a bare `tsc` the fresh unbundled program
+ * runs rather than a stale bundle.
  */
-const COMMANDS: Record<string, () => Promise<Register>> = {
-  run: async () => (await import("./commands/run-command.js")).registerRunCommand,
-  validate: async () => (await import("./commands/validate-command.js")).registerValidateCommand,
-  plan: async () => (await import("./commands/plan-command.js")).registerPlanCommand,
-  schema: async () => (await import("./commands/schema-command.js")).registerSchemaCommand,
-  recover: async () => (await import("./commands/recover-command.js")).registerRecoverCommand,
-  sandbox: async () => (await import("./commands/sandbox-command.js")).registerSandboxCommand,
-  enqueue: async () => (await import("./commands/enqueue-command.js")).registerEnqueueCommand,
-  worker: async () => (await import("./commands/worker-command.js")).registerWorkerCommand,
-  schedule: async () => (await import("./commands/schedule-command.js")).registerScheduleCommand,
-  runs: async () => (await import("./commands/runs-command.js")).registerRunsCommand,
-  prove: async () => (await import("./commands/prove-command.js")).registerProveCommand,
-  halt: async () => (await import("./commands/halt-command.js")).registerHaltCommand,
-  resume: async () => (await import("./commands/halt-command.js")).registerResumeCommand,
-  console: async () => (await import("./commands/console-command.js")).registerConsoleCommand,
-  drill: async () => (await import("./commands/drill-command.js")).registerDrillCommand,
-};
 
-ignoreClosedPipe();
+/** The OS cache folder (XDG on Linux), so cached compilations outlive /tmp cleaning. */
+function compileCacheDir(): string {
+  const base =
+    process.env.XDG_CACHE_HOME ||
+    (process.platform === "win32"
+      ? (process.env.LOCALAPPDATA ?? join(homedir(), "AppData", "Local"))
+      : process.platform === "darwin"
+        ? join(homedir(), "Library", "Caches")
+        : join(homedir(), ".cache"));
+  return join(base, "gameday", "node-compile-cache");
+}
 
-const program = new Command("gameday")
-  .description(
-    "chaos-engineering game days: typed experiments, a verdict you can trust, rollback that survives a crash",
-  )
-  .version("0.1.0")
-  .exitOverride()
-  .showHelpAfterError();
-
-const named = process.argv.slice(2).find((a) => !a.startsWith("-"));
-const wanted = named !== undefined && named in COMMANDS ? [named] : Object.keys(COMMANDS);
-for (const name of wanted) (await (COMMANDS[name] as () => Promise<Register>)())(program);
-
-try {
-  const args = withoutHelpForUnknownCommand(program, process.argv.slice(2));
-  await program.parseAsync(args, { from: "user" });
-} catch (err) {
-  if (err instanceof CommanderError) {
-    // Help and version exit 0; every other usage error is "invalid input".
-    process.exitCode = err.exitCode === 0 ? 0 : ExitCode.invalid;
-  } else if (err instanceof GamedayError) {
-    process.stderr.write(`${pc.red(`gameday: ${err.code}`)}\n${err.message}\n`);
-    process.exitCode = err.exitCode;
-  } else {
-    process.stderr.write(`${pc.red("gameday: unexpected error")}\n${(err as Error).stack ?? String(err)}\n`);
-    process.exitCode = ExitCode.error;
+function mtimeMs(url: URL): number {
+  try {
+    return statSync(url).mtimeMs;
+  } catch {
+    return Number.NEGATIVE_INFINITY;
   }
+}
+
+if (isVersionOnly(process.argv.slice(2))) {
+  // The commonest "is it installed?" call needs nothing else at all.
+  ignoreClosedPipe();
+  process.stdout.write(`${VERSION}\n`);
+} else await runCli();
+
+async function runCli(): Promise<void> {
+  try {
+    // Unwritable or disabled (NODE_DISABLE_COMPILE_CACHE) only means no cache: the status is not an error.
+    enableCompileCache(compileCacheDir());
+  } catch {
+    // an old Node or an odd home folder: run uncached
+  }
+
+  const bundle = new URL("../../cli/gameday.mjs", import.meta.url);
+  const program = new URL("./program.js", import.meta.url);
+  const bundled = mtimeMs(bundle);
+  await import((bundled >= mtimeMs(program) && bundled > Number.NEGATIVE_INFINITY ? bundle : program).href);
 }
