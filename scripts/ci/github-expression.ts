@@ -188,7 +188,8 @@ class Parser {
       const id = this.name();
       const section = this.name();
       if (section !== "outputs") throw new Error(`only steps.<id>.outputs is supported: ${this.text}`);
-      return this.ctx.steps[id]?.outputs[this.name()] ?? "";
+      const key = this.name(); // read before the lookup: a step that never ran has no outputs
+      return this.ctx.steps[id]?.outputs[key] ?? "";
     }
     throw new Error(`unsupported context "${root}" in expression: ${this.text}`);
   }
