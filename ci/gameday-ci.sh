@@ -118,6 +118,7 @@ REPORT_DIR=""
 cmd_run() {
   # Whatever ends this step (a usage error included) is recorded as its exit code and verdict.
   trap 'set_outputs "$?" "$REPORT_DIR"' EXIT
+  sandbox_enabled || : # a value other than true or false is a usage error here too
   in_workdir
   REPORT_DIR="${GAMEDAY_CI_REPORT_DIR:-reports/gameday}"
   mkdir -p "$REPORT_DIR" || usage_error "cannot create the report folder '$REPORT_DIR'"

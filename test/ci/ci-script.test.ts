@@ -71,6 +71,9 @@ describe("ci/gameday-ci.sh, the steps the action and the GitLab template share",
     const r = step("sandbox-up", { GAMEDAY_CI_SANDBOX: "maybe" });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("sandbox must be true or false, got 'maybe'");
+    const run = step("run", { GAMEDAY_CI_SANDBOX: "yes", GAMEDAY_CI_FILES: "x.yaml" });
+    expect(run.code).toBe(2);
+    expect(run.outputs.verdict).toBe("invalid");
   });
 
   it("the summary says so when gameday did not run, and carries a report when it did", () => {
