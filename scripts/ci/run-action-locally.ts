@@ -80,11 +80,12 @@ export async function runActionLocally(opts: LocalActionOptions): Promise<LocalA
   const workspace = resolve(opts.workspace);
   const action = readActionFile(join(actionDir, "action.yml"));
   const log = opts.log ?? ((t: string) => process.stderr.write(t));
+  const inputs = resolveInputs(action.inputs, opts.inputs);
   const runnerDir = mkdtempSync(join(tmpdir(), "gameday-runner-"));
   const runnerTemp = join(runnerDir, "temp");
   mkdirSync(runnerTemp);
   const ctx: ExpressionContext = {
-    inputs: resolveInputs(action.inputs, opts.inputs),
+    inputs,
     steps: {},
     github: { action_path: actionDir, workspace },
     failed: false,

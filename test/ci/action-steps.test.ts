@@ -13,27 +13,28 @@ import { REPO } from "../support/cli.js";
  * clean checkout of HEAD: `npm ci` for real (npm's offline mode: the local cache holds every package
  * of the lock, so nothing reaches the network), the build, the demo sandbox up and down, the demo
  * game day passing, and a removed countermeasure failing with exit 1 and every report still written.
- * The sandbox uses the default ports: run this file under the machine-wide port lock. With
- * GAMEDAY_SANDBOX_PORT_OFFSET set, the stacks and a shifted targets file move by that offset.
+ * Its sandboxes run on ports of their own (the sandbox's defaults plus 800, over any
+ * $GAMEDAY_SANDBOX_PORT_OFFSET) with a targets file moved the same way, so they never meet the
+ * stack the other integration tests share.
  */
 const DEMO_MS = 900_000;
 const SHORT_MS = 600_000;
-const offset = Number(process.env.GAMEDAY_SANDBOX_PORT_OFFSET ?? "0");
+const offset = Number(process.env.GAMEDAY_SANDBOX_PORT_OFFSET ?? "0") + 800;
 const experiments = readFileSync(`${REPO}gamedays/demo.yaml`, "utf8").match(
   /^ {4}- \.\.\/experiments\//gm,
 )?.length;
 
 let checkout = "";
 let scratch = "";
-const env = { npm_config_offline: "true", NO_COLOR: "1" };
+const env = { npm_config_offline: "true", NO_COLOR: "1", GAMEDAY_SANDBOX_PORT_OFFSET: String(offset) };
+const runnerDirs: string[] = [];
 const logs: Record<string, string> = {};
 const logInto = (name: string) => (text: string) => {
   logs[name] = (logs[name] ?? "") + text;
 };
 
-/** targets.yaml as the checkout has it, or moved by the port offset (a private copy under .gameday/). */
+/** The checkout's targets.yaml moved by the port offset (a private copy under .gameday/). */
 function targetsFile(): string {
-  if (offset === 0) return "targets.yaml";
   const text = readFileSync(join(checkout, "targets.yaml"), "utf8").replace(
     /127\.0\.0\.1:(\d+)/g,
     (_, port: string) => `127.0.0.1:${Number(port) + offset}`,
@@ -73,7 +74,7 @@ describe("the CI integrations run the demo game day in a clean checkout", () => 
     for (const dir of [checkout, join(scratch, "user-repo")])
       if (existsSync(join(dir, ".gameday", "sandbox")))
         await sandboxDown({ stateDir: join(dir, ".gameday", "sandbox") });
-    rmSync(scratch, { recursive: true, force: true });
+    for (const dir of [scratch, ...runnerDirs]) rmSync(dir, { recursive: true, force: true });
   });
 
   it(
@@ -86,6 +87,7 @@ describe("the CI integrations run the demo game day in a clean checkout", () => 
         env,
         log: logInto("action-pass"),
       });
+      runnerDirs.push(r.runnerDir);
       const log = logs["action-pass"] ?? "";
       expect(r.exitCode, log.slice(-4000)).toBe(0);
       expect(stepsRan(r)).toEqual([
@@ -126,7 +128,7 @@ describe("the CI integrations run the demo game day in a clean checkout", () => 
         workspace: userRepo,
         inputs: {
           files: join(checkout, "experiments", "orders-hang-gateway-timeout.yaml"),
-          targets: offset === 0 ? join(checkout, "targets.yaml") : targetsFile(),
+          targets: targetsFile(),
           sandbox: "true",
           "sandbox-break": "gateway-timeout",
           "report-dir": "out/chaos",
@@ -134,6 +136,7 @@ describe("the CI integrations run the demo game day in a clean checkout", () => 
         env,
         log: logInto("action-fail"),
       });
+      runnerDirs.push(r.runnerDir);
       const log = logs["action-fail"] ?? "";
       expect(r.exitCode, log.slice(-4000)).toBe(1);
       expect(stepsRan(r).at(-1)).toBe("Exit with gameday's exit code: exit 1");

@@ -42,13 +42,15 @@ esac
 }
 
 async function run(actionDir: string, env: Record<string, string>, inputs: Record<string, string> = {}) {
-  return runActionLocally({
+  const r = await runActionLocally({
     actionDir,
     workspace: actionDir,
     inputs: { files: "x.yaml", ...inputs },
     env,
     log: () => {},
   });
+  dirs.push(r.runnerDir);
+  return r;
 }
 
 describe("the local runner of action.yml", () => {
