@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { INSTALLATION_PATTERN } from "../faults/owner-tag.js";
+import { appTargetSchema } from "./app-target-schema.js";
 import { credentialSourceSchema, envName, httpAuthSchema } from "./credentials.js";
 import { dockerTargetSchema } from "./docker-target-schema.js";
 import { httpUrl } from "./http-url.js";
@@ -51,6 +52,7 @@ export const targetSchema = z.strictObject({
     .optional(),
   kubernetes: kubernetesTargetSchema.optional(),
   docker: dockerTargetSchema.optional(),
+  app: appTargetSchema.optional(),
   prometheus: z
     .strictObject({ url: httpUrl, auth: httpAuthSchema.optional().describe("credentials for its API") })
     .optional(),
