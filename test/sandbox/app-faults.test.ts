@@ -31,7 +31,10 @@ async function load(svc: AppService, count: number, concurrency = 10): Promise<n
     while (left-- > 0)
       statuses.push(
         await fetch(`${svc.url}/score`, { signal: AbortSignal.timeout(5000) }).then(
-          async (r) => (await r.arrayBuffer(), r.status),
+          async (r) => {
+            await r.arrayBuffer();
+            return r.status;
+          },
           () => 0,
         ),
       );
