@@ -200,9 +200,9 @@ describe("app faults in a real risk service (control endpoint, metrics, exact re
 
   it("config-drift changes the value as a bad deploy would, and revert restores the exact prior value", async () => {
     await load(risk, 300); // warm again
-    expect(await metric(risk, "app_config_value", { key: "cacheTtlMs" })).toBe(300_000);
+    expect(await metric(risk, "app_config_value", { key: "cacheTtlMs" })).toBe(1_800_000);
     const drift = await apply(risk, "ttl", "config-drift", { key: "cacheTtlMs", value: 1 });
-    expect((drift.json.fault as { prior: number }).prior).toBe(300_000);
+    expect((drift.json.fault as { prior: number }).prior).toBe(1_800_000);
     expect(await metric(risk, "app_config_value", { key: "cacheTtlMs" })).toBe(1);
     expect(((await risk.faults()).state.config as Record<string, number>).cacheTtlMs).toBe(1);
     const hits0 = await metric(risk, "cache_requests_total", { result: "hit" });
@@ -210,7 +210,7 @@ describe("app faults in a real risk service (control endpoint, metrics, exact re
     // A 1 ms TTL: nothing stays cached between two requests of the same customer.
     expect((await metric(risk, "cache_requests_total", { result: "hit" })) - hits0).toBeLessThan(10);
     await revert(risk, "ttl");
-    expect(await metric(risk, "app_config_value", { key: "cacheTtlMs" })).toBe(300_000);
+    expect(await metric(risk, "app_config_value", { key: "cacheTtlMs" })).toBe(1_800_000);
     expect((await risk.faults()).faults).toEqual([]);
   });
 });

@@ -21,13 +21,13 @@ export const storePolicySchema = z.strictObject({
 export type StorePolicy = z.infer<typeof storePolicySchema>;
 
 /**
- * Healthy defaults: 200 customers against 1000 entries of 5 minutes keep the hit ratio near 1 once
+ * Healthy defaults: 200 customers against 1000 entries of 30 minutes keep the hit ratio near 1 once
  * warm, and a miss holds one of 10 connections for ~2.5 ms, so at the demo's rate the pool is
  * almost never full.
  */
 export const DEFAULT_STORE_POLICY: StorePolicy = {
   keys: 200,
-  cache: { maxEntries: 1000, ttlMs: 300_000 },
+  cache: { maxEntries: 1000, ttlMs: 1_800_000 },
   db: { baseMs: 1, tailMedianMs: 1.5, tailSigma: 0.8, capMs: 1000 },
   pool: { size: 10, acquireTimeoutMs: 1000 },
 };
