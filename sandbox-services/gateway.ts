@@ -13,11 +13,20 @@ runService("gateway", ({ callDependency }) => async () => {
   if (r.kind === "response" && r.status < 300)
     return { status: 200, body: { checkout: "ok", order: parseBody(r.body) } };
   if (r.kind === "failure" && r.reason === "timeout")
-    return { status: 504, body: { error: "orders timed out" } };
+    return {
+      status: 504,
+      body: { error: "orders timed out" },
+      log: { dependency: "orders", reason: "timeout" },
+    };
   if (r.kind === "failure" && r.reason === "shed")
-    return { status: 503, body: { error: "overloaded: too many checkouts in flight" } };
+    return {
+      status: 503,
+      body: { error: "overloaded: too many checkouts in flight" },
+      log: { dependency: "orders", reason: "shed" },
+    };
   return {
     status: 502,
     body: { error: "orders failed", detail: r.kind === "response" ? `HTTP ${r.status}` : r.reason },
+    log: { dependency: "orders", reason: r.kind === "response" ? "error" : r.reason },
   };
 });

@@ -11,9 +11,15 @@ runService("orders", ({ callDependency }) => async () => {
   const r = await callDependency();
   if (r.kind === "response" && r.status < 300)
     return { status: 200, body: { order: "accepted", payment: "charged" } };
-  if (r.kind === "fallback") return { status: 200, body: { order: "accepted", payment: "pending" } };
+  if (r.kind === "fallback")
+    return {
+      status: 200,
+      body: { order: "accepted", payment: "pending" },
+      log: { dependency: "payments", reason: "fallback", cause: r.reason },
+    };
   return {
     status: 503,
     body: { error: "payments unavailable", detail: r.kind === "response" ? `HTTP ${r.status}` : r.reason },
+    log: { dependency: "payments", reason: r.kind === "response" ? "error" : r.reason },
   };
 });

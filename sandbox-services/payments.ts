@@ -15,5 +15,6 @@ runService("payments", ({ callDependency }) => async () => {
   return {
     status: 503,
     body: { error: "risk unavailable", detail: r.kind === "response" ? `HTTP ${r.status}` : r.reason },
+    log: { dependency: "risk", reason: r.kind === "response" ? "error" : r.reason },
   };
 });

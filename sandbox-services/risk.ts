@@ -1,11 +1,25 @@
 /**
- * risk: GET /score, the leaf; answers after SANDBOX_RISK_WORK_MS (default 3 ms).
- * Environment variables: see sandbox-services/README.md (prefix SANDBOX_RISK_).
+ * risk: GET /score, the leaf. Looks the customer's score up in an LRU/TTL cache; a miss takes a
+ * connection from a bounded pool (waiting at most its acquire timeout) and queries a simulated
+ * database (a base plus a log-normal tail); then SANDBOX_RISK_WORK_MS (default 3 ms) of own work.
+ * A pool that stays full answers 503. Environment variables: see sandbox-services/README.md
+ * (prefix SANDBOX_RISK_).
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import { runService } from "./lib/run-service.js";
 
-runService("risk", ({ config }) => async () => {
-  if (config.workMs > 0) await sleep(config.workMs);
-  return { status: 200, body: { score: Math.round(Math.random() * 100) } };
+runService("risk", ({ store }) => async () => {
+  if (!store) throw new Error("risk runs without its store");
+  const r = await store.lookup();
+  const pool_wait_ms = Math.round(r.poolWaitMs * 10) / 10;
+  if (!r.ok)
+    return {
+      status: 503,
+      body: { error: "risk database unavailable", detail: r.detail },
+      log: { reason: r.reason, dependency: "risk-db", pool_wait_ms },
+    };
+  return {
+    status: 200,
+    body: { score: r.score },
+    log: { dependency: "risk-db", cache: r.cache, pool_wait_ms, query_ms: Math.round(r.queryMs * 10) / 10 },
+  };
 });

@@ -17,7 +17,11 @@ const MAX_BODY_BYTES = 64 * 1024;
  * coin flip count for many requests. Never rejects: the caller classifies the outcome.
  * A 5xx answer is an error (the dependency failed), anything else is a success.
  */
-export function httpAttempt(url: URL, timeoutMs: number): Promise<AttemptResult> {
+export function httpAttempt(
+  url: URL,
+  timeoutMs: number,
+  headers: Record<string, string> = {},
+): Promise<AttemptResult> {
   return new Promise((resolve) => {
     let settled = false;
     const settle = (r: AttemptResult) => {
@@ -26,24 +30,28 @@ export function httpAttempt(url: URL, timeoutMs: number): Promise<AttemptResult>
       clearTimeout(timer);
       resolve(r);
     };
-    const req = request(url, { method: "GET", agent: false, headers: { connection: "close" } }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on("data", (c: Buffer) => {
-        size += c.length;
-        if (size <= MAX_BODY_BYTES) chunks.push(c);
-      });
-      res.on("end", () => {
-        const status = res.statusCode ?? 0;
-        const body = Buffer.concat(chunks).toString("utf8");
-        settle(
-          status >= 500
-            ? { outcome: "error", status, body, detail: `HTTP ${status}` }
-            : { outcome: "success", status, body },
-        );
-      });
-      res.on("error", (err) => settle({ outcome: "error", detail: err.message }));
-    });
+    const req = request(
+      url,
+      { method: "GET", agent: false, headers: { ...headers, connection: "close" } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on("data", (c: Buffer) => {
+          size += c.length;
+          if (size <= MAX_BODY_BYTES) chunks.push(c);
+        });
+        res.on("end", () => {
+          const status = res.statusCode ?? 0;
+          const body = Buffer.concat(chunks).toString("utf8");
+          settle(
+            status >= 500
+              ? { outcome: "error", status, body, detail: `HTTP ${status}` }
+              : { outcome: "success", status, body },
+          );
+        });
+        res.on("error", (err) => settle({ outcome: "error", detail: err.message }));
+      },
+    );
     // The timeout covers the whole exchange (connect, headers and body), and destroying the
     // request closes the socket, so a timed-out attempt leaves nothing behind.
     const timer =

@@ -22,10 +22,24 @@ class DependencyFailure extends Error {
   }
 }
 
+/** What the client tells its service's log: each attempt and each countermeasure's decision. */
+export interface ClientObserver {
+  /** Headers for attempt `n` (its traceparent), and the callback told its result. */
+  beginAttempt(n: number): {
+    headers: Record<string, string>;
+    end(r: AttemptResult, durationMs: number): void;
+  };
+  event(
+    kind: "retry" | "retry_denied" | "shed" | "short_circuit" | "fallback",
+    fields: Record<string, unknown>,
+  ): void;
+}
+
 export interface ClientDeps {
   random?: () => number;
   now?: () => number;
-  attempt?: (url: URL, timeoutMs: number) => Promise<AttemptResult>;
+  attempt?: (url: URL, timeoutMs: number, headers?: Record<string, string>) => Promise<AttemptResult>;
+  observer?: ClientObserver;
 }
 
 /**
@@ -40,7 +54,12 @@ export class ResilientClient {
   private readonly bulkhead: Bulkhead;
   private readonly breaker: CircuitBreaker<[], AttemptResult> | undefined;
   private readonly random: () => number;
-  private readonly attempt: (url: URL, timeoutMs: number) => Promise<AttemptResult>;
+  private readonly attempt: (
+    url: URL,
+    timeoutMs: number,
+    headers?: Record<string, string>,
+  ) => Promise<AttemptResult>;
+  private readonly observer: ClientObserver | undefined;
 
   constructor(
     readonly policy: DependencyPolicy,
@@ -51,6 +70,7 @@ export class ResilientClient {
     this.budget = new RetryBudget(policy.budget, deps.now);
     this.random = deps.random ?? Math.random;
     this.attempt = deps.attempt ?? httpAttempt;
+    this.observer = deps.observer;
     initDependencySeries(metrics, policy.name);
     metrics.depConcurrencyLimit.set({ dependency: policy.name }, policy.bulkhead.maxConcurrent);
     this.bulkhead = new Bulkhead(policy.bulkhead, {
@@ -64,6 +84,11 @@ export class ResilientClient {
       : undefined;
   }
 
+  /** Stops the breaker's timers: a config reload replaced this client (calls in flight finish). */
+  close(): void {
+    this.breaker?.shutdown();
+  }
+
   async call(): Promise<CallResult> {
     const dependency = this.policy.name;
     try {
@@ -73,6 +98,7 @@ export class ResilientClient {
       if (!admitted) {
         this.metrics.depShed.inc({ dependency });
         const { maxConcurrent, maxQueue } = this.policy.bulkhead;
+        this.observer?.event("shed", { dependency, reason: "shed", in_flight: maxConcurrent });
         return this.failed("shed", `${maxConcurrent} calls in flight and ${maxQueue} waiting`);
       }
       const r = admitted.value;
@@ -83,7 +109,10 @@ export class ResilientClient {
         : err instanceof DependencyFailure
           ? err.reason
           : "error";
-      if (reason === "short_circuit") this.metrics.depShortCircuits.inc({ dependency });
+      if (reason === "short_circuit") {
+        this.metrics.depShortCircuits.inc({ dependency });
+        this.observer?.event("short_circuit", { dependency, reason: "short-circuit" });
+      }
       return this.failed(reason, err instanceof Error ? err.message : String(err));
     }
   }
@@ -92,6 +121,7 @@ export class ResilientClient {
   private failed(reason: FailureReason, detail: string): CallResult {
     if (!this.policy.fallback) return { kind: "failure", reason, detail };
     this.metrics.fallbacks.inc({ dependency: this.policy.name });
+    this.observer?.event("fallback", { dependency: this.policy.name, reason: "fallback", cause: reason });
     return { kind: "fallback", reason };
   }
 
@@ -99,17 +129,28 @@ export class ResilientClient {
     const dependency = this.policy.name;
     this.budget.recordRequest();
     for (let retry = 1; ; retry++) {
-      const r = await this.attempt(this.url, this.policy.timeoutMs);
+      const span = this.observer?.beginAttempt(retry);
+      const attemptStarted = performance.now();
+      const r = await this.attempt(this.url, this.policy.timeoutMs, span?.headers);
+      span?.end(r, performance.now() - attemptStarted);
       this.metrics.depRequests.inc({ dependency, outcome: r.outcome });
       if (r.outcome === "success") return r;
       (r.outcome === "timeout" ? this.metrics.depTimeouts : this.metrics.depErrors).inc({ dependency });
       if (retry > this.policy.retries) throw new DependencyFailure(r.outcome);
       if (this.policy.budget.enabled && !this.budget.tryAcquireRetry()) {
         this.metrics.depRetriesDenied.inc({ dependency });
+        this.observer?.event("retry_denied", { dependency, attempt: retry, reason: "retry-budget" });
         throw new DependencyFailure(r.outcome);
       }
       this.metrics.depRetries.inc({ dependency });
       const delayMs = backoffDelayMs(retry, this.policy.backoff, this.random);
+      this.observer?.event("retry", {
+        dependency,
+        attempt: retry + 1,
+        reason: "retry",
+        cause: r.outcome,
+        delay_ms: Math.round(delayMs),
+      });
       // Both: the planned delay shows the policy (exact, whatever the machine's load); the
       // measured sleep shows that it was really waited (plus the event loop's lag).
       this.metrics.retryBackoffPlanned.observe({ dependency, attempt: String(retry) }, delayMs / 1000);

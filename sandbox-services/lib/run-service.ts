@@ -1,30 +1,121 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { AppFaultError, type AppFaultHost, AppFaultRuntime } from "./control/app-fault-runtime.js";
+import { readControlToken, startControlServer } from "./control/control-server.js";
+import { clientObserver } from "./observe/client-observer.js";
+import { createServiceLogger } from "./observe/service-logger.js";
 import { type CallResult, ResilientClient } from "./resilient-client.js";
 import { type RouteHandler, startService } from "./service-bootstrap.js";
-import { loadServiceConfig, type ServiceConfig } from "./service-config.js";
-import { createServiceMetrics } from "./service-metrics.js";
+import {
+  type DependencyPolicy,
+  dependencyPolicySchema,
+  loadServiceConfig,
+  type ServiceConfig,
+} from "./service-config.js";
+import { createServiceMetrics, type ServiceMetrics } from "./service-metrics.js";
+import { RiskStore } from "./store/risk-store.js";
 import { ROUTES, type ServiceName } from "./topology.js";
 
 export interface ServiceContext {
   config: ServiceConfig;
   /** Calls this service's dependency through its countermeasures. */
   callDependency: () => Promise<CallResult>;
+  /** risk's cache, pool and database. */
+  store?: RiskStore | undefined;
 }
 
-/** The whole life of a sandbox service process: config, metrics, client, server. */
+function exitOnBadConfig(service: ServiceName, err: unknown): never {
+  // Exit 2, like the CLI for invalid input: a bad variable must stop the launch, not be guessed.
+  console.error(`${service}: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(2);
+}
+
+/**
+ * The values config-drift may change, live: a drift rebuilds what reads the value, as a restart
+ * with the new value would (a new client with a fresh breaker and budget; an empty cache).
+ */
+function appFaultHost(
+  service: ServiceName,
+  config: ServiceConfig,
+  metrics: ServiceMetrics,
+  store: RiskStore | undefined,
+  deps: ConstructorParameters<typeof ResilientClient>[2],
+) {
+  let workMs = config.workMs;
+  let policy: DependencyPolicy | undefined = config.dependency;
+  let client = policy && new ResilientClient(policy, metrics, deps);
+  const rebuild = (next: DependencyPolicy) => {
+    const parsed = dependencyPolicySchema.safeParse(next);
+    if (!parsed.success) throw new AppFaultError(422, parsed.error.issues[0]?.message ?? "invalid value");
+    client?.close();
+    policy = parsed.data;
+    client = new ResilientClient(policy, metrics, deps);
+  };
+  const host: AppFaultHost = {
+    service,
+    store,
+    configValues: () => ({
+      workMs,
+      ...(policy ? { timeoutMs: policy.timeoutMs, retries: policy.retries } : {}),
+      ...(store
+        ? {
+            cacheTtlMs: store.currentPolicy.cache.ttlMs,
+            cacheMaxEntries: store.currentPolicy.cache.maxEntries,
+            poolAcquireTimeoutMs: store.currentPolicy.pool.acquireTimeoutMs,
+          }
+        : {}),
+    }),
+    setConfigValue: (key, value) => {
+      const cache = store?.currentPolicy.cache;
+      if (key === "workMs") workMs = value;
+      else if (key === "timeoutMs" && policy) rebuild({ ...policy, timeoutMs: value });
+      else if (key === "retries" && policy) rebuild({ ...policy, retries: value });
+      else if (key === "cacheTtlMs" && store && cache && value > 0)
+        store.reconfigureCache({ ...cache, ttlMs: value });
+      else if (key === "cacheMaxEntries" && store && cache && value > 0)
+        store.reconfigureCache({ ...cache, maxEntries: value });
+      else if (key === "poolAcquireTimeoutMs" && store && value > 0) store.setAcquireTimeout(value);
+      else throw new AppFaultError(422, `${service} cannot set ${key} to ${value}`);
+    },
+  };
+  return {
+    host,
+    workMs: () => workMs,
+    call: () => {
+      if (!client) throw new Error(`${service} has no dependency`);
+      return client.call();
+    },
+  };
+}
+
+/** The whole life of a sandbox service process: config, metrics, logs, client, server, control endpoint. */
 export function runService(service: ServiceName, handler: (ctx: ServiceContext) => RouteHandler): void {
   let config: ServiceConfig;
+  let token: string | undefined;
   try {
     config = loadServiceConfig(service);
+    if (config.control.tokenFile) token = readControlToken(config.control.tokenFile);
   } catch (err) {
-    // Exit 2, like the CLI for invalid input: a bad variable must stop the launch, not be guessed.
-    console.error(`${service}: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(2);
+    exitOnBadConfig(service, err);
   }
   const metrics = createServiceMetrics(service);
-  const client = config.dependency && new ResilientClient(config.dependency, metrics);
-  const callDependency = () => {
-    if (!client) throw new Error(`${service} has no dependency`);
-    return client.call();
+  const log = createServiceLogger(service, config.logDir);
+  const store = config.store && new RiskStore(config.store, metrics.registry);
+  const live = appFaultHost(service, config, metrics, store, {
+    observer: clientObserver(log, config.dependency?.name ?? ""),
+  });
+  const runtime = new AppFaultRuntime(live.host, metrics.registry);
+  const route = handler({ config, callDependency: live.call, store });
+  const withWork: RouteHandler = async () => {
+    const workMs = live.workMs();
+    if (workMs > 0) await sleep(workMs);
+    return route();
   };
-  startService(config, metrics, { [ROUTES[service]]: handler({ config, callDependency }) });
+  const control =
+    token === undefined
+      ? undefined
+      : startControlServer(config.control.port, token, runtime, (line) => log.info(line));
+  startService(config, metrics, { [ROUTES[service]]: withWork }, log, () => {
+    control?.close();
+    log.flushNow();
+  });
 }

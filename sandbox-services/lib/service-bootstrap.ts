@@ -1,11 +1,19 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { z } from "zod";
+import { currentSpan, serverSpan } from "./observe/trace-context.js";
 import { type ServiceConfig, serviceConfigSchema } from "./service-config.js";
 import type { ServiceMetrics } from "./service-metrics.js";
 
 export interface RouteAnswer {
   status: number;
   body: unknown;
+  /** Extra fields for the request's log line (the reason of a fallback, risk's cache result). */
+  log?: Record<string, unknown>;
+}
+
+/** Where request lines go (pino in the services; the shape only, for tests). */
+export interface RequestLog {
+  info(fields: Record<string, unknown>): void;
 }
 export type RouteHandler = () => Promise<RouteAnswer>;
 
@@ -37,6 +45,8 @@ export function startService(
   config: ServiceConfig,
   metrics: ServiceMetrics,
   routes: Record<string, RouteHandler>,
+  requestLog: RequestLog = { info: () => {} },
+  onShutdown: () => void = () => {},
 ): Server {
   const health: ServiceHealth = {
     status: "ok",
@@ -53,18 +63,38 @@ export function startService(
     const handler = routes[path];
     const route = handler ? path : "unknown";
     const stop = metrics.serverDuration.startTimer({ route });
+    // The caller's trace continues here (the gateway starts one when the client sent none).
+    const span = serverSpan(req.headers.traceparent);
+    const started = performance.now();
     let answer: RouteAnswer;
     metrics.serverInFlight.inc({ route });
     try {
       if (!handler) answer = { status: 404, body: { error: `no route ${path}` } };
       else if (req.method !== "GET") answer = { status: 405, body: { error: "only GET" } };
-      else answer = await handler().catch((err: unknown) => ({ status: 500, body: { error: String(err) } }));
+      else
+        answer = await currentSpan
+          .run(span, handler)
+          .catch((err: unknown) => ({ status: 500, body: { error: String(err) } }));
     } finally {
       metrics.serverInFlight.dec({ route });
     }
+    const durationMs = performance.now() - started;
+    res.setHeader("x-trace-id", span.traceId);
     send(res, answer.status, answer.body);
     stop({ status: String(answer.status) });
     metrics.serverRequests.inc({ route, status: String(answer.status) });
+    requestLog.info({
+      event: "request",
+      route,
+      method: req.method,
+      status: answer.status,
+      duration_ms: Math.round(durationMs * 10) / 10,
+      outcome: answer.status < 400 ? "ok" : "error",
+      trace_id: span.traceId,
+      span_id: span.spanId,
+      parent_span_id: span.parentSpanId,
+      ...answer.log,
+    });
   };
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
@@ -81,6 +111,7 @@ export function startService(
     );
   });
   const shutdown = () => {
+    onShutdown();
     server.close(() => process.exit(0));
     server.closeAllConnections();
     setTimeout(() => process.exit(0), 2000).unref();

@@ -9,7 +9,12 @@
  *                        RETRY_BUDGET (on|off), RETRY_BUDGET_RATIO, RETRY_BUDGET_MIN_RETRIES,
  *                        RETRY_BUDGET_WINDOW_MS, BREAKER (on|off), BREAKER_HALF_OPEN (on|off),
  *                        BREAKER_ERROR_THRESHOLD_PERCENTAGE, BREAKER_ROLLING_COUNT_TIMEOUT_MS,
- *                        BREAKER_VOLUME_THRESHOLD, BREAKER_RESET_TIMEOUT_MS, FALLBACK (on|off), WORK_MS
+ *                        BREAKER_VOLUME_THRESHOLD, BREAKER_RESET_TIMEOUT_MS, FALLBACK (on|off), WORK_MS,
+ *                        CONTROL_PORT (default PORT + 1700); risk only: KEYS, CACHE_MAX_ENTRIES,
+ *                        CACHE_TTL_MS, DB_BASE_MS, DB_TAIL_MEDIAN_MS, DB_TAIL_SIGMA, DB_CAP_MS,
+ *                        POOL_SIZE, POOL_ACQUIRE_TIMEOUT_MS
+ *   SANDBOX_CONTROL_TOKEN_FILE  the app-fault control endpoint's bearer token; no file, no endpoint
+ *   SANDBOX_LOG_DIR      where each service writes its JSON lines (<service>.jsonl); else stdout
  * with <SERVICE> one of GATEWAY, ORDERS, PAYMENTS, RISK.
  */
 import { z } from "zod";
@@ -18,8 +23,10 @@ import { breakSchema, parseBreaks } from "./breaks.js";
 import { bulkheadPolicySchema } from "./bulkhead.js";
 import { breakOverrides } from "./countermeasures.js";
 import { retryBudgetPolicySchema } from "./retry-budget.js";
+import { DEFAULT_STORE_POLICY, storePolicySchema } from "./store/store-policy.js";
 import {
   CALLS,
+  CONTROL_PORT_DELTA,
   DEFAULT_PROXY_PORTS,
   DEFAULT_SERVICE_PORTS,
   type ServiceName,
@@ -57,6 +64,12 @@ export const serviceConfigSchema = z.strictObject({
   workMs: z.number().int().min(0).describe("simulated own work per request"),
   breaks: z.array(breakSchema),
   dependency: dependencyPolicySchema.optional(),
+  control: z.strictObject({
+    port: z.number().int().min(1).max(65_535).describe("the app-fault control endpoint, on 127.0.0.1"),
+    tokenFile: z.string().nullable().describe("its bearer token's file; null: no control endpoint"),
+  }),
+  logDir: z.string().nullable().describe("JSON request logs go to <logDir>/<service>.jsonl; null: stdout"),
+  store: storePolicySchema.optional().describe("risk: cache, simulated database and its pool"),
 });
 
 export type DependencyPolicy = z.infer<typeof dependencyPolicySchema>;
@@ -130,6 +143,31 @@ function read<T>(env: Env, key: string, schema: z.ZodType<T>, fallback: T): T {
   return parsed.data;
 }
 
+function nonEmpty(v: string | undefined): string | null {
+  return v === undefined || v.trim() === "" ? null : v.trim();
+}
+
+function storePolicy(env: Env, p: string) {
+  const d = DEFAULT_STORE_POLICY;
+  return {
+    keys: read(env, `${p}KEYS`, intVar, d.keys),
+    cache: {
+      maxEntries: read(env, `${p}CACHE_MAX_ENTRIES`, intVar, d.cache.maxEntries),
+      ttlMs: read(env, `${p}CACHE_TTL_MS`, intVar, d.cache.ttlMs),
+    },
+    db: {
+      baseMs: read(env, `${p}DB_BASE_MS`, ratioVar, d.db.baseMs),
+      tailMedianMs: read(env, `${p}DB_TAIL_MEDIAN_MS`, ratioVar, d.db.tailMedianMs),
+      tailSigma: read(env, `${p}DB_TAIL_SIGMA`, ratioVar, d.db.tailSigma),
+      capMs: read(env, `${p}DB_CAP_MS`, ratioVar, d.db.capMs),
+    },
+    pool: {
+      size: read(env, `${p}POOL_SIZE`, intVar, d.pool.size),
+      acquireTimeoutMs: read(env, `${p}POOL_ACQUIRE_TIMEOUT_MS`, intVar, d.pool.acquireTimeoutMs),
+    },
+  };
+}
+
 /**
  * The effective configuration of one service from its environment. Variables are prefixed with
  * the service name (SANDBOX_ORDERS_TIMEOUT_MS) so one launcher environment can tune each service.
@@ -175,12 +213,19 @@ export function loadServiceConfig(service: ServiceName, processEnv: Env = proces
     },
     fallback: read(env, `${p}FALLBACK`, switchVar, d.fallback),
   };
+  const port = read(env, `${p}PORT`, intVar, DEFAULT_SERVICE_PORTS[service]);
   const parsed = serviceConfigSchema.safeParse({
     service,
-    port: read(env, `${p}PORT`, intVar, DEFAULT_SERVICE_PORTS[service]),
+    port,
     workMs: read(env, `${p}WORK_MS`, intVar, d.workMs),
     breaks,
     dependency,
+    control: {
+      port: read(env, `${p}CONTROL_PORT`, intVar, port + CONTROL_PORT_DELTA),
+      tokenFile: nonEmpty(env.SANDBOX_CONTROL_TOKEN_FILE),
+    },
+    logDir: nonEmpty(env.SANDBOX_LOG_DIR),
+    store: service === "risk" ? storePolicy(env, p) : undefined,
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -25,6 +25,13 @@ export const DEFAULT_PROXY_PORTS: Readonly<Record<ProxiedService, number>> = {
   risk: 28083,
 };
 
+/**
+ * Each service's app-fault control endpoint listens on its port plus this (19780-19783 by
+ * default), so GAMEDAY_SANDBOX_PORT_OFFSET moves it with the service. 1700 keeps it clear of the
+ * other sandboxes' ports (compose +1000, kubernetes +2500) and below the ephemeral port range.
+ */
+export const CONTROL_PORT_DELTA = 1700;
+
 export const DEFAULT_TOXIPROXY_PORT = 8474;
 export const DEFAULT_PROMETHEUS_PORT = 19090;
 

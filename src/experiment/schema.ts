@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { appFaultSchema } from "./app-fault-schema.js";
 import { headersSchema, LIMITS, labelsSchema } from "./bounded.js";
 import { abortConditionSchema, expectationSchema, steadyStateSchema } from "./check-schemas.js";
 import { didYouMean } from "./did-you-mean.js";
@@ -11,7 +12,7 @@ import { toxiproxyFaultSchema } from "./toxiproxy-fault-schema.js";
 
 export { abortConditionSchema, CHECKS, expectationSchema, steadyStateSchema } from "./check-schemas.js";
 
-const FAULT_FAMILIES = ["toxiproxy", "kubernetes", "docker"] as const;
+const FAULT_FAMILIES = ["toxiproxy", "kubernetes", "docker", "app"] as const;
 
 export const faultSchema = z
   .strictObject({
@@ -30,6 +31,9 @@ export const faultSchema = z
     kubernetes: kubernetesFaultSchema
       .optional()
       .describe("pod deletion, scale to zero, memory pressure or a network toxic in a Kubernetes cluster"),
+    app: appFaultSchema
+      .optional()
+      .describe("inside a service, through its control endpoint: cache, database, pool, leaks, config drift"),
   })
   .superRefine((v, ctx) => {
     const families = FAULT_FAMILIES.filter((k) => v[k] !== undefined);

@@ -29,12 +29,18 @@ function faultProblems(fault: Record<string, unknown>, target: Target, name: str
     { path: [...path, family], message: `fault uses ${family}, but target "${name}" has no ${family} entry` },
   ];
   const out: Problem[] = [];
-  const { toxiproxy, docker, kubernetes } = fault;
+  const { toxiproxy, docker, kubernetes, app } = fault;
   if (isObject(toxiproxy)) {
     if (!target.toxiproxy) return missing("toxiproxy");
     out.push(...allowed(toxiproxy.proxy, target.toxiproxy.proxies, "proxy", [...path, "toxiproxy", "proxy"]));
   }
   if (isObject(docker) && !target.docker) return missing("docker");
+  if (isObject(app)) {
+    if (!target.app) return missing("app");
+    out.push(
+      ...allowed(app.service, Object.keys(target.app.services), "service", [...path, "app", "service"]),
+    );
+  }
   if (isObject(kubernetes)) {
     const kube = target.kubernetes;
     if (!kube) return missing("kubernetes");

@@ -3,13 +3,14 @@ import type { FaultSpec } from "../experiment/schema.js";
 import type { FaultInjector } from "../interfaces/injector.js";
 import type { Target } from "../targets/targets-schema.js";
 
-export type FaultFamily = "toxiproxy" | "kubernetes" | "docker";
+export type FaultFamily = "toxiproxy" | "kubernetes" | "docker" | "app";
 
 /** The schema guarantees exactly one family key per fault; this names it. */
 export function familyOf(fault: FaultSpec): FaultFamily {
   if (fault.toxiproxy) return "toxiproxy";
   if (fault.docker) return "docker";
   if (fault.kubernetes) return "kubernetes";
+  if (fault.app) return "app";
   throw new PreflightError(`fault "${fault.name}" names no fault family`);
 }
 
@@ -34,6 +35,10 @@ export class InjectorRegistry {
     if (target.kubernetes) {
       const { KubernetesInjector } = await import("./kubernetes/kubernetes-injector.js");
       registry.register(new KubernetesInjector(target.kubernetes));
+    }
+    if (target.app) {
+      const { AppFaultInjector } = await import("./app/app-fault-injector.js");
+      registry.register(new AppFaultInjector(target.app));
     }
     if (target.mutableEnv?.length) {
       // Configuration changes (mutants): only where the target allows some variable to change.

@@ -38,6 +38,8 @@ export function shiftTarget(target: Target, ports: readonly number[], delta: num
     scrape: Object.fromEntries(Object.entries(target.scrape).map(([k, v]) => [k, s(v)])),
     ...(target.toxiproxy ? { toxiproxy: { ...target.toxiproxy, url: s(target.toxiproxy.url) } } : {}),
     ...(target.prometheus ? { prometheus: { url: s(target.prometheus.url) } } : {}),
+    // An instance's control endpoints have its own token file: app faults stay on the main sandbox.
+    app: undefined,
   };
 }
 

@@ -35,6 +35,8 @@ export function endpointLockNames(targetName: string, target: Target): string[] 
     for (const p of d.projects) names.add(`${socket} project ${p}`);
     for (const [k, v] of Object.entries(d.labels)) names.add(`${socket} label ${k}=${v}`);
   }
+  // A service's control endpoint: two targets naming it share the lock, whatever else they reach.
+  for (const s of Object.values(target.app?.services ?? {})) names.add(`app ${origin(s.control)}`);
   const k = target.kubernetes;
   if (k) {
     const kubeconfig = kubeconfigOf(k.kubeconfig);

@@ -2,7 +2,12 @@ import { existsSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { Break } from "../../sandbox-services/lib/breaks.js";
 import { loadServiceConfig, type ServiceConfig } from "../../sandbox-services/lib/service-config.js";
-import { CALLS, SERVICE_NAMES, type ServiceName } from "../../sandbox-services/lib/topology.js";
+import {
+  CALLS,
+  CONTROL_PORT_DELTA,
+  SERVICE_NAMES,
+  type ServiceName,
+} from "../../sandbox-services/lib/topology.js";
 import { InfrastructureError } from "../errors/gameday-error.js";
 import { type ProbeResult, probeOk, probeService } from "./health-probes.js";
 import type { SandboxEndpoints } from "./sandbox-endpoints.js";
@@ -40,6 +45,10 @@ function serviceEnv(layout: SandboxLayout, name: ServiceName, breaks: Break[]): 
     SANDBOX_BREAK: breaks.join(","),
     SANDBOX_INSTANCE: layout.stateDir,
     [`${prefix}PORT`]: String(layout.ports.services[name]),
+    [`${prefix}CONTROL_PORT`]: String(layout.ports.services[name] + CONTROL_PORT_DELTA),
+    // The app-fault control endpoint's token and the JSON request logs (<service>.jsonl).
+    SANDBOX_CONTROL_TOKEN_FILE: layout.controlTokenFile,
+    SANDBOX_LOG_DIR: layout.logDir,
     ...(dep ? { [`${prefix}DEPENDENCY_URL`]: `http://127.0.0.1:${layout.ports.proxies[dep]}` } : {}),
   };
 }

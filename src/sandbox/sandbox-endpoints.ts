@@ -1,5 +1,5 @@
 import type { Break } from "../../sandbox-services/lib/breaks.js";
-import { SERVICE_NAMES, type ServiceName } from "../../sandbox-services/lib/topology.js";
+import { CONTROL_PORT_DELTA, SERVICE_NAMES, type ServiceName } from "../../sandbox-services/lib/topology.js";
 import type { SandboxLayout } from "./sandbox-layout.js";
 import { type WantedProxy, wantedProxies } from "./toxiproxy-proxies.js";
 
@@ -13,6 +13,9 @@ export interface SandboxEndpoints {
   prometheusUrl: string;
   serviceUrls: Record<ServiceName, string>;
   metricsUrls: Record<ServiceName, string>;
+  /** Each service's app-fault control endpoint (bearer token in `controlTokenFile`). */
+  controlUrls: Record<ServiceName, string>;
+  controlTokenFile: string;
   proxies: WantedProxy[];
 }
 
@@ -31,6 +34,8 @@ export function sandboxEndpoints(layout: SandboxLayout, breaks: Break[]): Sandbo
     prometheusUrl: `http://127.0.0.1:${ports.prometheus}`,
     serviceUrls,
     metricsUrls: perService((n) => `${serviceUrls[n]}/metrics`),
+    controlUrls: perService((n) => `http://127.0.0.1:${ports.services[n] + CONTROL_PORT_DELTA}`),
+    controlTokenFile: layout.controlTokenFile,
     proxies: wantedProxies(ports),
   };
 }

@@ -32,6 +32,8 @@ export interface SandboxLayout {
   stateDir: string;
   statePath: string;
   logDir: string;
+  /** The bearer token of the services' app-fault control endpoints (mode 0600, made by `up`). */
+  controlTokenFile: string;
   prometheusConfig: string;
   prometheusData: string;
   packageRoot: string;
@@ -94,6 +96,7 @@ export function resolveLayout(opts: SandboxLayoutOptions, recordedPorts?: Sandbo
     stateDir,
     statePath: join(stateDir, "state.json"),
     logDir: join(stateDir, "logs"),
+    controlTokenFile: join(stateDir, "control-token"),
     prometheusConfig: join(stateDir, "prometheus.yml"),
     prometheusData: join(stateDir, "prometheus-data"),
     packageRoot: packageRoot(),

@@ -1,4 +1,5 @@
-import { mkdirSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { alertRulesEnabled } from "../../sandbox-services/lib/countermeasures.js";
 import { SERVICE_NAMES } from "../../sandbox-services/lib/topology.js";
 import { InfrastructureError } from "../errors/gameday-error.js";
@@ -40,6 +41,12 @@ export async function warmUp(checkoutUrl: string, forMs = 5000, concurrency = 10
   await Promise.all(Array.from({ length: concurrency }, worker));
 }
 
+/** The control endpoints' token: made once per state dir, readable by its owner only, never printed. */
+function ensureControlToken(file: string): void {
+  if (existsSync(file)) return;
+  writeFileSync(file, `${randomBytes(24).toString("hex")}\n`, { mode: 0o600, flag: "wx" });
+}
+
 async function settleAll(tasks: Promise<void>[]): Promise<void> {
   const failed = (await Promise.allSettled(tasks)).flatMap((r) =>
     r.status === "rejected" ? [r.reason] : [],
@@ -60,6 +67,7 @@ export async function sandboxUp(opts: SandboxUpOptions = {}): Promise<SandboxEnd
   const breaks = validBreaks(opts.breaks ?? []);
   const layout = resolveLayout(opts);
   mkdirSync(layout.stateDir, { recursive: true });
+  ensureControlToken(layout.controlTokenFile);
   const previous = readState(layout);
   const state: SandboxState = {
     version: 1,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { INSTALLATION_PATTERN } from "../faults/owner-tag.js";
+import { appTargetSchema } from "./app-target-schema.js";
 import { blackoutsSchema } from "./blackout-schema.js";
 import { credentialSourceSchema, envName, httpAuthSchema } from "./credentials.js";
 import { dockerTargetSchema } from "./docker-target-schema.js";
@@ -55,6 +56,7 @@ export const targetSchema = z
       .optional(),
     kubernetes: kubernetesTargetSchema.optional(),
     docker: dockerTargetSchema.optional(),
+    app: appTargetSchema.optional(),
     prometheus: z
       .strictObject({ url: httpUrl, auth: httpAuthSchema.optional().describe("credentials for its API") })
       .optional(),

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RollbackError } from "../../src/errors/gameday-error.js";
 import { type FaultSpec, faultSchema } from "../../src/experiment/schema.js";
+import { AppFaultInjector } from "../../src/faults/app/app-fault-injector.js";
 import { DockerInjector } from "../../src/faults/docker/docker-injector.js";
 import { KubernetesInjector } from "../../src/faults/kubernetes/kubernetes-injector.js";
 import { sweepOrphans } from "../../src/faults/orphan-sweep.js";
 import { ToxiproxyInjector } from "../../src/faults/toxiproxy/toxiproxy-injector.js";
 import type { ActiveFault, FaultInjector } from "../../src/interfaces/injector.js";
 import { kubernetesTargetSchema } from "../../src/targets/kubernetes-target-schema.js";
+import { type AppService, startAppService } from "../support/app-service.js";
 import { docker, removeGroup, requireDocker, startTarget, TEST_LABEL } from "../support/docker-engine.js";
 import {
   ADMIN_CONTEXT,
@@ -169,7 +171,36 @@ function kubernetesHarness(): Harness {
   };
 }
 
+/** A real risk service process on free ports, broken through its control endpoint (pool-shrink). */
+function appHarness(): Harness {
+  let svc: AppService;
+  return {
+    family: "app",
+    start: async () => {
+      svc = await startAppService("risk");
+    },
+    stop: () => svc.stop(),
+    injector: () =>
+      new AppFaultInjector({
+        services: { risk: { control: svc.controlUrl, token: { file: svc.tokenFile } } },
+      }),
+    fault: (name) =>
+      faultSchema.parse({ name, for: "30s", app: { service: "risk", action: "pool-shrink", size: 3 } }),
+    observe: async () => JSON.stringify(await svc.faults()),
+    tamper: async (active) => {
+      const res = await fetch(`${svc.controlUrl}/faults/${encodeURIComponent(active.ownerTag)}`, {
+        method: "DELETE",
+        headers: { authorization: `Bearer ${svc.token}` },
+      });
+      if (!res.ok) throw new Error(`tamper: HTTP ${res.status}`);
+    },
+    vanish: () => svc.kill(),
+    restore: () => svc.start(),
+  };
+}
+
 const HARNESSES: Record<string, () => Harness> = {
+  app: appHarness,
   toxiproxy: toxiproxyHarness,
   docker: dockerHarness,
   kubernetes: kubernetesHarness,

@@ -17,5 +17,8 @@ describe("targets.yaml", () => {
     expect(sandbox?.toxiproxy).toEqual({ url: ep.toxiproxyUrl, proxies: ep.proxies.map((p) => p.name) });
     expect(sandbox?.prometheus).toEqual({ url: ep.prometheusUrl });
     expect(sandbox?.scrape).toEqual(ep.metricsUrls);
+    const app = Object.entries(sandbox?.app?.services ?? {});
+    expect(Object.fromEntries(app.map(([n, s]) => [n, s.control]))).toEqual(ep.controlUrls);
+    for (const [, s] of app) expect(s.token).toEqual({ file: ".gameday/sandbox/control-token" });
   });
 });
