@@ -139,6 +139,7 @@ export async function runDrill(opts: DrillStartOptions): Promise<DrillOutcome> {
     injectors,
     load,
     runName: plan.experiment.metadata.name,
+    drill: id,
     onEvent: (e) => {
       if (e.type === "phase" && e.data.phase === "method" && session.clockStart === undefined) {
         session.clockStart = e.t;

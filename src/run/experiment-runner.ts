@@ -50,6 +50,8 @@ export interface RunRequest {
   /** The game day this run belongs to, for history and trends; a queue run's id when queued. */
   gameDay?: string | undefined;
   queueRun?: string | undefined;
+  /** A live drill's id: its run stays out of every run listing (console, `gameday runs`) until it ends. */
+  drill?: string | undefined;
   /** The target lock; the local file lock unless given (queue workers hold theirs in Redis). */
   lock?: RunLock;
   /** The targets file's `installation`; the owner tags use $GAMEDAY_INSTALLATION over it, else one derived from the hostname. */
@@ -128,6 +130,7 @@ export async function runExperiment(req: RunRequest): Promise<RunResult> {
     pid: process.pid,
     ...(req.gameDay ? { gameDay: req.gameDay } : {}),
     ...(req.queueRun ? { queueRun: req.queueRun } : {}),
+    ...(req.drill ? { drill: req.drill } : {}),
   });
   let plans: PlannedFault[] = [];
   let steadyBefore: SteadyStateResult[] | undefined;

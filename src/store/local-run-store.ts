@@ -38,6 +38,9 @@ export function summariseRunDir(dir: string, runId: string): RunSummary | undefi
   const finished = events.find((e) => e.type === "run.finished");
   const pid = typeof d.pid === "number" ? d.pid : undefined;
   const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+  // A live drill's run names its hidden scenario (faults, toxics): responders who open the console
+  // or `gameday runs` must not see it before the drill ends (run.json then lists it as any run).
+  if (str(d.drill) && !finished && processAlive(pid)) return undefined;
   const f = finished?.data as Record<string, unknown> | undefined;
   return {
     runId,
