@@ -1,6 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { type InputIssue, ValidationError } from "../errors/gameday-error.js";
+import { checkReachIssues } from "../experiment/check-reach.js";
 import { didYouMean } from "../experiment/did-you-mean.js";
 import { interpolate } from "../experiment/interpolate.js";
 import { checkInputText, readInputFile } from "../experiment/read-input.js";
@@ -8,7 +9,6 @@ import { targetReferenceIssues } from "../experiment/target-references.js";
 import { sortIssues, validateSource } from "../experiment/validate-source.js";
 import { formatPath, locateValue } from "../experiment/yaml-locator.js";
 import { parseYamlSource } from "../experiment/yaml-source.js";
-import { reachProblem } from "../targets/target-reach.js";
 import { type LoadedTargets, unknownTargetMessage } from "../targets/targets-loader.js";
 import type { Target } from "../targets/targets-schema.js";
 import { type Drill, drillSchema } from "./drill-schema.js";
@@ -60,11 +60,16 @@ export function loadDrillText(
   const result = validateSource(source, drillSchema, "Drill", interpolated.paths);
   if (!result.ok) issues.push(...result.issues);
   if (result.ok && target && typeof written === "string") {
-    const problem = reachProblem(result.value.spec.load.url, target, written);
-    const path = ["spec", "load", "url"];
-    if (problem && !interpolated.paths.has(formatPath(path))) {
+    // The load and every URL, scrape target and alert source of the steady state: what an experiment may reach.
+    const { spec } = result.value;
+    for (const { path, message } of checkReachIssues(
+      { load: spec.load, lists: { steadyState: spec.steadyState } },
+      target,
+      written,
+    )) {
+      if (interpolated.paths.has(formatPath(path))) continue;
       const { line, column } = locateValue(source, path);
-      issues.push({ file, line, column, path: formatPath(path), message: problem });
+      issues.push({ file, line, column, path: formatPath(path), message });
     }
   }
   // What the faults name in the target (proxies, namespaces, ...): the same check as an experiment's.

@@ -1,10 +1,9 @@
 import { type InputIssue, ValidationError } from "../errors/gameday-error.js";
 import { CredentialError, describeSource, readCredential } from "../targets/credentials.js";
-import { reachProblem } from "../targets/target-reach.js";
 import { type LoadedTargets, loadTargets, unknownTargetMessage } from "../targets/targets-loader.js";
 import type { Target } from "../targets/targets-schema.js";
+import { checkReachIssues } from "./check-reach.js";
 import { expand, interpolate } from "./interpolate.js";
-import { describeFound } from "./issue-messages.js";
 import type { ParameterValue } from "./parameter-schema.js";
 import { checkInputText, readInputFile } from "./read-input.js";
 import { restorableReferences } from "./reusable-parse.js";
@@ -93,68 +92,6 @@ function targetSecrets(
   return { values, issues };
 }
 
-/** Every URL an experiment calls, with its path in the file: load, http probes, scrape targets written as URLs. */
-function experimentUrls(experiment: Experiment): { path: (string | number)[]; url: string }[] {
-  const out: { path: (string | number)[]; url: string }[] = [];
-  if (experiment.spec.load) out.push({ path: ["spec", "load", "url"], url: experiment.spec.load.url });
-  const lists = {
-    steadyState: experiment.spec.steadyState,
-    expect: experiment.spec.expect,
-    abortWhen: experiment.spec.abortWhen,
-  };
-  for (const [list, items] of Object.entries(lists))
-    items.forEach((item, i) => {
-      if (item.http) out.push({ path: ["spec", list, i, "http", "url"], url: item.http.url });
-      if (item.scrape?.target.includes(":"))
-        out.push({ path: ["spec", list, i, "scrape", "target"], url: item.scrape.target });
-    });
-  return out;
-}
-
-/** Scrape targets given by name must be in the target's scrape list (caught here, not mid-run). */
-function scrapeNameIssues(
-  experiment: Experiment,
-  target: Target,
-  targetName: string,
-): { path: (string | number)[]; message: string }[] {
-  const out: { path: (string | number)[]; message: string }[] = [];
-  const known = Object.keys(target.scrape);
-  const lists = {
-    steadyState: experiment.spec.steadyState,
-    expect: experiment.spec.expect,
-    abortWhen: experiment.spec.abortWhen,
-  };
-  for (const [list, items] of Object.entries(lists))
-    items.forEach((item, i) => {
-      const name = item.scrape?.target;
-      if (name === undefined || name.includes(":") || Object.hasOwn(target.scrape, name)) return;
-      out.push({
-        path: ["spec", list, i, "scrape", "target"],
-        message: `expected a scrape target of target "${targetName}" (${known.join(", ") || "none listed"}) or a URL, found ${describeFound(name)}`,
-      });
-    });
-  return out;
-}
-
-/** An alert's source must be a metric source of the target with an alerts API (caught here, not mid-run). */
-function alertSourceIssues(
-  experiment: Experiment,
-  target: Target,
-  targetName: string,
-): { path: (string | number)[]; message: string }[] {
-  const known = target.prometheus ? ["prometheus"] : [];
-  return experiment.spec.expect.flatMap((item, i) => {
-    const source = item.alert?.source;
-    if (source === undefined || known.includes(source)) return [];
-    return [
-      {
-        path: ["spec", "expect", i, "alert", "source"],
-        message: `expected a metric source of target "${targetName}" with an alerts API (${known.join(", ") || "none: the target has no prometheus url"}), found ${describeFound(source)}`,
-      },
-    ];
-  });
-}
-
 /**
  * Parses, interpolates and validates one experiment. Two steps, because spec.target (read
  * first) decides which target's vars the rest of the file may use. Throws a ValidationError
@@ -225,12 +162,9 @@ function loadParsed(
   const result = validateSource(source, experimentSchema, "Experiment", interpolated.paths);
   if (!result.ok) for (const issue of result.issues) issues.push(issue);
   if (result.ok && targetName !== undefined && (target || !targets)) {
-    const reach = experimentUrls(result.value).flatMap(({ path, url }) => {
-      const message = reachProblem(url, target, targetName);
-      return message ? [{ path, message }] : [];
-    });
-    if (target) for (const issue of scrapeNameIssues(result.value, target, targetName)) reach.push(issue);
-    if (target) for (const issue of alertSourceIssues(result.value, target, targetName)) reach.push(issue);
+    const { spec } = result.value;
+    const lists = { steadyState: spec.steadyState, expect: spec.expect, abortWhen: spec.abortWhen };
+    const reach = checkReachIssues({ load: spec.load, lists }, target, targetName);
     for (const { path, message } of reach) {
       // A value with an unexpandable reference already has its issue: the URL check would only repeat it.
       if (interpolated.paths.has(formatPath(path))) continue;

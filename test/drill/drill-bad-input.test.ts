@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { loadDrillText } from "../../src/drill/drill-loader.js";
 import { planDrill, seededRandom } from "../../src/drill/drill-plan.js";
 import { ValidationError } from "../../src/errors/gameday-error.js";
+import { loadTargetsText } from "../../src/targets/targets-loader.js";
 import { REPO, runCli } from "../support/cli.js";
 import { DEAD_TARGETS_TEXT, scratchFiles } from "../support/scratch-files.js";
 
@@ -134,5 +135,45 @@ describe("drill plan", () => {
     });
     expect(short.injectAtMs).toBeGreaterThanOrEqual(2_000);
     expect(short.injectAtMs).toBeLessThanOrEqual(3_000);
+  });
+});
+
+describe("drill files reach only what the targets file allows (as experiments do)", () => {
+  const targets = loadTargetsText(
+    `apiVersion: gameday/v1
+kind: Targets
+targets:
+  sandbox:
+    vars: { GATEWAY_URL: "http://127.0.0.1:18080" }
+    toxiproxy: { url: "http://127.0.0.1:8474", proxies: [orders, payments, risk] }
+    prometheus: { url: "http://127.0.0.1:19090" }
+    scrape: { orders: "http://127.0.0.1:18081/metrics" }
+    scrapeAuth: { bearer: { env: GD_TEST_SCRAPE_TOKEN } }
+`,
+    "targets.yaml",
+  );
+  it("a steady-state http probe or scrape URL off the target's hosts is refused at its line, with nothing run", () => {
+    const text = CHAIN.replace(
+      "    - { name: checkout errors under 5%, source: load, metric: errorRatio, below: 0.05, over: 5s }",
+      [
+        "    - { name: metadata, http: { url: 'http://169.254.169.254/latest' }, equals: 200, over: 5s }",
+        "    - { name: exfil, scrape: { target: 'http://203.0.113.9:9999/metrics', metric: up }, below: 1, over: 5s }",
+        "    - { name: unknown scrape name, scrape: { target: billing, metric: up }, below: 1, over: 5s }",
+      ].join("\n"),
+    );
+    let issues: { path: string; line?: number | undefined; message: string }[] = [];
+    try {
+      loadDrillText(text, "drill.yaml", { targets });
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      issues = err.issues;
+    }
+    // (an unknown scrape name is also reported by the target-reference check: one place each, deduplicated)
+    const unique = [...new Map(issues.map((i) => [i.path, [i.path, i.line]])).values()];
+    expect(unique).toEqual([
+      ["spec.steadyState[1].http.url", lineOf(text, "name: metadata")],
+      ["spec.steadyState[2].scrape.target", lineOf(text, "name: exfil")],
+      ["spec.steadyState[3].scrape.target", lineOf(text, "name: unknown scrape name")],
+    ]);
   });
 });
