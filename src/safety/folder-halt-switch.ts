@@ -24,9 +24,11 @@ export class FolderHaltSwitch implements HaltSwitch {
     if (!existsSync(this.file)) return undefined;
     try {
       return parseHaltState(readFileSync(this.file, "utf8"));
-    } catch {
-      // removed between the check and the read: a resume
-      return undefined;
+    } catch (err) {
+      // Removed between the check and the read: a resume. Anything else (EACCES, EISDIR) is a flag
+      // that is there but cannot be read: fail closed, as an unparseable one does.
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      return parseHaltState("");
     }
   }
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -116,6 +116,13 @@ describe("FolderHaltSwitch: an unreadable flag still halts (fail closed)", () =>
   it("garbage in halt.json reads as a halt that says so", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gameday-halt-"));
     writeFileSync(join(dir, HALT_FILE), "{not json");
+    const s = new FolderHaltSwitch(dir);
+    expect((await s.current())?.reason).toBe("a halt flag that could not be read");
+    await s.close();
+  });
+  it("a halt.json that cannot be read at all (a folder there) is a halt too, not a resume", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gameday-halt-"));
+    mkdirSync(join(dir, HALT_FILE));
     const s = new FolderHaltSwitch(dir);
     expect((await s.current())?.reason).toBe("a halt flag that could not be read");
     await s.close();
