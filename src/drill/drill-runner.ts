@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { ExitCode, type ExitCodeValue } from "../errors/gameday-error.js";
 import { InjectorRegistry } from "../faults/injector-registry.js";
+import type { HaltSwitch } from "../interfaces/halt-switch.js";
 import { LoadGenerator } from "../load/load-generator.js";
 import { createProbe } from "../probes/probe-factory.js";
 import { PrometheusClient } from "../probes/prometheus-client.js";
@@ -36,6 +37,8 @@ export interface DrillStartOptions {
   /** The process sandbox's state folder: restart-service and the log search use it when it exists. */
   sandboxDir?: string | undefined;
   signal?: AbortSignal | undefined;
+  /** `gameday halt`: a halt in force refuses the drill's run (exit 4); one set later ends it with the rollback. */
+  halt?: HaltSwitch | undefined;
   log?: (line: string) => void;
   /** Called once the responder API listens and the state folder names it. */
   onReady?: (info: { id: string; url: string; dir: string }) => void;
@@ -140,6 +143,7 @@ export async function runDrill(opts: DrillStartOptions): Promise<DrillOutcome> {
     load,
     runName: plan.experiment.metadata.name,
     drill: id,
+    halt: opts.halt,
     onEvent: (e) => {
       if (e.type === "phase" && e.data.phase === "method" && session.clockStart === undefined) {
         session.clockStart = e.t;
@@ -157,9 +161,17 @@ export async function runDrill(opts: DrillStartOptions): Promise<DrillOutcome> {
       )
         timeline.add({ type: "fault.reverted", hidden: true, fault, by: "rollback" });
     },
-  }).finally(() => {
-    runDone = true;
-  });
+  })
+    .then((run) => {
+      // The run ended by itself (a halt, a fault changed by someone else, an error): the drill ends
+      // with it, since it has no faults and no load left to play against.
+      if (!session.ended && session.clockStart !== undefined)
+        session.end("error", `the drill's run ended early (exit ${run.exitCode}): ${run.reason}`);
+      return run;
+    })
+    .finally(() => {
+      runDone = true;
+    });
 
   // The drill's own clock: a tick per sample interval until it ends.
   const interval = drill.spec.sampleInterval;
@@ -197,7 +209,10 @@ export async function runDrill(opts: DrillStartOptions): Promise<DrillOutcome> {
         : run.exitCode
       : ended.reason === "signal"
         ? ExitCode.aborted
-        : ExitCode.passed;
+        : // A run that ended early on its own (error, failed, halted) is the drill's verdict too.
+          run.exitCode === ExitCode.passed || (run.exitCode === ExitCode.aborted && ended.reason !== "error")
+          ? ExitCode.passed
+          : run.exitCode;
   const reason = !verified
     ? `the rollback could not be verified; what may remain: ${run.remaining.join("; ")}`
     : session.clockStart === undefined

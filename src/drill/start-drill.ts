@@ -1,8 +1,10 @@
 import pc from "picocolors";
 import { ExitCode, ValidationError } from "../errors/gameday-error.js";
+import { HaltedError } from "../errors/halted-error.js";
 import { parseDuration } from "../experiment/duration.js";
 import { declaredName } from "../experiment/gameday-loader.js";
 import { readInputFile } from "../experiment/read-input.js";
+import { haltSwitchFor } from "../safety/halt-switch-for.js";
 import { loadTargets, resolveTarget } from "../targets/targets-loader.js";
 import { catalogueFiles, loadDrillText, scenarioFile } from "./drill-loader.js";
 import { seededRandom } from "./drill-plan.js";
@@ -89,6 +91,13 @@ export async function startDrillCommand(o: StartDrillCli): Promise<number> {
   const targets = await loadTargets(o.targets);
   const loaded = loadDrillText(await readInputFile(file, "drill file"), file, { targets });
   const target = resolveTarget(targets, loaded.drill.spec.target, file);
+  // `gameday halt` in force: refused before anything starts; the drill's run watches it after.
+  const halt = await haltSwitchFor({ stateDir: o.stateDir });
+  const haltedNow = await halt.current();
+  if (haltedNow) {
+    await halt.close();
+    throw new HaltedError(haltedNow, halt.where);
+  }
   const controller = new AbortController();
   const handler = (signal: NodeJS.Signals) => {
     process.stderr.write(`\n${signal}: ending the drill and rolling back\n`);
@@ -110,6 +119,7 @@ export async function startDrillCommand(o: StartDrillCli): Promise<number> {
       port,
       sandboxDir: o.sandboxDir,
       signal: controller.signal,
+      halt,
       log: (l) => process.stderr.write(`${l}\n`),
       onReady: ({ id, url }) =>
         process.stdout.write(
@@ -120,6 +130,7 @@ export async function startDrillCommand(o: StartDrillCli): Promise<number> {
   } finally {
     process.off("SIGINT", handler);
     process.off("SIGTERM", handler);
+    await halt.close();
   }
   const colour = outcome.exitCode === ExitCode.passed ? pc.green : pc.red;
   process.stdout.write(`${colour(outcome.reason)}\n`);

@@ -2,10 +2,13 @@ import { join } from "node:path";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import pc from "picocolors";
 import { ExitCode } from "../../errors/gameday-error.js";
+import { HaltedError } from "../../errors/halted-error.js";
 import { loadProvePlan } from "../../prove/prove-plan.js";
 import { proveGameDay } from "../../prove/prove-runner.js";
 import { MATRIX_REPORTERS } from "../../prove/reporters/matrix-reporters.js";
 import { cellMark, headline } from "../../prove/reporters/matrix-text.js";
+import { describeHalt } from "../../safety/halt-state.js";
+import { haltSwitchFor } from "../../safety/halt-switch-for.js";
 import { CLI_OPTIONS } from "../cli-options.js";
 
 const positiveInt = (what: string) => (raw: string) => {
@@ -69,9 +72,22 @@ export function registerProveCommand(program: Command): void {
     .addOption(new Option("--json <file>", "write the kill matrix as JSON"))
     .action(async (file: string, opts) => {
       const plan = await loadProvePlan(file, opts.targets);
+      // `gameday halt` in force: refused before any mutant is applied. Set later, it stops prove
+      // as SIGINT does: the run rolls back, the applied mutant is reverted, exit 3.
+      const halt = await haltSwitchFor({ stateDir: opts.stateDir });
+      const haltedNow = await halt.current();
+      if (haltedNow) {
+        await halt.close();
+        throw new HaltedError(haltedNow, halt.where);
+      }
       const controller = new AbortController();
       const log = (s: string) => process.stderr.write(`${s}\n`);
       const untrap = trapSignals(controller, log);
+      const unwatch = halt.watch((state) => {
+        if (controller.signal.aborted) return;
+        log(`${describeHalt(state)}: rolling back the run and reverting the mutant`);
+        controller.abort(describeHalt(state));
+      });
       let matrix: Awaited<ReturnType<typeof proveGameDay>>;
       try {
         matrix = await proveGameDay(plan, {
@@ -84,6 +100,8 @@ export function registerProveCommand(program: Command): void {
         });
       } finally {
         untrap();
+        unwatch();
+        await halt.close();
       }
       const dir = join(opts.stateDir, "prove", matrix.proveId);
       const outFiles = {
