@@ -43,19 +43,45 @@ function tail(file: string): string {
   }
 }
 
-/** One line: a pino JSON record (level, time, msg, trace id) or a plain text line. */
-function parseLine(service: ServiceName, line: string): LogEntry {
+/** What a structured line says, when it has no message of its own: its event and fields. */
+const FIELDS = [
+  "route",
+  "method",
+  "dependency",
+  "attempt",
+  "status",
+  "outcome",
+  "reason",
+  "cause",
+  "duration_ms",
+];
+function describeRecord(r: Record<string, unknown>): string {
+  const parts = FIELDS.flatMap((k) => (r[k] === undefined ? [] : [`${k}=${String(r[k]).slice(0, 200)}`]));
+  return [String(r.event ?? ""), ...parts].join(" ").trim();
+}
+
+/**
+ * The control endpoint's own lines name the injected app fault (kind, owner tag): an on-call
+ * engineer's logs would not have them, and the drill must not reveal its scenario.
+ */
+const HIDDEN_EVENT = /^(app_fault_|control_)/;
+
+/** One line: a pino JSON record (level, time, msg or event fields, trace id) or a plain text line; undefined when hidden. */
+function parseLine(service: ServiceName, line: string): LogEntry | undefined {
   if (line.startsWith("{")) {
     try {
       const r = JSON.parse(line) as Record<string, unknown>;
+      if (typeof r.event === "string" && HIDDEN_EVENT.test(r.event)) return undefined;
       const level =
         typeof r.level === "number" ? (PINO_LEVELS[r.level] ?? String(r.level)) : String(r.level ?? "info");
       const trace = r.trace_id ?? r.traceId ?? r.trace;
+      const time =
+        typeof r.time === "number" ? r.time : typeof r.time === "string" ? Date.parse(r.time) : Number.NaN;
       return {
         service,
-        ...(typeof r.time === "number" ? { time: r.time } : {}),
+        ...(Number.isFinite(time) ? { time } : {}),
         level,
-        msg: String(r.msg ?? r.message ?? "").slice(0, 2000),
+        msg: String(r.msg ?? r.message ?? describeRecord(r)).slice(0, 2000),
         ...(typeof trace === "string" ? { trace } : {}),
       };
     } catch {
@@ -77,18 +103,22 @@ export function searchLogs(logDir: string | undefined, q: LogQuery): { entries: 
   const entries: LogEntry[] = [];
   let files = 0;
   for (const service of services) {
-    const file = join(logDir, `${service}.log`);
-    if (!existsSync(file)) continue;
-    files++;
-    for (const line of tail(file).split("\n")) {
-      if (!line.trim()) continue;
-      const e = parseLine(service, line);
-      if (q.level && e.level !== q.level) continue;
-      if (q.trace && e.trace !== q.trace) continue;
-      if (q.since !== undefined && (e.time === undefined || e.time < q.since)) continue;
-      entries.push(e);
+    // The structured log (pino, <service>.jsonl) and the process's own output (<service>.log).
+    for (const file of [join(logDir, `${service}.jsonl`), join(logDir, `${service}.log`)]) {
+      if (!existsSync(file)) continue;
+      files++;
+      for (const line of tail(file).split("\n")) {
+        if (!line.trim()) continue;
+        const e = parseLine(service, line);
+        if (!e) continue;
+        if (q.level && e.level !== q.level) continue;
+        if (q.trace && e.trace !== q.trace) continue;
+        if (q.since !== undefined && (e.time === undefined || e.time < q.since)) continue;
+        entries.push(e);
+      }
     }
   }
+  entries.sort((a, b) => (a.time ?? 0) - (b.time ?? 0));
   const limit = Math.min(q.limit ?? 200, 1000);
   const out = entries.slice(-limit);
   if (!files) return { entries: [], note: "the sandbox wrote no service logs" };
