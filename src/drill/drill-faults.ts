@@ -13,6 +13,8 @@ interface Held {
  * the run's next check taking the missing fault for someone else's tampering.
  */
 export class DrillFaults {
+  /** Set by the first early revert: the scenario is over, later faults are not injected. */
+  private cleared = false;
   private readonly held = new Map<string, Held>();
   onInjected?: (fault: string, description: string) => void;
 
@@ -27,6 +29,9 @@ export class DrillFaults {
       family: inner.family,
       plan: (fault) => inner.plan(fault),
       inject: async (fault, ctx) => {
+        // A scenario a mitigation cleared stays cleared: its later faults (a second step at +40 s)
+        // must not bring the symptom back. Nothing is injected, and the journal says so.
+        if (this.cleared) return notInjected(fault.name, inner.family);
         const active = await inner.inject(fault, ctx);
         const held: Held = { active, revertedEarly: false };
         this.held.set(active.fault, held);
@@ -40,6 +45,7 @@ export class DrillFaults {
 
   /** Reverts (and verifies) every fault still in place; returns the names reverted. Throws what could not be verified. */
   async revertEarly(): Promise<string[]> {
+    this.cleared = true;
     const done: string[] = [];
     for (const [name, held] of this.held) {
       if (held.revertedEarly) continue;
@@ -54,6 +60,18 @@ export class DrillFaults {
   get injectedCount(): number {
     return this.held.size;
   }
+}
+
+function notInjected(fault: string, family: string): ActiveFault {
+  return {
+    fault,
+    family,
+    ownerTag: "-",
+    description: "not injected: a mitigation had already cleared the scenario",
+    stillInPlace: () => Promise.resolve({ inPlace: true }),
+    revert: () => Promise.resolve(),
+    verifyReverted: () => Promise.resolve(),
+  };
 }
 
 function heldFault(held: Held): ActiveFault {
