@@ -1,3 +1,4 @@
+import { MONITORING_COUNTERMEASURES } from "../../../sandbox-services/lib/countermeasures.js";
 import { PreflightError, RollbackError } from "../../errors/gameday-error.js";
 import type { Mutant } from "../../experiment/mutant-schema.js";
 import { mutantEnv } from "../../experiment/mutant-schema.js";
@@ -67,6 +68,16 @@ export class ConfigInjector implements FaultInjector {
       if (!found)
         throw new PreflightError(`mutant ${mutant.name}: no sandbox service of the target answers /health`);
       const where = found.runtime === "process" ? `process sandbox ${found.instance}` : "compose sandbox";
+      // A monitoring switch changes the sandbox's Prometheus, which only the process launcher
+      // restarts: on the compose sandbox the services would be "verified" switched while the
+      // alerts still fire, and the mutant would survive a gate that is not there.
+      if (
+        found.runtime !== "process" &&
+        MONITORING_COUNTERMEASURES.some((m) => m.name === mutant.sandbox?.break)
+      )
+        throw new PreflightError(
+          `mutant ${mutant.name}: the ${mutant.sandbox.break} switch needs the process sandbox (its launcher restarts Prometheus); the compose sandbox keeps its Prometheus container`,
+        );
       return {
         ...base,
         action: `switch ${mutant.sandbox.break}`,
