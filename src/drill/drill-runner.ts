@@ -185,8 +185,17 @@ export async function runDrill(opts: DrillStartOptions): Promise<DrillOutcome> {
     await session.tick(Date.now()).catch((err: Error) => log(`drill: tick failed: ${err.message}`));
   }
   log(`drill ${id}: ended (${session.ended?.reason}): rolling back`);
-  const run = await runPromise;
-  opts.signal?.removeEventListener("abort", onSignal);
+  let run: Awaited<typeof runPromise>;
+  try {
+    run = await runPromise;
+  } catch (err) {
+    // The run threw (its own rollback already ran): the responder API must not keep the process up.
+    await api.close();
+    folder.writeInfo({ ...folder.readInfo(), status: "ended" });
+    throw err;
+  } finally {
+    opts.signal?.removeEventListener("abort", onSignal);
+  }
   const verified = run.remaining.length === 0;
   const ended = session.ended ?? { reason: "error" as const, detail: "unknown" };
   timeline.add({

@@ -81,11 +81,15 @@ export class RedisHaltSwitch implements HaltSwitch {
         // Redis away: the next poll looks again (the run's own lock and lease notice the outage)
       }
     };
-    this.timer = setInterval(() => void poll(), POLL_MS);
-    this.timer.unref();
+    const timer = setInterval(() => void poll(), POLL_MS);
+    timer.unref();
+    this.timer = timer;
     void poll();
     void this.redis()
       .then(async (redis) => {
+        // Watching stopped (or restarted) before the connection came: no subscriber for it, or
+        // its socket would keep the process alive after close().
+        if (this.timer !== timer) return;
         const sub = redis.duplicate();
         sub.on("error", () => {});
         sub.on("message", (_channel: string, raw: string) => {
@@ -94,6 +98,7 @@ export class RedisHaltSwitch implements HaltSwitch {
         });
         this.subscriber = sub;
         await sub.subscribe(this.keys.haltChannel);
+        if (this.timer !== timer) sub.disconnect();
       })
       .catch(() => {});
   }
