@@ -78,46 +78,26 @@ export async function processGameDay(
   const base = existing ?? baseRecord(id, job, payload);
   const halted = await ctx.halt?.current();
   const blackout = payload.schedule ? scheduleBlackout(inputs) : undefined;
-  if (blackout) {
-    // A schedule's tick inside a blackout window is skipped and logged, never kept for later.
-    const reason = `skipped: ${blackout}`;
+  /** A schedule's tick that may not run now is skipped and logged, never kept for later (it would fire at a time nobody chose). */
+  const skip = async (why: string) => {
+    const reason = `skipped: ${why}`;
     ctx.log(`${id}: ${reason}`);
     const now = Date.now();
-    await ctx.history.update(
-      id,
-      {
-        status: "skipped",
-        verdict: "not-run",
-        exitCode: ExitCode.notRun,
-        reason,
-        startedAt: now,
-        endedAt: now,
-      },
-      base,
-    );
-    return { id, status: "skipped", reason };
-  }
+    const record = {
+      status: "skipped",
+      verdict: "not-run",
+      exitCode: ExitCode.notRun,
+      reason,
+      startedAt: now,
+      endedAt: now,
+    } as const;
+    await ctx.history.update(id, record, base);
+    return { id, status: "skipped" as const, reason };
+  };
+  if (blackout) return skip(blackout);
   if (halted) {
     const why = describeHalt(halted);
-    if (payload.schedule) {
-      // A schedule's tick during a halt is skipped, not kept for later: it would fire at a time nobody chose.
-      const reason = `skipped: ${why}`;
-      ctx.log(`${id}: ${reason}`);
-      const now = Date.now();
-      await ctx.history.update(
-        id,
-        {
-          status: "skipped",
-          verdict: "not-run",
-          exitCode: ExitCode.notRun,
-          reason,
-          startedAt: now,
-          endedAt: now,
-        },
-        base,
-      );
-      return { id, status: "skipped", reason };
-    }
+    if (payload.schedule) return skip(why);
     // Kept on the queue, untouched, until `gameday resume`.
     const reason = `waiting: ${why}; \`gameday resume\` lets it start`;
     if (existing?.reason !== reason) await ctx.history.update(id, { status: "waiting", reason }, base);
