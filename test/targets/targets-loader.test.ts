@@ -28,6 +28,7 @@ describe("loadTargets", async () => {
       secrets: {},
       hosts: [],
       scrape: {},
+      blackouts: [],
     });
   });
 
