@@ -49,7 +49,8 @@ function nonEmptyFile(path: string): boolean {
 }
 
 async function sandboxStopped(workdir: string): Promise<void> {
-  const status = await sandboxStatus({ stateDir: join(workdir, ".gameday", "sandbox") });
+  // The steps' ports (the offset), not the defaults, where the shared stack of the other tests may run.
+  const status = await sandboxStatus({ stateDir: join(workdir, ".gameday", "sandbox"), portOffset: offset });
   expect(status.components.filter((c) => c.running).map((c) => c.name)).toEqual([]);
 }
 
@@ -73,7 +74,7 @@ describe("the CI integrations run the demo game day in a clean checkout", () => 
     // A failed assertion must not leave a stack behind: stop whatever the steps left running.
     for (const dir of [checkout, join(scratch, "user-repo")])
       if (existsSync(join(dir, ".gameday", "sandbox")))
-        await sandboxDown({ stateDir: join(dir, ".gameday", "sandbox") });
+        await sandboxDown({ stateDir: join(dir, ".gameday", "sandbox"), portOffset: offset });
     for (const dir of [scratch, ...runnerDirs]) rmSync(dir, { recursive: true, force: true });
   });
 
