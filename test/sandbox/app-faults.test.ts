@@ -125,7 +125,9 @@ describe("app faults in a real risk service (control endpoint, metrics, exact re
   it("cache-hit-ratio: misses go to the database, the hit ratio gauge drops; revert restores it", async () => {
     const warmHits = await metric(risk, "cache_requests_total", { result: "hit" });
     await load(risk, 200);
-    expect((await metric(risk, "cache_requests_total", { result: "hit" })) - warmHits).toBeGreaterThan(180);
+    // The warm-up drew 400 random customers of 200, so about 87% of them are cached (not all):
+    // a healthy cache answers most of the next 200, with room for the draw's spread.
+    expect((await metric(risk, "cache_requests_total", { result: "hit" })) - warmHits).toBeGreaterThan(140);
     const before = {
       ratio: await metric(risk, "cache_hit_ratio"),
       misses: await metric(risk, "cache_requests_total", { result: "miss" }),
