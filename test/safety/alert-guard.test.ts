@@ -1,61 +1,31 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkAlertGuard } from "../../src/safety/alert-guard.js";
-import { prometheusBin } from "../../src/sandbox/tools.js";
 import { targetSchema } from "../../src/targets/targets-schema.js";
 import { type PrivateTarget, queueExperiment, startPrivateTarget } from "../queue/support/private-target.js";
 import { runCli } from "../support/cli.js";
+import { type RunningPrometheus, startPrometheus } from "../support/prometheus-server.js";
 import { freePort } from "../support/toxiproxy-server.js";
 
-interface RulesPrometheus {
-  url: string;
-  stop(): Promise<void>;
-}
+type RulesPrometheus = RunningPrometheus;
 
 /** A private real Prometheus evaluating one alert that always fires and one that never does, every second. */
 async function startRulesPrometheus(): Promise<RulesPrometheus> {
-  const dir = mkdtempSync(join(tmpdir(), "gameday-alerts-"));
-  mkdirSync(join(dir, "data"));
-  writeFileSync(
-    join(dir, "rules.yml"),
-    [
-      "groups:",
-      "  - name: guard-test",
-      "    rules:",
-      "      - alert: AlwaysFiring",
-      "        expr: vector(1)",
-      "      - alert: NeverFiring",
-      "        expr: vector(1) < 0",
-    ].join("\n"),
-  );
-  writeFileSync(
-    join(dir, "prometheus.yml"),
-    ["global:", "  evaluation_interval: 1s", "rule_files:", `  - ${join(dir, "rules.yml")}`].join("\n"),
-  );
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(
-    prometheusBin(),
-    [
-      `--config.file=${join(dir, "prometheus.yml")}`,
-      `--storage.tsdb.path=${join(dir, "data")}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-    ],
-    { stdio: "ignore" },
-  );
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    });
+  const rules = [
+    "groups:",
+    "  - name: guard-test",
+    "    rules:",
+    "      - alert: AlwaysFiring",
+    "        expr: vector(1)",
+    "      - alert: NeverFiring",
+    "        expr: vector(1) < 0",
+  ].join("\n");
+  const prom = await startPrometheus(mkdtempSync(join(tmpdir(), "gameday-alerts-")), {}, rules);
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}`);
-    const firing = await fetch(`${url}/api/v1/alerts`)
+    const firing = await fetch(`${prom.url}/api/v1/alerts`)
       .then(
         (r) => r.json() as Promise<{ data: { alerts: { labels: { alertname: string }; state: string }[] } }>,
       )
@@ -65,12 +35,12 @@ async function startRulesPrometheus(): Promise<RulesPrometheus> {
       );
     if (firing) break;
     if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`prometheus at ${url} did not fire AlwaysFiring within 30 s`);
+      await prom.stop();
+      throw new Error(`prometheus at ${prom.url} did not fire AlwaysFiring within 30 s`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url, stop };
+  return prom;
 }
 
 describe("the alert guard reads a real Prometheus' /api/v1/alerts and fails closed", () => {
