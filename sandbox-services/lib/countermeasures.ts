@@ -250,7 +250,7 @@ export function countermeasureTableMarkdown(): string {
     "removed: what happens",
     "same by variables",
   ];
-  const rows = COUNTERMEASURES.map((c) => [
+  const row = (c: (typeof COUNTERMEASURES)[number] | (typeof MONITORING_COUNTERMEASURES)[number]) => [
     `\`${c.name}\``,
     c.hop,
     c.kind,
@@ -259,17 +259,9 @@ export function countermeasureTableMarkdown(): string {
     Object.entries(c.env)
       .map(([k, v]) => `\`${k}=${v}\``)
       .join(" "),
-  ]);
-  const monitoring = MONITORING_COUNTERMEASURES.map((c) => [
-    `\`${c.name}\``,
-    c.hop,
-    c.kind,
-    c.does,
-    c.removed,
-    Object.entries(c.env)
-      .map(([k, v]) => `\`${k}=${v}\``)
-      .join(" "),
-  ]);
+  ];
+  const rows = COUNTERMEASURES.map(row);
+  const monitoring = MONITORING_COUNTERMEASURES.map(row);
   const aliases = Object.entries(BREAK_ALIASES).map(([alias, names]) => [
     `\`${alias}\``,
     "every hop",
