@@ -1,12 +1,20 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+import { ALL_TESTS, SANDBOX_LANE } from "./test/lanes.js";
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
-    // Integration tests share one sandbox stack and the machine's 2 cores: run files one at a time.
+    // Integration tests share the machine's 2 cores, and the sandbox lane one stack: one file at a
+    // time per vitest process. scripts/test.sh runs the two lanes as two processes side by side.
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    projects: [
+      { extends: true, test: { name: "sandbox", include: SANDBOX_LANE } },
+      {
+        extends: true,
+        test: { name: "isolated", include: ALL_TESTS, exclude: [...configDefaults.exclude, ...SANDBOX_LANE] },
+      },
+    ],
   },
 });

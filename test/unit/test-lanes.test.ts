@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { SANDBOX_LANE } from "../lanes.js";
+import { REPO } from "../support/cli.js";
+
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? testFiles(join(dir, e.name)) : e.name.endsWith(".test.ts") ? [join(dir, e.name)] : [],
+  );
+}
+
+const inSandboxLane = (file: string) =>
+  SANDBOX_LANE.some((glob) =>
+    glob.endsWith("/**/*.test.ts") ? file.startsWith(glob.slice(0, -12)) : file === glob,
+  );
+
+/** What marks a file as a user of the shared stack on its default ports (test/support/sandbox.ts). */
+const SHARED_STACK = [/support\/sandbox\.js/, /sandboxUp\(/, /SANDBOX_STATE_DIR/];
+
+describe("test lanes (test/lanes.ts): the isolated lane never touches the shared sandbox", () => {
+  // (this file names the markers itself)
+  const files = testFiles(join(REPO, "test"))
+    .map((f) => relative(REPO, f))
+    .filter((f) => f !== "test/unit/test-lanes.test.ts");
+
+  it("every file that uses the shared sandbox stack is in the sandbox lane", () => {
+    const strays = files.filter(
+      (f) => !inSandboxLane(f) && SHARED_STACK.some((re) => re.test(readFileSync(join(REPO, f), "utf8"))),
+    );
+    expect(strays).toEqual([]);
+  });
+
+  it("the check sees a stray (this file's own marker list finds the sandbox lane's files)", () => {
+    const users = files.filter((f) =>
+      SHARED_STACK.some((re) => re.test(readFileSync(join(REPO, f), "utf8"))),
+    );
+    expect(users).toContain("test/demo/demo-game-day.test.ts");
+    expect(users.every(inSandboxLane)).toBe(true);
+    expect(inSandboxLane("test/queue/queue-worker.test.ts")).toBe(false);
+  });
+});
