@@ -1,14 +1,9 @@
-import { BODY_LIMITS, readBodyCapped } from "../probes/read-body.js";
+import type { PrometheusClient } from "../probes/prometheus-client.js";
 
 export interface FiringAlert {
   alert: string;
   labels: Record<string, string>;
   activeAt?: string | undefined;
-}
-
-interface AlertsResponse {
-  status?: string;
-  data?: { alerts?: { labels?: Record<string, string>; state?: string; activeAt?: string }[] };
 }
 
 /**
@@ -17,37 +12,30 @@ interface AlertsResponse {
  */
 export class AlertWatcher {
   private firing = new Map<string, FiringAlert>();
-  constructor(
-    private readonly prometheusUrl: string | undefined,
-    private readonly headers: Record<string, string> = {},
-  ) {}
+  constructor(private readonly prometheus: PrometheusClient | undefined) {}
 
   get current(): FiringAlert[] {
     return [...this.firing.values()];
   }
 
   async poll(): Promise<{ started: FiringAlert[]; resolved: FiringAlert[] }> {
-    if (!this.prometheusUrl) return { started: [], resolved: [] };
-    let body: AlertsResponse;
+    if (!this.prometheus) return { started: [], resolved: [] };
+    let active: Awaited<ReturnType<PrometheusClient["alerts"]>>;
     try {
-      const res = await fetch(`${this.prometheusUrl}/api/v1/alerts`, {
-        signal: AbortSignal.timeout(3000),
-        headers: this.headers,
-        redirect: "error",
-      });
-      body = JSON.parse(await readBodyCapped(res, BODY_LIMITS.prometheus)) as AlertsResponse;
+      active = await this.prometheus.alerts(3000);
     } catch {
       return { started: [], resolved: [] }; // no answer this time: keep what was firing
     }
     const now = new Map<string, FiringAlert>();
-    for (const a of body.data?.alerts ?? []) {
-      if (a.state !== "firing") continue;
-      const labels = Object.fromEntries(
-        Object.entries(a.labels ?? {}).filter((e): e is [string, string] => typeof e[1] === "string"),
-      );
+    for (const { labels, state, activeAt } of active) {
+      if (state !== "firing") continue;
       const alert = labels.alertname ?? "unnamed";
       const key = JSON.stringify(Object.entries(labels).sort());
-      now.set(key, { alert, labels, activeAt: a.activeAt });
+      now.set(key, {
+        alert,
+        labels,
+        activeAt: activeAt === undefined ? undefined : new Date(activeAt).toISOString(),
+      });
     }
     const started = [...now].filter(([k]) => !this.firing.has(k)).map(([, v]) => v);
     const resolved = [...this.firing].filter(([k]) => !now.has(k)).map(([, v]) => v);

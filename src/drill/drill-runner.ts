@@ -11,7 +11,6 @@ import { redact } from "../redact/redact.js";
 import { runExperiment } from "../run/experiment-runner.js";
 import { sleepUntil } from "../run/run-context.js";
 import type { RunResult } from "../run/run-result.js";
-import { authHeaders } from "../targets/credentials.js";
 import type { Target } from "../targets/targets-schema.js";
 import { AlertWatcher } from "./alert-watcher.js";
 import { DrillFaults } from "./drill-faults.js";
@@ -92,10 +91,7 @@ export async function runDrill(opts: DrillStartOptions): Promise<DrillOutcome> {
     tokens,
     faults,
     load,
-    alerts: new AlertWatcher(
-      opts.target.prometheus?.url,
-      opts.target.prometheus ? authHeaders(opts.target.prometheus.auth) : {},
-    ),
+    alerts: new AlertWatcher(prometheus),
     panels: new PanelSampler(drill.spec.panels ?? standardPanels(), prometheus),
     slo: drill.spec.steadyState.map((check) => ({
       check,

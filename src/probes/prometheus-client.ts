@@ -97,12 +97,22 @@ export class PrometheusClient {
     return finite.length ? finite.reduce((a, b) => Math.max(a, b)) : undefined;
   }
 
-  /** The alerts Prometheus' rules hold active right now (resolved ones are not listed). */
-  async alerts(): Promise<ActiveAlert[]> {
+  /** The alerts endpoint, for messages that name what was read. */
+  get alertsUrl(): string {
+    return `${this.url}/api/v1/alerts`;
+  }
+
+  /**
+   * The alerts Prometheus' rules hold active right now (resolved ones are not listed). The one
+   * reader of /api/v1/alerts: the alert expectation, the alert guard and the drill's watcher.
+   */
+  async alerts(timeoutMs = 5000): Promise<ActiveAlert[]> {
     let parsed: z.infer<typeof alertsSchema>;
     try {
-      const res = await this.get(`${this.url}/api/v1/alerts`, 5000);
-      parsed = alertsSchema.parse(JSON.parse(await readBodyCapped(res, BODY_LIMITS.prometheus)));
+      const res = await this.get(this.alertsUrl, timeoutMs);
+      const text = await readBodyCapped(res, BODY_LIMITS.prometheus);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      parsed = alertsSchema.parse(JSON.parse(text));
     } catch (err) {
       throw new InfrastructureError(
         `Prometheus alerts API at ${this.url} failed: ${(err as Error).message}`,

@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlertWatcher } from "../../src/drill/alert-watcher.js";
+import { PrometheusClient } from "../../src/probes/prometheus-client.js";
 
 /** A stand-in for Prometheus' /api/v1/alerts: whatever rules the target has, firing or pending. */
 describe("AlertWatcher reads /api/v1/alerts", () => {
@@ -23,7 +24,7 @@ describe("AlertWatcher reads /api/v1/alerts", () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   it("reports alerts that start and stop firing; pending ones are not firing", async () => {
-    const w = new AlertWatcher(url);
+    const w = new AlertWatcher(new PrometheusClient(url));
     alerts = [{ labels: { alertname: "RiskLatencyHigh", service: "risk" }, state: "pending" }];
     expect(await w.poll()).toEqual({ started: [], resolved: [] });
     alerts = [{ labels: { alertname: "RiskLatencyHigh", service: "risk" }, state: "firing", activeAt: "x" }];
@@ -37,6 +38,9 @@ describe("AlertWatcher reads /api/v1/alerts", () => {
 
   it("an unreachable Prometheus keeps what was firing; none configured reports nothing", async () => {
     expect(await new AlertWatcher(undefined).poll()).toEqual({ started: [], resolved: [] });
-    expect(await new AlertWatcher("http://127.0.0.1:1").poll()).toEqual({ started: [], resolved: [] });
+    expect(await new AlertWatcher(new PrometheusClient("http://127.0.0.1:1")).poll()).toEqual({
+      started: [],
+      resolved: [],
+    });
   });
 });
