@@ -1,16 +1,16 @@
 /**
- * The two lanes `npm test` runs side by side (scripts/test.sh). The files in SANDBOX_LANE share the
- * one process sandbox on its default ports (test/support/sandbox.ts), so they run one at a time in
- * one vitest process. Every other file brings its own servers on free or offset ports (a private
- * Toxiproxy, Prometheus or Redis, the docker stack at offset 3000, the Kubernetes cluster, an
- * action run at offset 800), so they form a second lane beside it. A new file that uses the shared
- * sandbox (ensureSandbox, the checkout's targets.yaml `sandbox` target on its default ports)
- * belongs here; test/unit/test-lanes.test.ts fails when one is missing.
+ * The lanes `npm test` runs side by side (scripts/test.sh), one vitest process each. The files of
+ * a sandbox lane share one process sandbox (test/support/sandbox.ts), so they run one at a time:
+ * SANDBOX_LANE on the default ports (the stack `npm run demo` uses), DEMO_LANE on a stack of its
+ * own at DEMO_LANE_OFFSET. Every other file brings its own servers on free or offset ports (a
+ * private Toxiproxy, Prometheus or Redis, the docker stack at offset 3000, the Kubernetes cluster)
+ * and forms the isolated lane. A new file that uses the shared sandbox (ensureSandbox, the
+ * checkout's targets.yaml `sandbox` target) belongs in a sandbox lane; test/unit/test-lanes.test.ts
+ * fails when one is missing.
  */
 export const SANDBOX_LANE = [
   "test/cli/cli-commands.test.ts",
   "test/console/console-live.test.ts",
-  "test/demo/**/*.test.ts",
   "test/docs/**/*.test.ts",
   "test/drill/drill-e2e.test.ts",
   "test/prove/prove-sandbox.test.ts",
@@ -19,5 +19,12 @@ export const SANDBOX_LANE = [
   "test/safety/halt-refuses-prove-drill.test.ts",
   "test/sandbox/**/*.test.ts",
 ];
+
+/**
+ * The two longest files: the demo game day (its healthy run and five regressions) on its own
+ * stack, and the CI action's steps (their own sandboxes, 800 above this lane's offset).
+ */
+export const DEMO_LANE = ["test/demo/**/*.test.ts", "test/ci/action-steps.test.ts"];
+export const DEMO_LANE_OFFSET = 4000;
 
 export const ALL_TESTS = ["test/**/*.test.ts"];

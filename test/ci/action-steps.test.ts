@@ -7,6 +7,7 @@ import { type LocalActionResult, runActionLocally } from "../../scripts/ci/run-a
 import { runGitlabJobLocally } from "../../scripts/ci/run-gitlab-job-locally.js";
 import { sandboxDown, sandboxStatus } from "../../src/sandbox/sandbox-stack.js";
 import { REPO } from "../support/cli.js";
+import { shiftTargetsText } from "../support/shift-targets.js";
 
 /**
  * The GitHub Action and the GitLab template, run step by step on this machine (scripts/ci) in a
@@ -35,10 +36,7 @@ const logInto = (name: string) => (text: string) => {
 
 /** The checkout's targets.yaml moved by the port offset (a private copy under .gameday/). */
 function targetsFile(): string {
-  const text = readFileSync(join(checkout, "targets.yaml"), "utf8").replace(
-    /127\.0\.0\.1:(\d+)/g,
-    (_, port: string) => `127.0.0.1:${Number(port) + offset}`,
-  );
+  const text = shiftTargetsText(readFileSync(join(checkout, "targets.yaml"), "utf8"), offset);
   mkdirSync(join(checkout, ".gameday"), { recursive: true });
   writeFileSync(join(checkout, ".gameday", "targets-offset.yaml"), text);
   return join(checkout, ".gameday", "targets-offset.yaml");

@@ -3,16 +3,19 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { Break } from "../../src/sandbox/sandbox-stack.js";
 import { REPO, runCli } from "../support/cli.js";
 import { leftovers } from "../support/experiment-files.js";
-import { ensureSandbox } from "../support/sandbox.js";
+import { ensureSandbox, SANDBOX_RUN_STATE_DIR, sandboxTargetsFile } from "../support/sandbox.js";
 
 const gameDay = ["gamedays/demo.yaml"];
 /** One run of the seven-experiment game day takes about 2.5 minutes, plus a restart of the stack. */
 const GAME_DAY_MS = 450_000;
 const experiments = readdirSync(`${REPO}experiments`).filter((f) => f.endsWith(".yaml")).length;
 const run = (...extra: string[]) =>
-  runCli(["run", ...gameDay, "--targets", "targets.yaml", "--state-dir", ".gameday", ...extra], {
-    timeoutMs: 400_000,
-  });
+  runCli(
+    ["run", ...gameDay, "--targets", sandboxTargetsFile(), "--state-dir", SANDBOX_RUN_STATE_DIR, ...extra],
+    {
+      timeoutMs: 400_000,
+    },
+  );
 
 /** Starts the stack with these switches, or with these documented variables in its environment. */
 async function withRegression(brk: Break | undefined, env: Record<string, string> = {}): Promise<void> {

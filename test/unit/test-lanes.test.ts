@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { SANDBOX_LANE } from "../lanes.js";
+import { DEMO_LANE, SANDBOX_LANE } from "../lanes.js";
 import { REPO } from "../support/cli.js";
 
 function testFiles(dir: string): string[] {
@@ -11,7 +11,7 @@ function testFiles(dir: string): string[] {
 }
 
 const inSandboxLane = (file: string) =>
-  SANDBOX_LANE.some((glob) =>
+  [...SANDBOX_LANE, ...DEMO_LANE].some((glob) =>
     glob.endsWith("/**/*.test.ts") ? file.startsWith(glob.slice(0, -12)) : file === glob,
   );
 
