@@ -1,4 +1,4 @@
-import type { PrometheusClient } from "../probes/prometheus-client.js";
+import type { ActiveAlert, PrometheusClient } from "../probes/prometheus-client.js";
 
 export interface FiringAlert {
   alert: string;
@@ -20,7 +20,7 @@ export class AlertWatcher {
 
   async poll(): Promise<{ started: FiringAlert[]; resolved: FiringAlert[] }> {
     if (!this.prometheus) return { started: [], resolved: [] };
-    let active: Awaited<ReturnType<PrometheusClient["alerts"]>>;
+    let active: ActiveAlert[];
     try {
       active = await this.prometheus.alerts(3000);
     } catch {

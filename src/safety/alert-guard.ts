@@ -14,7 +14,7 @@ export async function checkAlertGuard(targetName: string, target: Target): Promi
   const names = target.guards?.alerts?.names;
   if (!names?.length) return;
   // The schema requires a prometheus; a target built in code without one is refused rather than let through.
-  const prometheus = target.prometheus ? PrometheusClient.forTarget(target) : undefined;
+  const prometheus = PrometheusClient.forTarget(target);
   if (!prometheus)
     throw new AlertGuardError(
       `refused: target ${targetName} has an alert guard but no prometheus to read it from`,

@@ -35,3 +35,10 @@ export async function gamedayLeftovers(): Promise<string[]> {
     if (f.startsWith(NETNS_PREFIX)) out.push(`folder ${join(NETNS_ROOT, f)}`);
   return out.concat(netnsEngineProcesses());
 }
+
+/** What is there now and was not in `before` (a listing from gamedayLeftovers), as an error text. */
+export async function newLeftovers(before: Iterable<string>): Promise<string | undefined> {
+  const seen = new Set(before);
+  const left = (await gamedayLeftovers()).filter((l) => !seen.has(l));
+  return left.length ? `the tests left these behind:\n  ${left.join("\n  ")}` : undefined;
+}

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { sandboxDown, sandboxStatus } from "../../src/sandbox/sandbox-stack.js";
-import { gamedayLeftovers } from "./gameday-leftovers.js";
+import { gamedayLeftovers, newLeftovers } from "./gameday-leftovers.js";
 import { SANDBOX_OWNER_FILE, SANDBOX_STATE_DIR } from "./sandbox.js";
 
 declare module "vitest" {
@@ -24,7 +24,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("sandboxRunToken", token);
   const before = await sandboxStatus({ stateDir: SANDBOX_STATE_DIR });
   const wasUp = before.recorded && before.components.some((c) => c.running);
-  const existing = new Set(await gamedayLeftovers());
+  const existing = await gamedayLeftovers();
   return async () => {
     const usedLast = (() => {
       try {
@@ -36,7 +36,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (!wasUp && usedLast) await sandboxDown({ stateDir: SANDBOX_STATE_DIR });
     // scripts/test.sh checks around both lanes at once (test/support/leftovers-cli.ts).
     if (process.env.GAMEDAY_LEFTOVERS_OUTER === "1") return;
-    const left = (await gamedayLeftovers()).filter((l) => !existing.has(l));
-    if (left.length > 0) throw new Error(`the tests left these behind:\n  ${left.join("\n  ")}`);
+    const left = await newLeftovers(existing);
+    if (left) throw new Error(left);
   };
 }

@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { gamedayLeftovers } from "./gameday-leftovers.js";
+import { gamedayLeftovers, newLeftovers } from "./gameday-leftovers.js";
 
 /**
  * The leftover check of test/support/global-setup.ts, around both lanes of `npm test` at once
@@ -11,15 +11,13 @@ async function main(mode: string | undefined, file: string | undefined): Promise
     process.stderr.write("usage: leftovers-cli snapshot|check FILE\n");
     return 2;
   }
-  const now = await gamedayLeftovers();
   if (mode === "snapshot") {
-    writeFileSync(file, JSON.stringify(now));
+    writeFileSync(file, JSON.stringify(await gamedayLeftovers()));
     return 0;
   }
-  const before = new Set(JSON.parse(readFileSync(file, "utf8")) as string[]);
-  const left = now.filter((l) => !before.has(l));
-  if (left.length === 0) return 0;
-  process.stderr.write(`the tests left these behind:\n  ${left.join("\n  ")}\n`);
+  const left = await newLeftovers(JSON.parse(readFileSync(file, "utf8")) as string[]);
+  if (!left) return 0;
+  process.stderr.write(`${left}\n`);
   return 1;
 }
 

@@ -24,8 +24,10 @@ export const SANDBOX_RUN_STATE_DIR = SANDBOX_PORT_OFFSET
   : ".gameday";
 
 /** The checkout's targets.yaml for this process's stack: the file itself at offset 0, else a moved copy. */
+let movedTargets: string | undefined;
 export function sandboxTargetsFile(): string {
   if (!SANDBOX_PORT_OFFSET) return "targets.yaml";
+  if (movedTargets) return movedTargets;
   const file = join(REPO, SANDBOX_RUN_STATE_DIR, "targets.yaml");
   mkdirSync(join(REPO, SANDBOX_RUN_STATE_DIR), { recursive: true });
   const token = relative(REPO, join(SANDBOX_STATE_DIR, "control-token"));
@@ -33,7 +35,8 @@ export function sandboxTargetsFile(): string {
     file,
     shiftTargetsText(readFileSync(join(REPO, "targets.yaml"), "utf8"), SANDBOX_PORT_OFFSET, token),
   );
-  return relative(REPO, file);
+  movedTargets = relative(REPO, file);
+  return movedTargets;
 }
 /** The token of the vitest run that used the stack last (global-setup stops only a stack it used). */
 export const SANDBOX_OWNER_FILE = join(SANDBOX_STATE_DIR, "test-run-token");

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join, matchesGlob, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEMO_LANE, SANDBOX_LANE } from "../lanes.js";
 import { REPO } from "../support/cli.js";
@@ -11,30 +11,23 @@ function testFiles(dir: string): string[] {
 }
 
 const inSandboxLane = (file: string) =>
-  [...SANDBOX_LANE, ...DEMO_LANE].some((glob) =>
-    glob.endsWith("/**/*.test.ts") ? file.startsWith(glob.slice(0, -12)) : file === glob,
-  );
+  [...SANDBOX_LANE, ...DEMO_LANE].some((glob) => matchesGlob(file, glob));
 
 /** What marks a file as a user of the shared stack on its default ports (test/support/sandbox.ts). */
 const SHARED_STACK = [/support\/sandbox\.js/, /sandboxUp\(/, /SANDBOX_STATE_DIR/];
 
 describe("test lanes (test/lanes.ts): the isolated lane never touches the shared sandbox", () => {
   // (this file names the markers itself)
-  const files = testFiles(join(REPO, "test"))
+  const users = testFiles(join(REPO, "test"))
     .map((f) => relative(REPO, f))
-    .filter((f) => f !== "test/unit/test-lanes.test.ts");
+    .filter((f) => f !== "test/unit/test-lanes.test.ts")
+    .filter((f) => SHARED_STACK.some((re) => re.test(readFileSync(join(REPO, f), "utf8"))));
 
   it("every file that uses the shared sandbox stack is in the sandbox lane", () => {
-    const strays = files.filter(
-      (f) => !inSandboxLane(f) && SHARED_STACK.some((re) => re.test(readFileSync(join(REPO, f), "utf8"))),
-    );
-    expect(strays).toEqual([]);
+    expect(users.filter((f) => !inSandboxLane(f))).toEqual([]);
   });
 
   it("the check sees a stray (this file's own marker list finds the sandbox lane's files)", () => {
-    const users = files.filter((f) =>
-      SHARED_STACK.some((re) => re.test(readFileSync(join(REPO, f), "utf8"))),
-    );
     expect(users).toContain("test/demo/demo-game-day.test.ts");
     expect(users.every(inSandboxLane)).toBe(true);
     expect(inSandboxLane("test/queue/queue-worker.test.ts")).toBe(false);
