@@ -230,6 +230,8 @@ async function runAll(
   } else if (!results.length)
     reason = String(controller.signal.reason ?? "stopped before any experiment ran");
   const remaining = results.flatMap((r) => r.remaining);
+  // Ended before its locks go: the next run on the target may start (and record its start) at once.
+  const endedAt = Date.now();
   // Redis may be away right now: the record waits in the offline queue, the lease expires by itself.
   await withTimeout(lease.close(), ctx.leaseTtlMs, "releasing the lease").catch((err) =>
     ctx.log(`${id}: ${(err as Error).message}`),
@@ -244,7 +246,7 @@ async function runAll(
   };
   await ctx.history.update(
     id,
-    { ...outcome, endedAt: Date.now(), remaining, artifacts, experiments: results.map(experimentOutcome) },
+    { ...outcome, endedAt, remaining, artifacts, experiments: results.map(experimentOutcome) },
     record,
   );
   ctx.log(`${id}: ${outcome.verdict} (exit ${exitCode}): ${reason}`);
