@@ -83,6 +83,35 @@ describe("blackout windows: runs refuse, schedule ticks are skipped (real CLI, r
     expect(await t.leftovers()).toEqual([]);
   });
 
+  it("plan shows the safety checks and lists a blackout or a halt as the problems a run would meet (exit 4)", async () => {
+    const exp = join(t.dir, "exp.yaml");
+    const plain = await runCli(["plan", exp, "--targets", t.targets, "--state-dir", t.stateDir]);
+    expect(plain.code, plain.stdout + plain.stderr).toBe(0);
+    expect(plain.stdout).toContain("safety: halt switch");
+    expect(plain.stdout).toContain("not in force");
+    expect(plain.stdout).toContain("safety: blackout windows: none");
+    const inside = withBlackouts(
+      t,
+      "plan-inside.yaml",
+      '      - { name: always, weekly: { days: [sun, mon, tue, wed, thu, fri, sat], from: "00:00", to: "24:00" } }',
+    );
+    const blocked = await runCli(["plan", exp, "--targets", inside, "--state-dir", t.stateDir]);
+    expect(blocked.code).toBe(4);
+    expect(blocked.stdout).toContain('✗ refused: target t1 is in blackout window "always"');
+    const halt = await runCli(["halt", "--reason", "plan test", "--state-dir", t.stateDir]);
+    expect(halt.code, halt.stderr).toBe(0);
+    try {
+      const halted = await runCli(["plan", exp, "--targets", t.targets, "--state-dir", t.stateDir]);
+      expect(halted.code).toBe(4);
+      expect(halted.stdout).toContain("✗ refused: runs are halted");
+      expect(halted.stdout).toContain("plan test");
+    } finally {
+      expect((await runCli(["resume", "--state-dir", t.stateDir])).code).toBe(0);
+    }
+    expect(faultJournalLines(t.stateDir)).toEqual([]);
+    expect(await t.leftovers()).toEqual([]);
+  });
+
   it("a schedule's tick inside a window is skipped and logged, never run", async () => {
     redis = await startPrivateRedis();
     const q = ["--redis", redis.url, "--prefix", testPrefix("blackout")];

@@ -5,15 +5,18 @@ import { formatDuration } from "../../experiment/duration.js";
 import { expandGameDays } from "../../experiment/expand-game-days.js";
 import { suppliedValues } from "../../experiment/parameter-inputs.js";
 import { InjectorRegistry } from "../../faults/injector-registry.js";
+import type { HaltSwitch } from "../../interfaces/halt-switch.js";
 import type { ResolvedNotifier } from "../../interfaces/notifier.js";
 import type { ResolvedTelemetry } from "../../interfaces/trace-sink.js";
 import { parametersText } from "../../report/parameters-text.js";
 import { plannedDuration } from "../../run/planned-duration.js";
+import { haltSwitchFor } from "../../safety/halt-switch-for.js";
 import { describeTelemetry } from "../../targets/telemetry-credentials.js";
 import { CLI_OPTIONS } from "../cli-options.js";
 import { loadInputs, type ResolvedInput } from "../inputs.js";
 import { describeAssertion, describeExpectation } from "../plan/describe-expectation.js";
 import { collectPreflight } from "../plan/plan-preflight.js";
+import { planSafety } from "../plan/plan-safety.js";
 import { plannedNotifiers } from "../plan/planned-notifiers.js";
 import { plannedTelemetry } from "../plan/planned-telemetry.js";
 
@@ -24,6 +27,7 @@ async function printPlan(
   input: ResolvedInput,
   notifiers: readonly ResolvedNotifier[],
   telemetry: ResolvedTelemetry | undefined,
+  halt: HaltSwitch,
 ): Promise<number> {
   const { spec, metadata } = input.experiment;
   out(pc.bold(`${input.runName ?? metadata.name} (${input.file}) on target ${input.targetName}`));
@@ -39,6 +43,9 @@ async function printPlan(
   for (const s of spec.steadyState)
     out(`  steady state: ${s.name}: ${describeAssertion(s)} over ${formatDuration(s.over)}`);
   const report = await collectPreflight(input, await InjectorRegistry.forTarget(input.target));
+  const safety = await planSafety(input, halt);
+  report.problems.unshift(...safety.problems);
+  for (const line of safety.lines) out(`  safety: ${line}`);
   for (const { fault, plan } of report.faults) {
     const head = `  fault ${pc.magenta(fault.name)} at +${formatDuration(fault.at)} for ${formatDuration(fault.for)}`;
     if (!plan) {
@@ -77,6 +84,7 @@ export function registerPlanCommand(program: Command): void {
     .addOption(CLI_OPTIONS.targets())
     .addOption(CLI_OPTIONS.vars())
     .addOption(CLI_OPTIONS.varFile())
+    .addOption(CLI_OPTIONS.stateDir())
     .action(async (files: string[], opts) => {
       const supplied = suppliedValues({ vars: opts.var, varFile: opts.varFile });
       const expanded = await expandGameDays(files);
@@ -84,9 +92,15 @@ export function registerPlanCommand(program: Command): void {
       // As `gameday run` decides them: an unknown name or an unreadable secret is exit 2 here too.
       const notifiers = plannedNotifiers(expanded, inputs, opts.targets);
       const telemetry = await plannedTelemetry(opts.targets);
+      // The halt switch a run would read (the state folder, and Redis when configured).
+      const halt = await haltSwitchFor({ stateDir: opts.stateDir });
       let problems = 0;
-      for (const [i, input] of inputs.entries())
-        problems += await printPlan(input, notifiers[i] ?? [], telemetry);
+      try {
+        for (const [i, input] of inputs.entries())
+          problems += await printPlan(input, notifiers[i] ?? [], telemetry, halt);
+      } finally {
+        await halt.close();
+      }
       process.exitCode = problems ? ExitCode.notRun : ExitCode.passed;
     });
 }
