@@ -5,12 +5,15 @@ import { ExitCode } from "../errors/gameday-error.js";
 import { suiteStopped } from "../experiment/expand-game-days.js";
 import type { HaltSwitch } from "../interfaces/halt-switch.js";
 import type { ResolvedNotifier } from "../interfaces/notifier.js";
+import type { ResolvedTelemetry } from "../interfaces/trace-sink.js";
 import { redact } from "../redact/redact.js";
 import { JunitReporter } from "../report/junit-reporter.js";
 import { MarkdownReporter } from "../report/markdown-reporter.js";
 import { bothListeners, RunNotifiers } from "../report/notify/run-notifiers.js";
 import { ReporterSet } from "../report/reporter-registry.js";
 import { writeRunArtifacts } from "../report/run-artifacts.js";
+import { RunTracing } from "../report/trace/run-tracing.js";
+import { withTrace } from "../report/trace/trace-reporter.js";
 import { runExperiment } from "../run/experiment-runner.js";
 import { plannedDuration } from "../run/planned-duration.js";
 import type { RunResult } from "../run/run-result.js";
@@ -45,6 +48,8 @@ export interface WorkerContext {
   log: (line: string) => void;
   /** `gameday halt`: while in force no job starts (scheduled ticks are skipped); a running one aborts and rolls back. */
   halt?: HaltSwitch | undefined;
+  /** The targets file's OTLP telemetry: a trace per run, as `gameday run` exports it (the SDK loads only then). */
+  telemetry?: ResolvedTelemetry | undefined;
 }
 
 export type JobOutcome = Pick<RunRecord, "id" | "status" | "verdict" | "exitCode" | "reason">;
@@ -190,11 +195,14 @@ async function runAll(
   const results: RunResult[] = [];
   const suite = { name: payload.name, file: payload.file, continueOnFailure: payload.continueOnFailure };
   const done: { suite: typeof suite; exitCode: number }[] = [];
+  const tracing = await RunTracing.open(ctx.telemetry, (line) => ctx.log(`${id}: ${line}`));
   try {
     for (const [i, input] of inputs.entries()) {
       if (controller.signal.aborted) break;
       if (suiteStopped({ file: input.file, suite }, done)) continue;
       const notify = new RunNotifiers(notifiers[i] ?? [], (line) => ctx.log(`${id}: ${line}`));
+      // A queued game day's runs are children of one game-day span, as with `gameday run`.
+      const trace = tracing?.forRun(payload.kind === "suite" ? suite : undefined);
       const result = await runExperiment({
         ...input,
         stateDir: ctx.stateDir,
@@ -202,18 +210,18 @@ async function runAll(
         queueRun: id,
         signal: controller.signal,
         lock: new RedisRunLock(lease, input.targetName),
-        onEvent: bothListeners(publish.event, notify),
+        onEvent: withTrace(bothListeners(publish.event, notify), trace),
         onProgress: publish.snapshot,
         halt: ctx.halt,
       });
-      await Promise.all([writeRunArtifacts(result), notify.onRunEnd(result)]);
+      await Promise.all([writeRunArtifacts(result), notify.onRunEnd(result), trace?.onRunEnd(result)]);
       publish.runEnd(result);
       results.push(result);
       done.push({ suite, exitCode: result.exitCode });
       record = await ctx.history.update(id, { experiments: results.map(experimentOutcome) }, record);
     }
   } finally {
-    await publish.flush();
+    await Promise.all([publish.flush(), tracing?.close()]);
   }
   const dir = join(ctx.stateDir, "gamedays", id.replace(/[^A-Za-z0-9._-]/g, "_"));
   const artifacts = { report: join(dir, "report.md"), junit: join(dir, "junit.xml") };

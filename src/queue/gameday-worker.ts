@@ -9,6 +9,7 @@ import { describeHalt } from "../safety/halt-state.js";
 import { RedisHaltSwitch } from "../safety/redis-halt-switch.js";
 import { checkNotifierSecrets } from "../targets/check-notifier-secrets.js";
 import type { LoadedTargets } from "../targets/targets-loader.js";
+import { resolveTelemetry } from "../targets/telemetry-credentials.js";
 import { processGameDay, type WorkerContext } from "./game-day-processor.js";
 import { LeaseJanitor } from "./lease-janitor.js";
 import type { QueueConfig } from "./queue-config.js";
@@ -39,6 +40,8 @@ export interface RunningWorker {
 export async function startWorker(q: QueueConfig, opts: WorkerOptions): Promise<RunningWorker> {
   // Before Redis: a notifier secret that cannot be read is the worker's input error (exit 2), not every job's.
   checkNotifierSecrets(opts.targets);
+  // Its telemetry header secrets too: read once here, a trace per run of every job.
+  const telemetry = resolveTelemetry(opts.targets);
   const redis: Redis = await connectRedis(q.url);
   const identity = {
     id: `${hostname()}:${process.pid}:${randomBytes(2).toString("hex")}`,
@@ -63,6 +66,7 @@ export async function startWorker(q: QueueConfig, opts: WorkerOptions): Promise<
     shutdown: shutdown.signal,
     log: opts.log,
     halt,
+    telemetry,
   };
   const bullConnection = redisClient(q.url);
   bullConnection.on("error", () => {});

@@ -11,6 +11,8 @@ import { targetSchema } from "../../src/targets/targets-schema.js";
 import { resolveTelemetry } from "../../src/targets/telemetry-credentials.js";
 import { FakeInjector, FakeTarget } from "../faults/fake-injector.js";
 import { startToxiproxyFixture, type ToxiproxyFixture } from "../faults/toxiproxy/toxiproxy-fixture.js";
+import { dropPrefix, spawnWorker, testPrefix } from "../queue/support/queue-processes.js";
+import { REDIS_URL, requireRedis } from "../queue/support/redis-server.js";
 import { runCli } from "../support/cli.js";
 import { type CollectedSpan, type RunningCollector, startCollector } from "../support/otel-collector.js";
 import { scratchFiles } from "../support/scratch-files.js";
@@ -236,6 +238,43 @@ describe("run traces over OTLP, received by a real OpenTelemetry Collector", () 
       "gameday.expectation.observed.last": 200,
     });
     expect(failed?.status.code).toBe(2);
+  });
+
+  it("a queued game day run by a worker is traced too: its runs under one gameday.game_day span", async () => {
+    await requireRedis();
+    const f = scratchFiles("gameday-otel-worker-");
+    const targets = f.write("targets.yaml", targetsText(collector.endpoint));
+    f.write("exp.yaml", experimentText("queued-traced"));
+    const day = f.write(
+      "day.yaml",
+      "apiVersion: gameday/v1\nkind: GameDay\nmetadata: { name: queued-day }\nspec:\n  experiments: [exp.yaml]\n",
+    );
+    const prefix = testPrefix("otel");
+    const q = ["--redis", REDIS_URL, "--prefix", prefix];
+    const worker = await spawnWorker(
+      ["--targets", targets, "--state-dir", join(f.dir, "state"), "--concurrency", "1", ...q],
+      ENV,
+    );
+    try {
+      const res = await runCli(["enqueue", day, "--targets", targets, ...q, "--wait"], { env: ENV });
+      expect(res.code, res.stdout + res.stderr).toBe(0);
+      const queueRun = /as run (\S+)/.exec(res.stdout)?.[1];
+      const all = await collector.waitFor((s) =>
+        s.some(
+          (x) => x.name === "gameday.game_day queued-day" && x.attributes["gameday.game_day.file"] === day,
+        ),
+      );
+      const span = all.find((x) => x.attributes["gameday.game_day.file"] === day) as CollectedSpan;
+      expect(span.attributes).toMatchObject({ "gameday.runs": 1, "gameday.exit_code": 0 });
+      const run = byName(inTrace(all, span.traceId), "gameday.run queued-traced");
+      expect(run.parentSpanId).toBe(span.spanId);
+      expect(run.attributes["gameday.verdict"]).toBe("passed");
+      expect(queueRun).toBeDefined();
+      expect(worker.log()).not.toContain(TOKEN);
+    } finally {
+      await worker.kill("SIGTERM");
+      await dropPrefix(REDIS_URL, prefix);
+    }
   });
 
   it("plan and validate show the receiver and header names, never a header's value", async () => {
