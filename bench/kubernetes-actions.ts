@@ -12,6 +12,7 @@ import {
   STRESS_IMAGE,
   waitDeploymentReady,
 } from "../test/support/kube-cluster.js";
+import { benchSandboxFaults } from "./kubernetes-sandbox-faults.js";
 import type { BenchContext } from "./support/context.js";
 import type { Metric, Section } from "./support/report.js";
 import { median } from "./support/stats.js";
@@ -123,6 +124,16 @@ export async function benchKubernetesActions(ctx: Pick<BenchContext, "quick" | "
       value: median(oomAfter),
       unit: "ms",
     });
+    // The sandbox's own experiments on the same node: the breaker as gameday saw it, and the
+    // network action (in-cluster Toxiproxy) the rounds above do not cover.
+    await core.deleteNamespace({ name: NS }).catch(() => undefined);
+    const sandbox = await benchSandboxFaults({
+      root,
+      kubeconfig,
+      rounds: ctx.quick ? 2 : 3,
+      log: ctx.log,
+    });
+    metrics.push(...sandbox.metrics);
     return {
       id: "k8s",
       title:
@@ -130,13 +141,16 @@ export async function benchKubernetesActions(ctx: Pick<BenchContext, "quick" | "
       commands: [
         "scripts/kube/control-plane.sh start",
         `${rounds} rounds of pod-delete, scale-to-zero (3 real pause pods), memory-pressure (64Mi stress-ng)`,
+        "gameday sandbox up --runtime kubernetes",
+        `${ctx.quick ? 2 : 3} x gameday run experiments/kubernetes/payments-pod-delete.yaml and payments-latency.yaml`,
       ],
       metrics,
       notes: [
         "Real containers: Ready times include the kubelet's sync, containerd's sandbox and container start (runc) and gameday's 200 ms polling.",
         "revert + verify of scale-to-zero waits until all 3 replicas are Ready again; of pod-delete, until the replacement is Ready; of memory-pressure, until the stress pod is gone.",
+        "Breaker open: from the journal's fault.injected to the first breakerCycle sample (every 500 ms, read from the sandbox's Prometheus, 1 s scrape) that saw orders' breaker open; so it includes up to one scrape and one sample interval.",
       ],
-      raw: { inject, revert, replaced, oomAfter },
+      raw: { inject, revert, replaced, oomAfter, ...sandbox.raw },
     };
   } finally {
     execFileSync("bash", [script, "stop"], { env, stdio: "ignore" });

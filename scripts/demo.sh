@@ -9,7 +9,8 @@
 #                                        (kill matrix in reports/kill-matrix.{md,json,xml}); two
 #                                        mutants at a time unless GAMEDAY_PROVE_PARALLEL=1
 #   npm run demo -- --runtime kubernetes  -> the Kubernetes game day (gamedays/kubernetes.yaml) on the
-#                                            local cluster's real node (started, and stopped again, if needed)
+#                                            local cluster's real node (started, and stopped again, if needed);
+#                                            with --prove, its kill matrix (reports/kill-matrix-kubernetes.*)
 cd "$(dirname "$0")/.."
 source scripts/lib/tools.sh
 breaks=() keep=0 prove=0 runtime=process
@@ -44,6 +45,14 @@ if [ "$runtime" = kubernetes ]; then
   gameday sandbox up --runtime kubernetes "${up_args[@]}" >/dev/null
   mkdir -p reports
   set +e
+  if [ "$prove" = 1 ]; then
+    [ "${#breaks[@]}" = 0 ] || die "--prove applies every mutant itself; drop --break"
+    # One node, one sandbox: the mutants run one after another on it (each patches the Deployments).
+    gameday prove gamedays/kubernetes.yaml --parallel 1 --junit reports/kill-matrix-kubernetes.xml --report reports/kill-matrix-kubernetes.md --json reports/kill-matrix-kubernetes.json
+    code=$?
+    log "kill matrix: reports/kill-matrix-kubernetes.md, reports/kill-matrix-kubernetes.xml, reports/kill-matrix-kubernetes.json (exit $code)"
+    exit "$code"
+  fi
   gameday run gamedays/kubernetes.yaml --junit reports/junit-kubernetes.xml --report reports/gameday-kubernetes.md --json reports/gameday-kubernetes.json
   code=$?
   set -e

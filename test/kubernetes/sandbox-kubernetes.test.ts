@@ -1,4 +1,10 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ConfigInjector } from "../../src/faults/config/config-injector.js";
+import { canonical } from "../../src/faults/config/kube-env-patch.js";
+import { loadTargets, resolveTarget } from "../../src/targets/targets-loader.js";
 import { runCli } from "../support/cli.js";
 import {
   type Cluster,
@@ -48,6 +54,58 @@ describe("the sandbox on the real Kubernetes node", () => {
     expect(again.code, again.stderr).toBe(0);
     expect(await podUids()).toEqual(before);
   }, 480_000);
+
+  it("a prove mutant sets its switch on every service's Deployment, is restored exactly, and recover finds it without the journal", async () => {
+    // The repo's targets file, pointed at the test cluster.
+    const dir = mkdtempSync(join(tmpdir(), "gameday-kube-mutant-"));
+    const targets = join(dir, "targets.yaml");
+    writeFileSync(
+      targets,
+      readFileSync("targets.yaml", "utf8").replace(
+        /kubeconfig: \.gameday\/kube\/kubeconfig/,
+        `kubeconfig: ${KUBECONFIG}`,
+      ),
+    );
+    const target = resolveTarget(await loadTargets(targets), "sandbox-kubernetes", targets);
+    const templates = async () =>
+      Object.fromEntries(
+        (await c.apps.listNamespacedDeployment({ namespace: NS })).items.map((d) => [
+          d.metadata?.name,
+          canonical(d.spec?.template),
+        ]),
+      );
+    const breaksOf = async (port: number) =>
+      ((await (await fetch(`http://127.0.0.1:${port}/health`)).json()) as { config: { breaks: string[] } })
+        .config.breaks;
+    const before = await templates();
+    const inj = new ConfigInjector(target);
+    const mutant = { name: "no-breaker", sandbox: { break: "breaker" as const } };
+    const planned = await inj.planChange(mutant);
+    expect(planned.targets.sort()).toEqual(
+      ["gateway", "orders", "payments", "risk"].map((d) => `${NS}/deployment/${d}`),
+    );
+    const ctx = { runId: "kube-mutant-1", experiment: "t" };
+    const active = await inj.apply(planned, ctx);
+    expect(await breaksOf(20581)).toEqual(["breaker"]);
+    expect((await inj.findOrphans()).map((o) => o.form)).toEqual(Array(4).fill("kubernetes"));
+    expect((await active.stillInPlace?.())?.inPlace).toBe(true);
+    await active.revert();
+    await active.verifyReverted();
+    expect(await templates()).toEqual(before);
+    expect(await breaksOf(20581)).toEqual([]);
+
+    // A runner that died with the mutant applied: recover, from the cluster's labels alone.
+    await inj.apply(await inj.planChange(mutant), { ...ctx, runId: "kube-mutant-2" });
+    expect(await breaksOf(20582)).toEqual(["breaker"]);
+    // Only this target: the other lanes run sandboxes of their own.
+    const rec = await runCli(["recover", "--targets", targets, "--target", "sandbox-kubernetes"], {
+      timeoutMs: 180_000,
+    });
+    expect(rec.code, rec.stderr).toBe(0);
+    expect(await inj.findOrphans()).toEqual([]);
+    expect(await templates()).toEqual(before);
+    expect(await breaksOf(20582)).toEqual([]);
+  }, 400_000);
 
   it("down removes the namespace and every pod; a second down is fine", async () => {
     const down = await runCli(["sandbox", "down", ...kube], { timeoutMs: 180_000 });

@@ -14,8 +14,14 @@ import {
 import { envAllowed } from "../../targets/mutable-env-schema.js";
 import type { Target } from "../../targets/targets-schema.js";
 import { CONFIG_FAMILY, CONFIG_LABEL, type ConfigOrphan, KUBE_CONFIG } from "./config-owner.js";
-import { discoverSandbox } from "./sandbox-discovery.js";
+import { type DiscoveredSandbox, discoverSandbox } from "./sandbox-discovery.js";
 import { listSwitchMarkers, revertSwitch } from "./sandbox-switch.js";
+
+const SANDBOX_WHERE: Record<DiscoveredSandbox["runtime"], (instance: string) => string> = {
+  process: (instance) => `process sandbox ${instance}`,
+  docker: () => "compose sandbox",
+  kubernetes: () => "Kubernetes sandbox",
+};
 
 /** A mutant the target allows, resolved: what `plan` shows and `apply` changes. */
 export interface PlannedChange extends PlannedFault {
@@ -67,17 +73,26 @@ export class ConfigInjector implements FaultInjector {
       const found = await discoverSandbox(this.target);
       if (!found)
         throw new PreflightError(`mutant ${mutant.name}: no sandbox service of the target answers /health`);
-      const where = found.runtime === "process" ? `process sandbox ${found.instance}` : "compose sandbox";
+      const where = SANDBOX_WHERE[found.runtime](found.instance);
       // A monitoring switch changes the sandbox's Prometheus, which only the process launcher
-      // restarts: on the compose sandbox the services would be "verified" switched while the
-      // alerts still fire, and the mutant would survive a gate that is not there.
+      // restarts: on the compose or Kubernetes sandbox the services would be "verified" switched
+      // while the alerts still fire, and the mutant would survive a gate that is not there.
       if (
         found.runtime !== "process" &&
         MONITORING_COUNTERMEASURES.some((m) => m.name === mutant.sandbox?.break)
       )
         throw new PreflightError(
-          `mutant ${mutant.name}: the ${mutant.sandbox.break} switch needs the process sandbox (its launcher restarts Prometheus); the compose sandbox keeps its Prometheus container`,
+          `mutant ${mutant.name}: the ${mutant.sandbox.break} switch needs the process sandbox (its launcher restarts Prometheus); the ${where} keeps its Prometheus`,
         );
+      if (found.runtime === "kubernetes") {
+        const { planKubeSwitch } = await import("./kube-sandbox-switch.js");
+        const kp = await planKubeSwitch(this.target, found, mutant.sandbox.break);
+        return {
+          ...base,
+          action: `switch ${mutant.sandbox.break} (SANDBOX_BREAK=${kp.breaks.join(",")})`,
+          targets: kp.refs.map((r) => `${r.ref.namespace}/deployment/${r.ref.name}`),
+        };
+      }
       return {
         ...base,
         action: `switch ${mutant.sandbox.break}`,
@@ -160,6 +175,21 @@ export class ConfigInjector implements FaultInjector {
           runId,
         });
         return active(`sandbox switch ${m.sandbox.break} on ${found.instance}`, h.revert, h.verifyReverted);
+      }
+      if (found.runtime === "kubernetes") {
+        const { planKubeSwitch, applyKubeSwitch } = await import("./kube-sandbox-switch.js");
+        await applyKubeSwitch(await planKubeSwitch(this.target, found, m.sandbox.break), found, owner);
+        const restore = async () => {
+          const mine = (await this.findOrphans(runId)).filter((o) => o.ownerTag === tag);
+          // One Recreate rollout per service: restored side by side, not one after another.
+          await Promise.all(mine.map((o) => this.revertOrphan(o)));
+        };
+        const restored = async () => {
+          await gone();
+          const { waitForSwitches } = await import("./kube-sandbox-switch.js");
+          await waitForSwitches(found, prior);
+        };
+        return active(`sandbox switch ${m.sandbox.break} on the Kubernetes sandbox`, restore, restored);
       }
       // The compose sandbox: every service container recreated with the extra switch.
       const breaks = [...new Set([...prior, m.sandbox.break])].join(",");

@@ -3,9 +3,9 @@ import { probeService } from "../../sandbox/health-probes.js";
 import type { Target } from "../../targets/targets-schema.js";
 
 export interface DiscoveredSandbox {
-  /** What the services report as SANDBOX_INSTANCE: the launcher's state dir, or "docker-compose". */
+  /** What the services report as SANDBOX_INSTANCE: the launcher's state dir, "docker-compose" or "kubernetes". */
   instance: string;
-  runtime: "process" | "docker";
+  runtime: "process" | "docker" | "kubernetes";
   /** service -> its base URL and the switches it runs with now */
   services: Partial<Record<ServiceName, { url: string; breaks: string[] }>>;
 }
@@ -40,5 +40,7 @@ export async function discoverSandbox(target: Target): Promise<DiscoveredSandbox
     throw new Error(
       `the target's sandbox services were started by different sandboxes: ${[...instances].join(", ")}`,
     );
-  return { instance, runtime: instance === "docker-compose" ? "docker" : "process", services };
+  const runtime =
+    instance === "docker-compose" ? "docker" : instance === "kubernetes" ? "kubernetes" : "process";
+  return { instance, runtime, services };
 }
