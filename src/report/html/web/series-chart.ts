@@ -26,6 +26,8 @@ export interface SeriesChartOptions {
   yAxisSize?: number | undefined;
   /** The narrowest the chart gets, in px (a report's probe chart stays readable on a phone). */
   minWidth?: number | undefined;
+  /** A y axis from 0 (counts, rates, ratios), so a small panel's ticks are never all off its data. */
+  yFromZero?: boolean | undefined;
 }
 
 export interface SeriesChart {
@@ -84,7 +86,19 @@ export function seriesChart(el: HTMLElement, data: SeriesData, o: SeriesChartOpt
   const plot = new uPlot(
     {
       ...size(el, o.height, o.minWidth ?? 320),
-      scales: { x: { time: false, ...(o.xRange ? { range: o.xRange } : {}) } },
+      scales: {
+        x: { time: false, ...(o.xRange ? { range: o.xRange } : {}) },
+        ...(o.yFromZero
+          ? {
+              y: {
+                range: (_u: uPlot, _min: number, max: number): uPlot.Range.MinMax => [
+                  0,
+                  max > 0 ? max * 1.1 : 1,
+                ],
+              },
+            }
+          : {}),
+      },
       axes: [timeAxis(o.xLabel), yAxis],
       series,
       legend: { live: false },
