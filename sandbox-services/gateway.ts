@@ -17,16 +17,20 @@ runService("gateway", ({ callDependency }) => async () => {
       status: 504,
       body: { error: "orders timed out" },
       log: { dependency: "orders", reason: "timeout" },
+      msg: "checkout failed with 504: orders did not answer in time",
     };
   if (r.kind === "failure" && r.reason === "shed")
     return {
       status: 503,
       body: { error: "overloaded: too many checkouts in flight" },
       log: { dependency: "orders", reason: "shed" },
+      msg: "checkout shed with 503: too many checkouts in flight",
     };
+  const detail = r.kind === "response" ? `HTTP ${r.status}` : r.reason;
   return {
     status: 502,
-    body: { error: "orders failed", detail: r.kind === "response" ? `HTTP ${r.status}` : r.reason },
+    body: { error: "orders failed", detail },
     log: { dependency: "orders", reason: r.kind === "response" ? "error" : r.reason },
+    msg: `checkout failed with 502: orders answered ${detail}`,
   };
 });

@@ -16,10 +16,14 @@ runService("orders", ({ callDependency }) => async () => {
       status: 200,
       body: { order: "accepted", payment: "pending" },
       log: { dependency: "payments", reason: "fallback", cause: r.reason },
+      msg: `order accepted with the payment pending: payments failed (${r.reason})`,
+      level: "warn",
     };
+  const detail = r.kind === "response" ? `HTTP ${r.status}` : r.reason;
   return {
     status: 503,
-    body: { error: "payments unavailable", detail: r.kind === "response" ? `HTTP ${r.status}` : r.reason },
+    body: { error: "payments unavailable", detail },
     log: { dependency: "payments", reason: r.kind === "response" ? "error" : r.reason },
+    msg: `order failed with 503: payments ${detail === "short_circuit" ? "refused by the open breaker" : `answered ${detail}`}`,
   };
 });

@@ -12,9 +12,11 @@ runService("payments", ({ callDependency }) => async () => {
   const r = await callDependency();
   if (r.kind === "response" && r.status < 300)
     return { status: 200, body: { charged: true, risk: parseBody(r.body) } };
+  const detail = r.kind === "response" ? `HTTP ${r.status}` : r.reason;
   return {
     status: 503,
-    body: { error: "risk unavailable", detail: r.kind === "response" ? `HTTP ${r.status}` : r.reason },
+    body: { error: "risk unavailable", detail },
     log: { dependency: "risk", reason: r.kind === "response" ? "error" : r.reason },
+    msg: `charge failed with 503: risk ${detail === "timeout" ? "timed out" : `answered ${detail}`}`,
   };
 });

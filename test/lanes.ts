@@ -13,6 +13,7 @@ export const SANDBOX_LANE = [
   "test/console/console-live.test.ts",
   "test/docs/**/*.test.ts",
   "test/drill/drill-e2e.test.ts",
+  "test/drill/drill-view-browser.test.ts",
   "test/prove/prove-sandbox.test.ts",
   "test/report/notify-sandbox.test.ts",
   "test/run/**/*.test.ts",

@@ -22,6 +22,14 @@ class DependencyFailure extends Error {
   }
 }
 
+export type ClientEventKind =
+  | "retry"
+  | "retry_denied"
+  | "shed"
+  | "short_circuit"
+  | "fallback"
+  | "retries_exhausted";
+
 /** What the client tells its service's log: each attempt and each countermeasure's decision. */
 export interface ClientObserver {
   /** Headers for attempt `n` (its traceparent), and the callback told its result. */
@@ -29,10 +37,7 @@ export interface ClientObserver {
     headers: Record<string, string>;
     end(r: AttemptResult, durationMs: number): void;
   };
-  event(
-    kind: "retry" | "retry_denied" | "shed" | "short_circuit" | "fallback",
-    fields: Record<string, unknown>,
-  ): void;
+  event(kind: ClientEventKind, fields: Record<string, unknown>): void;
 }
 
 export interface ClientDeps {
@@ -136,7 +141,17 @@ export class ResilientClient {
       this.metrics.depRequests.inc({ dependency, outcome: r.outcome });
       if (r.outcome === "success") return r;
       (r.outcome === "timeout" ? this.metrics.depTimeouts : this.metrics.depErrors).inc({ dependency });
-      if (retry > this.policy.retries) throw new DependencyFailure(r.outcome);
+      if (retry > this.policy.retries) {
+        // Only a policy with retries gives up after them; a single failed attempt says it already.
+        if (this.policy.retries > 0)
+          this.observer?.event("retries_exhausted", {
+            dependency,
+            attempts: retry,
+            reason: "retries-exhausted",
+            cause: r.outcome,
+          });
+        throw new DependencyFailure(r.outcome);
+      }
       if (this.policy.budget.enabled && !this.budget.tryAcquireRetry()) {
         this.metrics.depRetriesDenied.inc({ dependency });
         this.observer?.event("retry_denied", { dependency, attempt: retry, reason: "retry-budget" });

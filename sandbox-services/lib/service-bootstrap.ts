@@ -9,11 +9,23 @@ export interface RouteAnswer {
   body: unknown;
   /** Extra fields for the request's log line (the reason of a fallback, risk's cache result). */
   log?: Record<string, unknown>;
+  /** What the line says in words (an on-call engineer reads it in a log search). */
+  msg?: string;
+  /** The line's level when the status alone does not say it (a fallback is a warning, yet a 200). */
+  level?: LogLevel;
 }
 
+export type LogLevel = "info" | "warn" | "error";
+
 /** Where request lines go (pino in the services; the shape only, for tests). */
-export interface RequestLog {
-  info(fields: Record<string, unknown>): void;
+export type RequestLog = Record<LogLevel, (fields: Record<string, unknown>, msg?: string) => void>;
+
+/**
+ * A failure must be findable by level, as in any production log: a 5xx answer is an error, a 4xx
+ * a warning, unless the route says otherwise.
+ */
+export function requestLevel(answer: RouteAnswer): LogLevel {
+  return answer.level ?? (answer.status >= 500 ? "error" : answer.status >= 400 ? "warn" : "info");
 }
 export type RouteHandler = () => Promise<RouteAnswer>;
 
@@ -45,7 +57,7 @@ export function startService(
   config: ServiceConfig,
   metrics: ServiceMetrics,
   routes: Record<string, RouteHandler>,
-  requestLog: RequestLog = { info: () => {} },
+  requestLog: RequestLog = { info: () => {}, warn: () => {}, error: () => {} },
   onShutdown: () => void = () => {},
 ): Server {
   const health: ServiceHealth = {
@@ -83,7 +95,7 @@ export function startService(
     send(res, answer.status, answer.body);
     stop({ status: String(answer.status) });
     metrics.serverRequests.inc({ route, status: String(answer.status) });
-    requestLog.info({
+    const fields = {
       event: "request",
       route,
       method: req.method,
@@ -94,7 +106,10 @@ export function startService(
       span_id: span.spanId,
       parent_span_id: span.parentSpanId,
       ...answer.log,
-    });
+    };
+    const level = requestLevel(answer);
+    if (answer.msg === undefined) requestLog[level](fields);
+    else requestLog[level](fields, answer.msg);
   };
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {

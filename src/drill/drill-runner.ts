@@ -18,10 +18,11 @@ import type { LoadedDrill } from "./drill-loader.js";
 import { PanelSampler, standardPanels } from "./drill-panels.js";
 import { planDrill, seededRandom } from "./drill-plan.js";
 import { writeDrillReports } from "./drill-report.js";
+import { publicResults } from "./drill-results.js";
 import { type DrillScore, scoreDrill } from "./drill-scoring.js";
 import { DrillSession } from "./drill-session.js";
 import { DrillFolder, DrillTimeline, newDrillId, newToken } from "./drill-state.js";
-import { serveResponderApi } from "./responder-api.js";
+import { type ServedApi, serveResponderApi } from "./responder-api.js";
 
 export interface DrillStartOptions {
   loaded: LoadedDrill;
@@ -41,6 +42,11 @@ export interface DrillStartOptions {
   log?: (line: string) => void;
   /** Called once the responder API listens and the state folder names it. */
   onReady?: (info: { id: string; url: string; dir: string }) => void;
+  /**
+   * Keep the responder API (and so the drill view) up after the end, showing the results; the
+   * caller closes it (DrillOutcome.view). Acting is refused after the end either way.
+   */
+  keepView?: boolean | undefined;
 }
 
 export interface DrillOutcome {
@@ -51,6 +57,8 @@ export interface DrillOutcome {
   score: DrillScore;
   run?: RunResult | undefined;
   reports: { markdown: string; html: string };
+  /** With keepView: the responder API still serving the ended drill's view. */
+  view?: ServedApi | undefined;
 }
 
 /**
@@ -202,10 +210,11 @@ export async function runDrill(opts: DrillStartOptions): Promise<DrillOutcome> {
     runId: run.runId,
     verdict: run.verdict,
   });
-  await api.close();
+  const score = scoreDrill(timeline.events, drill.spec.answer, opts.responders);
+  session.results = publicResults(score, drill.spec.answer);
+  if (!opts.keepView) await api.close();
   const info = folder.readInfo();
   folder.writeInfo({ ...info, status: "ended" });
-  const score = scoreDrill(timeline.events, drill.spec.answer, opts.responders);
   const exitCode: ExitCodeValue = !verified
     ? ExitCode.error
     : session.clockStart === undefined
@@ -239,5 +248,14 @@ export async function runDrill(opts: DrillStartOptions): Promise<DrillOutcome> {
     folder.path("result.json"),
     `${redact(JSON.stringify({ id, exitCode, reason, seed, score }, null, 2))}\n`,
   );
-  return { id, dir: folder.dir, exitCode, reason, score, run, reports };
+  return {
+    id,
+    dir: folder.dir,
+    exitCode,
+    reason,
+    score,
+    run,
+    reports,
+    ...(opts.keepView ? { view: api } : {}),
+  };
 }

@@ -10,6 +10,7 @@ import { type DrillEvent, rootCauseSchema } from "./drill-events.js";
 import type { DrillFaults } from "./drill-faults.js";
 import type { PanelSampler } from "./drill-panels.js";
 import type { DrillPlan } from "./drill-plan.js";
+import { liveLeaderboard, type PublicResults } from "./drill-results.js";
 import type { Drill } from "./drill-schema.js";
 import type { DrillTimeline, DrillTokens } from "./drill-state.js";
 import { type LogQuery, searchLogs } from "./log-search.js";
@@ -27,6 +28,8 @@ export const mitigationBodySchema = z.strictObject({
 });
 
 export type EndReason = Extract<DrillEvent, { type: "ended" }>["reason"];
+/** What GET /view answers: the CLI prints it, the drill view's page draws it. */
+export type DrillView = ReturnType<DrillSession["view"]>;
 
 interface SloCheck {
   check: SteadyStateCheck;
@@ -68,6 +71,8 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
 export class DrillSession {
   clockStart: number | undefined;
   ended: { reason: EndReason; detail: string } | undefined;
+  /** Set by the runner once the ended drill is scored (a view kept up after the end shows them). */
+  results: PublicResults | undefined;
   private readonly byToken = new Map<string, string>();
   private readonly slo: SloCheck[];
   private readonly hintsShown = new Set<number>();
@@ -296,6 +301,9 @@ export class DrillSession {
       })),
       panels: this.deps.panels.series,
       hints: timeline.of("hint").map(({ t, text }) => ({ t, text })),
+      leaderboard:
+        this.results?.leaderboard ?? liveLeaderboard(timeline.events, this.responders, this.clockStart),
+      results: this.results ?? null,
     };
   }
 }

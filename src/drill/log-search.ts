@@ -4,10 +4,15 @@ import { SERVICE_NAMES, type ServiceName } from "../../sandbox-services/lib/topo
 
 export interface LogQuery {
   service?: string | undefined;
+  /** This level or a more severe one (warn: warnings and errors), as log tools filter. */
   level?: string | undefined;
   trace?: string | undefined;
-  /** epoch ms */
+  /** epoch ms, inclusive */
   since?: number | undefined;
+  /** epoch ms, inclusive */
+  until?: number | undefined;
+  /** Words the line must contain (message or fields), case-insensitive. */
+  text?: string | undefined;
   limit?: number | undefined;
 }
 
@@ -16,10 +21,13 @@ export interface LogEntry {
   time?: number | undefined;
   level: string;
   msg: string;
+  /** The structured line's fields (event, route, status, reason...), when it has a message of its own too. */
+  fields?: string | undefined;
   trace?: string | undefined;
 }
 
 const TAIL_BYTES = 512 * 1024;
+const SEVERITY: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
 const PINO_LEVELS: Record<number, string> = {
   10: "trace",
   20: "debug",
@@ -54,6 +62,11 @@ const FIELDS = [
   "reason",
   "cause",
   "duration_ms",
+  "attempts",
+  "cache",
+  "pool_wait_ms",
+  "query_ms",
+  "detail",
 ];
 function describeRecord(r: Record<string, unknown>): string {
   const parts = FIELDS.flatMap((k) => (r[k] === undefined ? [] : [`${k}=${String(r[k]).slice(0, 200)}`]));
@@ -77,11 +90,13 @@ function parseLine(service: ServiceName, line: string): LogEntry | undefined {
       const trace = r.trace_id ?? r.traceId ?? r.trace;
       const time =
         typeof r.time === "number" ? r.time : typeof r.time === "string" ? Date.parse(r.time) : Number.NaN;
+      const own = r.msg ?? r.message;
       return {
         service,
         ...(Number.isFinite(time) ? { time } : {}),
         level,
-        msg: String(r.msg ?? r.message ?? describeRecord(r)).slice(0, 2000),
+        msg: String(own ?? describeRecord(r)).slice(0, 2000),
+        ...(own === undefined ? {} : { fields: describeRecord(r).slice(0, 2000) }),
         ...(typeof trace === "string" ? { trace } : {}),
       };
     } catch {
@@ -100,6 +115,13 @@ export function searchLogs(logDir: string | undefined, q: LogQuery): { entries: 
   if (!logDir) return { entries: [], note: "this target has no service logs the drill can read" };
   const services = q.service ? SERVICE_NAMES.filter((s) => s === q.service) : [...SERVICE_NAMES];
   if (q.service && !services.length) return { entries: [], note: `no service "${q.service.slice(0, 40)}"` };
+  const minSeverity = q.level ? SEVERITY[q.level.toLowerCase()] : undefined;
+  if (q.level && minSeverity === undefined)
+    return {
+      entries: [],
+      note: `no level "${q.level.slice(0, 20)}": one of ${Object.keys(SEVERITY).join(", ")}`,
+    };
+  const words = (q.text ?? "").toLowerCase().split(/\s+/).filter(Boolean);
   const entries: LogEntry[] = [];
   let files = 0;
   for (const service of services) {
@@ -111,9 +133,14 @@ export function searchLogs(logDir: string | undefined, q: LogQuery): { entries: 
         if (!line.trim()) continue;
         const e = parseLine(service, line);
         if (!e) continue;
-        if (q.level && e.level !== q.level) continue;
+        if (minSeverity !== undefined && (SEVERITY[e.level] ?? 30) < minSeverity) continue;
         if (q.trace && e.trace !== q.trace) continue;
         if (q.since !== undefined && (e.time === undefined || e.time < q.since)) continue;
+        if (q.until !== undefined && (e.time === undefined || e.time > q.until)) continue;
+        if (words.length) {
+          const hay = `${e.msg} ${e.fields ?? ""}`.toLowerCase();
+          if (!words.every((w) => hay.includes(w))) continue;
+        }
         entries.push(e);
       }
     }

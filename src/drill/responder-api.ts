@@ -5,6 +5,7 @@ import { GamedayError } from "../errors/gameday-error.js";
 import { redact } from "../redact/redact.js";
 import { DrillEndedError, DrillRequestError } from "./drill-errors.js";
 import type { DrillSession } from "./drill-session.js";
+import { playPage, playScript } from "./pages/play-page.js";
 
 const MAX_BODY = 16 * 1024;
 
@@ -32,6 +33,26 @@ function send(c: Context, status: number, body: unknown) {
   });
 }
 
+/** `since` / `until`: epoch ms or an ISO time; undefined when absent or unreadable. */
+function timeParam(text: string | undefined): number | undefined {
+  if (text === undefined || text === "") return undefined;
+  const ms = Number.isFinite(Number(text)) ? Number(text) : Date.parse(text);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/**
+ * The drill view's page and script are the same for everyone and carry nothing of the drill: no
+ * token is needed to load them (the page reads its token from the URL's #fragment, which no
+ * request carries, so no server or proxy log has it) and every call they make needs one.
+ */
+const PAGE_HEADERS = {
+  "cache-control": "no-store",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+  "content-security-policy":
+    "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+};
+
 /**
  * The responders' HTTP API, served by the drill process on loopback. Every request carries a
  * responder's token (the organizer's only for /stop). Errors are {error, code} with 400, 403 or
@@ -48,6 +69,15 @@ export function responderApp(session: DrillSession): Hono {
     return send(c, 500, { error: "internal error", code: "E_INTERNAL" });
   });
   const who = (c: Context) => session.responder(bearer(c));
+  app.get("/play", async (c) =>
+    c.body(await playPage(), 200, { ...PAGE_HEADERS, "content-type": "text/html; charset=utf-8" }),
+  );
+  app.get("/play.js", async (c) =>
+    c.body(await playScript(), 200, {
+      ...PAGE_HEADERS,
+      "content-type": "text/javascript; charset=utf-8",
+    }),
+  );
   app.get("/view", (c) => send(c, 200, session.view(who(c))));
   app.post("/ack", (c) => send(c, 200, session.ack(who(c))));
   app.post("/notes", async (c) => {
@@ -64,17 +94,17 @@ export function responderApp(session: DrillSession): Hono {
   });
   app.get("/logs", (c) => {
     who(c);
-    const since = c.req.query("since");
-    const sinceMs =
-      since === undefined ? undefined : Number.isFinite(Number(since)) ? Number(since) : Date.parse(since);
+    const q = (name: string) => c.req.query(name) || undefined;
     return send(
       c,
       200,
       session.logs({
-        service: c.req.query("service"),
-        level: c.req.query("level"),
-        trace: c.req.query("trace"),
-        since: Number.isNaN(sinceMs) ? undefined : sinceMs,
+        service: q("service"),
+        level: q("level"),
+        trace: q("trace"),
+        since: timeParam(q("since")),
+        until: timeParam(q("until")),
+        text: q("q")?.slice(0, 200),
         limit: Number(c.req.query("limit") ?? 200) || 200,
       }),
     );

@@ -23,6 +23,7 @@ export interface StartDrillCli {
   targets?: string | undefined;
   stateDir: string;
   sandboxDir: string;
+  keepView?: boolean | undefined;
 }
 
 const usage = (path: string, message: string) =>
@@ -63,6 +64,16 @@ async function chooseFile(o: StartDrillCli, seed: number): Promise<string> {
     if (declared) names.set(declared, f);
   }
   return scenarioFile(o.catalogue, o.scenario as string, names);
+}
+
+/** --keep-view: the results stay on the responders' pages until Ctrl-C (or SIGTERM). */
+async function keepViewUp(view: { url: string; close(): Promise<void> }): Promise<void> {
+  process.stdout.write(`the drill view stays up with the results at ${view.url}/play (Ctrl-C closes it)\n`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+  await view.close();
 }
 
 export async function startDrillCommand(o: StartDrillCli): Promise<number> {
@@ -120,11 +131,13 @@ export async function startDrillCommand(o: StartDrillCli): Promise<number> {
       sandboxDir: o.sandboxDir,
       signal: controller.signal,
       halt,
+      keepView: o.keepView,
       log: (l) => process.stderr.write(`${l}\n`),
       onReady: ({ id, url }) =>
         process.stdout.write(
           `drill ${id} started (${responders.join(", ")}); responder API ${url}\n` +
-            `  gameday drill view --as ${responders[0]}   |   ack | note | mitigate | answer | status | stop\n`,
+            `  gameday drill play --as ${responders[0]}   (the drill view in a browser)\n` +
+            `  gameday drill view --as ${responders[0]}   |   ack | note | mitigate | answer | logs | status | stop\n`,
         ),
     });
   } finally {
@@ -139,5 +152,6 @@ export async function startDrillCommand(o: StartDrillCli): Promise<number> {
       `  ${s.rank}. ${s.responder}: ${s.answer ? `${s.answer.component} / ${s.answer.mechanism} / ${s.answer.trigger}` : "no answer"} ${s.rootCauseCorrect ? pc.green("correct") : pc.red("wrong")}${s.answerMs !== undefined ? ` after ${(s.answerMs / 1000).toFixed(1)} s` : ""}\n`,
     );
   process.stdout.write(`report: ${outcome.reports.markdown} and ${outcome.reports.html}\n`);
+  if (outcome.view) await keepViewUp(outcome.view);
   return outcome.exitCode;
 }

@@ -104,6 +104,45 @@ describe("the responder API refuses and changes nothing", () => {
   });
 });
 
+describe("the drill view's page", () => {
+  it("serves /play and /play.js without a token (they carry nothing of the drill), locked down by CSP", async () => {
+    const { s } = session();
+    const app = responderApp(s);
+    const page = await app.request("/play");
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<script src="/play.js"></script>');
+    expect(page.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(page.headers.get("referrer-policy")).toBe("no-referrer");
+    const js = await app.request("/play.js");
+    expect(js.status).toBe(200);
+    expect(js.headers.get("content-type")).toContain("javascript");
+    const code = await js.text();
+    expect(code).toContain("/view");
+    // Nothing of this drill in the static assets: no scenario, no answer key, no token.
+    for (const text of [html, code])
+      for (const secret of [
+        "slow-scores",
+        "cache-miss-storm",
+        "config-change",
+        "alice-token",
+        "risk-cache-chain",
+      ])
+        expect(text).not.toContain(secret);
+  });
+
+  it("the view has an unscored leaderboard while the drill runs, and no results", async () => {
+    const { call } = session();
+    await call("bob-token", "POST", "/ack");
+    await call("bob-token", "POST", "/answers", { ...RIGHT, component: "payments" });
+    const view = (await call("alice-token", "GET", "/view")).body;
+    expect(view.results).toBeNull();
+    const board = view.leaderboard as { responder: string; rootCauseCorrect?: boolean }[];
+    expect(board.map((r) => r.responder)).toEqual(["bob", "alice"]);
+    expect(board.every((r) => r.rootCauseCorrect === undefined)).toBe(true);
+  });
+});
+
 describe("drill scoring", () => {
   it("times from the injection, each field right or wrong, noise, and a leaderboard by correctness then time", () => {
     const { drill } = loadDrillText(readFileSync(`${REPO}drills/risk-cache-chain.yaml`, "utf8"), "x.yaml");

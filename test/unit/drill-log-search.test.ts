@@ -37,6 +37,16 @@ writeFileSync(
       reason: "pool exhausted",
       trace_id: "t2",
     },
+    {
+      level: "error",
+      time: at(4),
+      service: "risk",
+      event: "request",
+      status: 503,
+      reason: "pool_timeout",
+      msg: "score failed with 503: waited 1000 ms for a database connection",
+      trace_id: "t3",
+    },
   ]
     .map((r) => JSON.stringify(r))
     .join("\n"),
@@ -50,12 +60,25 @@ describe("the drill's log search over the services' pino logs", () => {
       "risk listening on 127.0.0.1:18083",
       "request route=/score status=200 duration_ms=3",
       "pool_wait reason=pool exhausted",
+      "score failed with 503: waited 1000 ms for a database connection",
     ]);
     expect(JSON.stringify(entries)).not.toMatch(/cache-hit-ratio|slow-scores|app_fault/);
   });
   it("filters by trace id, level and time", () => {
     expect(searchLogs(dir, { trace: "t2" }).entries.map((e) => e.level)).toEqual(["warn"]);
-    expect(searchLogs(dir, { level: "warn" }).entries).toHaveLength(1);
-    expect(searchLogs(dir, { since: Date.parse(at(2)) }).entries.map((e) => e.trace)).toEqual(["t2"]);
+    expect(searchLogs(dir, { since: Date.parse(at(2)) }).entries.map((e) => e.trace)).toEqual(["t2", "t3"]);
+  });
+  it("a level means it and the more severe ones; a time range has two ends; words match message and fields", () => {
+    expect(searchLogs(dir, { level: "warn" }).entries.map((e) => e.level)).toEqual(["warn", "error"]);
+    expect(searchLogs(dir, { level: "error" }).entries.map((e) => e.trace)).toEqual(["t3"]);
+    expect(searchLogs(dir, { level: "loud" }).note).toContain("no level");
+    expect(
+      searchLogs(dir, { since: Date.parse(at(1)), until: Date.parse(at(3)) }).entries.map((e) => e.trace),
+    ).toEqual(["t1", "t2"]);
+    expect(searchLogs(dir, { text: "DATABASE connection" }).entries.map((e) => e.trace)).toEqual(["t3"]);
+    // A line with a message of its own keeps its fields beside it, searchable too.
+    const [line] = searchLogs(dir, { text: "pool_timeout" }).entries;
+    expect(line?.fields).toContain("status=503");
+    expect(searchLogs(dir, { text: "pool exhausted route" }).entries).toEqual([]);
   });
 });

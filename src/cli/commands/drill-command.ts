@@ -37,6 +37,10 @@ export function registerDrillCommand(program: Command): void {
     .option("--time-limit <duration>", "override the drill's time limit (e.g. 60s)")
     .option("--window <from..to>", "override the injection window (e.g. 5s..20s)")
     .option("--port <n>", "responder API port on 127.0.0.1 (default: any free port)")
+    .option(
+      "--keep-view",
+      "after the end, keep the drill view (gameday drill play) up with the results until Ctrl-C",
+    )
     .addOption(CLI_OPTIONS.targets())
     .addOption(CLI_OPTIONS.stateDir())
     .addOption(
@@ -47,6 +51,16 @@ export function registerDrillCommand(program: Command): void {
     .action(async (file: string | undefined, opts) => {
       const { startDrillCommand } = await import("../../drill/start-drill.js");
       process.exitCode = await startDrillCommand({ ...opts, file });
+    });
+  drill
+    .command("play")
+    .description("the address of your drill view in the browser (the token rides in the #fragment)")
+    .addOption(asOption())
+    .addOption(drillOption())
+    .addOption(CLI_OPTIONS.stateDir())
+    .action(async (o: Common) => {
+      const { playLink } = await import("../../drill/play-link.js");
+      process.stdout.write(`${playLink(o.stateDir, o.as, o.drill)}\n`);
     });
   drill
     .command("view")
@@ -109,22 +123,33 @@ export function registerDrillCommand(program: Command): void {
     );
   drill
     .command("logs")
-    .description("search the services' logs by service, level, trace id and time")
+    .description("search the services' logs by service, level (and above), trace id, time range and words")
     .option("--service <name>")
     .option("--level <level>")
     .option("--trace <id>")
     .option("--since <time>", "epoch ms or an ISO time")
+    .option("--until <time>", "epoch ms or an ISO time")
+    .option("--text <words>", "words the line must contain")
     .addOption(asOption())
     .addOption(drillOption())
     .addOption(CLI_OPTIONS.stateDir())
-    .action((o: Common & { service?: string; level?: string; trace?: string; since?: string }) => {
-      const q = new URLSearchParams(
-        Object.entries({ service: o.service, level: o.level, trace: o.trace, since: o.since }).filter(
-          (e): e is [string, string] => e[1] !== undefined,
-        ),
-      );
-      return respond(o, "GET", `/logs?${q}`);
-    });
+    .action(
+      (
+        o: Common & Record<"service" | "level" | "trace" | "since" | "until" | "text", string | undefined>,
+      ) => {
+        const q = new URLSearchParams(
+          Object.entries({
+            service: o.service,
+            level: o.level,
+            trace: o.trace,
+            since: o.since,
+            until: o.until,
+            q: o.text,
+          }).filter((e): e is [string, string] => e[1] !== undefined),
+        );
+        return respond(o, "GET", `/logs?${q}`);
+      },
+    );
   drill
     .command("stop")
     .description("end the drill now (rollback always) and write its report")

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import uPlot from "uplot";
 import type { RunView, ViewSeries, ViewWindow } from "../../run-view.js";
+import { type SeriesData, seriesChart, timeAxis } from "./series-chart.js";
 
 /** Colours shared with the stylesheet: failing red, holding green, faults amber. */
 const C = {
@@ -18,8 +19,6 @@ type Shade = { from: number; to: number; fill: string; label?: string; outline?:
 type Line = { at: number; color: string; label: string; top?: boolean };
 
 const rel = (t: number, t0: number) => (t - t0) / 1000;
-const fmtT = (s: number) =>
-  `${s < 0 ? "-" : ""}${Math.floor(Math.abs(s) / 60)}:${String(Math.floor(Math.abs(s) % 60)).padStart(2, "0")}`;
 
 function endOf(view: RunView): number {
   return view.endedAt ?? Math.max(Date.now(), ...view.load.t, ...view.series.flatMap((s) => s.t));
@@ -161,16 +160,8 @@ function statusColor(s: ViewSeries): string {
   return C.pending;
 }
 
-const xAxis = (): uPlot.Axis => ({
-  values: (_u, ticks, _space, _i, incr) => ticks.map((t) => (incr < 1 ? `${t.toFixed(1)}s` : fmtT(t))),
-  label: "time since start (m:ss)",
-});
-
-function seriesData(view: RunView, s: ViewSeries): uPlot.AlignedData {
-  const x = s.t.map((t) => rel(t, view.startedAt));
-  const y = s.v.map((v) => (v === null ? null : v));
-  const th = s.threshold === undefined ? [] : [x.map(() => s.threshold as number)];
-  return [x, y, ...th] as uPlot.AlignedData;
+function seriesData(view: RunView, s: ViewSeries): SeriesData {
+  return { x: s.t.map((t) => rel(t, view.startedAt)), y: s.v.map((v) => (v === null ? null : v)) };
 }
 
 export interface LiveChart {
@@ -192,41 +183,23 @@ export function probeChart(el: HTMLElement, view: RunView, index: number, height
       lines: markLines(current),
     };
   };
-  const series: uPlot.Series[] = [
-    {},
-    { label: s.label, stroke: statusColor(s), width: 2, points: { show: true, size: 5 }, spanGaps: false },
-  ];
-  if (s.threshold !== undefined)
-    series.push({
-      label: `threshold (${s.op} ${s.threshold})`,
-      stroke: C.threshold,
-      dash: [8, 6],
-      width: 1.5,
-      points: { show: false },
-    });
-  const plot = new uPlot(
-    {
-      ...size(el, height),
-      scales: { x: { time: false, range: () => [0, rel(endOf(current), current.startedAt)] } },
-      axes: [xAxis(), { size: 60 }],
-      series,
-      legend: { live: false },
-      plugins: [annotations(get)],
-    },
-    seriesData(view, s),
-    el,
-  );
-  plot.root.dataset.points = String(s.t.length);
-  new ResizeObserver(() => plot.setSize(size(el, height))).observe(el);
+  const chart = seriesChart(el, seriesData(view, s), {
+    label: s.label,
+    stroke: () => statusColor(current.series[index] ?? s),
+    height,
+    threshold:
+      s.threshold === undefined
+        ? undefined
+        : { value: s.threshold, label: `threshold (${s.op} ${s.threshold})` },
+    xRange: () => [0, rel(endOf(current), current.startedAt)],
+    plugins: [annotations(get)],
+  });
   return {
     update(next) {
       current = next;
       const cur = next.series[index];
       if (!cur) return;
-      plot.setSeries(1, {});
-      (plot.series[1] as uPlot.Series).stroke = () => statusColor(cur);
-      plot.setData(seriesData(next, cur));
-      plot.root.dataset.points = String(cur.t.length);
+      chart.update(seriesData(next, cur));
     },
   };
 }
@@ -250,7 +223,7 @@ export function loadChart(el: HTMLElement, view: RunView, height = 300): LiveCha
         ratio: { range: [0, 1] },
       },
       axes: [
-        xAxis(),
+        timeAxis(),
         { scale: "rps", label: "req/s ok", size: 60 },
         { scale: "ms", side: 1, label: "latency ms", size: 60, grid: { show: false } },
         {
