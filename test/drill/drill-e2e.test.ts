@@ -6,25 +6,10 @@ import { type DrillOutcome, runDrill } from "../../src/drill/drill-runner.js";
 import { DrillFolder } from "../../src/drill/drill-state.js";
 import type { SandboxEndpoints } from "../../src/sandbox/sandbox-stack.js";
 import { warmUp } from "../../src/sandbox/sandbox-up.js";
-import { loadTargetsText } from "../../src/targets/targets-loader.js";
 import { REPO, runCli } from "../support/cli.js";
 import { ensureSandbox, SANDBOX_STATE_DIR } from "../support/sandbox.js";
 import { scratchFiles } from "../support/scratch-files.js";
-
-/** A targets file for the stack ensureSandbox started, whatever its port offset. */
-function targetsFor(ep: SandboxEndpoints) {
-  return loadTargetsText(
-    `apiVersion: gameday/v1
-kind: Targets
-targets:
-  sandbox:
-    vars: { GATEWAY_URL: "${ep.gatewayUrl}" }
-    toxiproxy: { url: "${ep.toxiproxyUrl}", proxies: [orders, payments, risk] }
-    prometheus: { url: "${ep.prometheusUrl}" }
-`,
-    "drill-e2e-targets.yaml",
-  );
-}
+import { drillTargets } from "./support/drill-targets.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -66,7 +51,7 @@ describe("an incident drill end to end (real sandbox, two responders over the AP
     // scenario makes it ~100%.
     const text = readFileSync(file, "utf8").replace("below: 0.25", "below: 0.6");
     expect(text).toContain("below: 0.6");
-    const loaded = loadDrillText(text, file, { targets: targetsFor(ep) });
+    const loaded = loadDrillText(text, file, { targets: drillTargets(ep, "drill-e2e-targets.yaml") });
     const target = loaded.target;
     if (!target) throw new Error("the drill's target did not resolve");
     let ready!: (v: { id: string; url: string; dir: string }) => void;

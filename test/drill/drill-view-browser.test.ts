@@ -7,30 +7,11 @@ import { type DrillOutcome, runDrill } from "../../src/drill/drill-runner.js";
 import { DrillFolder } from "../../src/drill/drill-state.js";
 import type { SandboxEndpoints } from "../../src/sandbox/sandbox-stack.js";
 import { warmUp } from "../../src/sandbox/sandbox-up.js";
-import { loadTargetsText } from "../../src/targets/targets-loader.js";
 import { launchBrowser, SHOTS } from "../console/support/browser.js";
 import { REPO, runCli } from "../support/cli.js";
 import { ensureSandbox, SANDBOX_STATE_DIR } from "../support/sandbox.js";
 import { scratchFiles } from "../support/scratch-files.js";
-
-/** The stack ensureSandbox started, with the app-fault control endpoints the scenario needs. */
-function targetsFor(ep: SandboxEndpoints) {
-  const token = `{ file: "${ep.controlTokenFile}" }`;
-  return loadTargetsText(
-    `apiVersion: gameday/v1
-kind: Targets
-targets:
-  sandbox:
-    vars: { GATEWAY_URL: "${ep.gatewayUrl}" }
-    toxiproxy: { url: "${ep.toxiproxyUrl}", proxies: [orders, payments, risk] }
-    prometheus: { url: "${ep.prometheusUrl}" }
-    app:
-      services:
-        risk: { control: "${ep.controlUrls.risk}", token: ${token} }
-`,
-    "drill-view-targets.yaml",
-  );
-}
+import { drillTargets } from "./support/drill-targets.js";
 
 /**
  * The seeded chain of drills/risk-cache-chain.yaml played for real inside risk: every cache
@@ -150,7 +131,9 @@ describe("the responder's drill view in a real browser (Debian chromium, real sa
     await warmUp(ep.checkoutUrl, 3000);
     stateDir = scratchFiles("gameday-drill-view-").dir;
     const file = join(REPO, "drills", "risk-cache-chain.yaml");
-    const loaded = loadDrillText(scenarioText(), file, { targets: targetsFor(ep) });
+    const loaded = loadDrillText(scenarioText(), file, {
+      targets: drillTargets(ep, "drill-view-targets.yaml", ["risk"]),
+    });
     if (!loaded.target) throw new Error("the drill's target did not resolve");
     let ready!: (v: { id: string; url: string; dir: string }) => void;
     const readyP = new Promise<{ id: string; url: string; dir: string }>((r) => (ready = r));
