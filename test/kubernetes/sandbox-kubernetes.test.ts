@@ -13,6 +13,7 @@ import {
   startCluster,
   stopCluster,
 } from "../support/kube-cluster.js";
+import { injectorFor, kubeFault } from "./kube-fixture.js";
 
 let c: Cluster;
 const NS = "gameday-sandbox";
@@ -89,6 +90,15 @@ describe("the sandbox on the real Kubernetes node", () => {
     expect(await breaksOf(20581)).toEqual(["breaker"]);
     expect((await inj.findOrphans()).map((o) => o.form)).toEqual(Array(4).fill("kubernetes"));
     expect((await active.stillInPlace?.())?.inPlace).toBe(true);
+    // A kubernetes-family fault on a patched Deployment (the game day scales payments to zero)
+    // keeps owner data of its own there; its revert must leave the mutant's tag alone.
+    const scale = await injectorFor([NS]).inject(
+      kubeFault("payments-down", { action: "scale-to-zero", namespace: NS, workload: "deployment/payments" }),
+      { runId: "kube-mutant-scale", experiment: "t" },
+    );
+    await scale.revert();
+    await scale.verifyReverted();
+    expect((await inj.findOrphans()).map((o) => o.ownerTag)).toEqual(Array(4).fill(active.ownerTag));
     await active.revert();
     await active.verifyReverted();
     expect(await templates()).toEqual(before);

@@ -86,7 +86,7 @@ describe("kubernetes env patch mutant (real API server)", () => {
       { name: "SANDBOX_BREAK", value: "retries" },
     ]);
     expect(now.status?.updatedReplicas).toBe(2);
-    expect(now.metadata?.annotations?.["gameday.dev/owner"]).toBe("gameday.provek1.no-retries");
+    expect(now.metadata?.annotations?.["gameday.dev/config-owner"]).toBe("gameday.provek1.no-retries");
     await expect(active.verifyReverted()).rejects.toThrow(/still applied/);
     await active.revert();
     await active.verifyReverted();

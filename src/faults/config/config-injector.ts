@@ -266,7 +266,8 @@ export class ConfigInjector implements FaultInjector {
             family: CONFIG_FAMILY,
             form: "kubernetes",
             ref: `${context}/${p.namespace}/${p.api.kind}/${meta.name}`,
-            ownerTag: meta.annotations?.[KUBE_CONFIG.owner] ?? "",
+            ownerTag:
+              meta.annotations?.[KUBE_CONFIG.owner] ?? meta.annotations?.[KUBE_CONFIG.legacyOwner] ?? "",
             runId: meta.labels?.[KUBE_CONFIG.run] ?? "",
             description: `${p.namespace}/${p.api.kind}/${meta.name} env patch`,
           });

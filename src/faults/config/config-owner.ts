@@ -21,7 +21,11 @@ export const KUBE_CONFIG = {
   managedBy: "app.kubernetes.io/managed-by",
   run: "gameday.dev/config-run",
   change: "gameday.dev/config-change",
-  owner: "gameday.dev/owner",
+  // Its own key: a kubernetes-family fault on the same workload (scale-to-zero) writes and, on
+  // revert, deletes gameday.dev/owner; sharing it lost the patch's tag and so its restore.
+  owner: "gameday.dev/config-owner",
+  /** The key of versions before that, read so that `recover` still finds their patches. */
+  legacyOwner: "gameday.dev/owner",
   priorTemplate: "gameday.dev/prior-template",
 } as const;
 
