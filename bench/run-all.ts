@@ -4,6 +4,7 @@ import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { TOXIPROXY_VERSION, toxiproxyServerBin } from "../src/sandbox/tools.js";
 import { benchAbortLatency } from "./abort-latency.js";
+import { benchAppFaultAlert } from "./app-fault-alert.js";
 import { benchConsoleHtml } from "./console-html.js";
 import { benchDocker } from "./docker-faults.js";
 import { benchKubernetesActions } from "./kubernetes-actions.js";
@@ -14,6 +15,7 @@ import { benchPeerValidate } from "./peer-validate.js";
 import { benchProve } from "./prove-section.js";
 import { benchQueue } from "./queue-section.js";
 import { benchRunnerResources } from "./runner-resources.js";
+import { benchObservability } from "./sandbox-observability.js";
 import { findChaosToolkit, type Peer } from "./support/chaostoolkit.js";
 import type { BenchContext } from "./support/context.js";
 import { startPrivateStack } from "./support/private-stack.js";
@@ -40,6 +42,8 @@ const BENCHES: Bench[] = [
   { ids: ["docker"], run: benchDocker },
   { ids: ["prove"], run: benchProve },
   { ids: ["html"], run: benchConsoleHtml },
+  { ids: ["obs"], run: benchObservability },
+  { ids: ["alert"], run: benchAppFaultAlert },
 ];
 
 function usage(): never {

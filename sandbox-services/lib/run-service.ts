@@ -98,11 +98,16 @@ export function runService(service: ServiceName, handler: (ctx: ServiceContext) 
     exitOnBadConfig(service, err);
   }
   const metrics = createServiceMetrics(service);
-  const log = createServiceLogger(service, config.logDir);
+  const log = createServiceLogger(service, config.observe ? config.logDir : false);
   const store = config.store && new RiskStore(config.store, metrics.registry);
-  const live = appFaultHost(service, config, metrics, store, {
-    observer: clientObserver(log, config.dependency?.name ?? ""),
-  });
+  // SANDBOX_OBSERVE=off: no attempt spans, no traceparent to the dependency, no attempt lines.
+  const live = appFaultHost(
+    service,
+    config,
+    metrics,
+    store,
+    config.observe ? { observer: clientObserver(log, config.dependency?.name ?? "") } : {},
+  );
   const runtime = new AppFaultRuntime(live.host, metrics.registry);
   const route = handler({ config, callDependency: live.call, store });
   const withWork: RouteHandler = async () => {
@@ -114,7 +119,7 @@ export function runService(service: ServiceName, handler: (ctx: ServiceContext) 
     token === undefined
       ? undefined
       : startControlServer(config.control.port, token, runtime, (line) => log.info(line));
-  startService(config, metrics, { [ROUTES[service]]: withWork }, log, () => {
+  startService(config, metrics, { [ROUTES[service]]: withWork }, config.observe ? log : undefined, () => {
     control?.close();
     log.flushNow();
   });

@@ -57,7 +57,8 @@ export function startService(
   config: ServiceConfig,
   metrics: ServiceMetrics,
   routes: Record<string, RouteHandler>,
-  requestLog: RequestLog = { info: () => {}, warn: () => {}, error: () => {} },
+  /** Undefined: no request lines and no trace context at all (SANDBOX_OBSERVE=off). */
+  requestLog: RequestLog | undefined = undefined,
   onShutdown: () => void = () => {},
 ): Server {
   const health: ServiceHealth = {
@@ -75,8 +76,9 @@ export function startService(
     const handler = routes[path];
     const route = handler ? path : "unknown";
     const stop = metrics.serverDuration.startTimer({ route });
-    // The caller's trace continues here (the gateway starts one when the client sent none).
-    const span = serverSpan(req.headers.traceparent);
+    // The caller's trace continues here (the gateway starts one when the client sent none);
+    // without a request log (SANDBOX_OBSERVE=off) there is no trace context at all.
+    const span = requestLog ? serverSpan(req.headers.traceparent) : undefined;
     const started = performance.now();
     let answer: RouteAnswer;
     metrics.serverInFlight.inc({ route });
@@ -84,17 +86,19 @@ export function startService(
       if (!handler) answer = { status: 404, body: { error: `no route ${path}` } };
       else if (req.method !== "GET") answer = { status: 405, body: { error: "only GET" } };
       else
-        answer = await currentSpan
-          .run(span, handler)
-          .catch((err: unknown) => ({ status: 500, body: { error: String(err) } }));
+        answer = await (span ? currentSpan.run(span, handler) : handler()).catch((err: unknown) => ({
+          status: 500,
+          body: { error: String(err) },
+        }));
     } finally {
       metrics.serverInFlight.dec({ route });
     }
     const durationMs = performance.now() - started;
-    res.setHeader("x-trace-id", span.traceId);
+    if (span) res.setHeader("x-trace-id", span.traceId);
     send(res, answer.status, answer.body);
     stop({ status: String(answer.status) });
     metrics.serverRequests.inc({ route, status: String(answer.status) });
+    if (!span || !requestLog) return;
     const fields = {
       event: "request",
       route,

@@ -15,6 +15,7 @@
  *                        POOL_SIZE, POOL_ACQUIRE_TIMEOUT_MS
  *   SANDBOX_CONTROL_TOKEN_FILE  the app-fault control endpoint's bearer token; no file, no endpoint
  *   SANDBOX_LOG_DIR      where each service writes its JSON lines (<service>.jsonl); else stdout
+ *   SANDBOX_OBSERVE      on|off (on): off writes no log line and propagates no traceparent (benchmarks)
  * with <SERVICE> one of GATEWAY, ORDERS, PAYMENTS, RISK.
  */
 import { z } from "zod";
@@ -69,6 +70,9 @@ export const serviceConfigSchema = z.strictObject({
     tokenFile: z.string().nullable().describe("its bearer token's file; null: no control endpoint"),
   }),
   logDir: z.string().nullable().describe("JSON request logs go to <logDir>/<service>.jsonl; null: stdout"),
+  observe: z
+    .boolean()
+    .describe("structured logs and W3C traceparent propagation; SANDBOX_OBSERVE=off turns both off"),
   store: storePolicySchema.optional().describe("risk: cache, simulated database and its pool"),
 });
 
@@ -225,6 +229,7 @@ export function loadServiceConfig(service: ServiceName, processEnv: Env = proces
       tokenFile: nonEmpty(env.SANDBOX_CONTROL_TOKEN_FILE),
     },
     logDir: nonEmpty(env.SANDBOX_LOG_DIR),
+    observe: read(env, "SANDBOX_OBSERVE", switchVar, true),
     store: service === "risk" ? storePolicy(env, p) : undefined,
   });
   if (!parsed.success) {

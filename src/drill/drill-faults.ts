@@ -4,6 +4,10 @@ import type { ActiveFault, FaultInjector } from "../interfaces/injector.js";
 interface Held {
   active: ActiveFault;
   revertedEarly: boolean;
+  /** The service whose process holds the fault (an app fault's `service`), else undefined. */
+  service: string | undefined;
+  /** Its service is being restarted: the fault vanishes with the process, on purpose. */
+  wiping: boolean;
 }
 
 /**
@@ -33,7 +37,7 @@ export class DrillFaults {
         // must not bring the symptom back. Nothing is injected, and the journal says so.
         if (this.cleared) return notInjected(fault.name, inner.family);
         const active = await inner.inject(fault, ctx);
-        const held: Held = { active, revertedEarly: false };
+        const held: Held = { active, revertedEarly: false, service: fault.app?.service, wiping: false };
         this.held.set(active.fault, held);
         this.onInjected?.(active.fault, active.description);
         return heldFault(held);
@@ -55,6 +59,39 @@ export class DrillFaults {
       done.push(name);
     }
     return done;
+  }
+
+  /**
+   * Runs `restart` (a mitigation restarting one service's process) knowing that the app faults
+   * held by that service live in its memory and vanish with it: meanwhile the run's checks take
+   * their absence for the mitigation, not for tampering. Once the process is back, each such fault
+   * is reverted (already gone: nothing to remove, no error) and verified gone, as an early revert,
+   * and the scenario counts as cleared. Returns the restart's result and the names wiped. A
+   * failed restart wipes nothing: the run's checks judge what is left.
+   */
+  async restarting<T>(service: string, restart: () => Promise<T>): Promise<{ result: T; wiped: string[] }> {
+    const hit = [...this.held].filter(([, h]) => !h.revertedEarly && h.service === service);
+    for (const [, h] of hit) h.wiping = true;
+    let result: T;
+    try {
+      result = await restart();
+    } catch (err) {
+      for (const [, h] of hit) h.wiping = false;
+      throw err;
+    }
+    const wiped: string[] = [];
+    try {
+      for (const [name, h] of hit) {
+        await h.active.revert();
+        await h.active.verifyReverted();
+        h.revertedEarly = true;
+        wiped.push(name);
+      }
+    } finally {
+      for (const [, h] of hit) h.wiping = false;
+    }
+    if (wiped.length > 0) this.cleared = true;
+    return { result, wiped };
   }
 
   get injectedCount(): number {
@@ -81,8 +118,20 @@ function heldFault(held: Held): ActiveFault {
     family: active.family,
     ownerTag: active.ownerTag,
     description: active.description,
-    // Reverted on purpose by a mitigation: not tampering. The final rollback still verifies it gone.
-    stillInPlace: () => (held.revertedEarly ? Promise.resolve({ inPlace: true }) : active.stillInPlace()),
+    // Reverted on purpose by a mitigation (or going with its restarted service): not tampering. A
+    // check that was already under way when the restart began is judged by the flags as they are
+    // at its end. The final rollback still verifies it gone.
+    stillInPlace: async () => {
+      const intended = () => held.revertedEarly || held.wiping;
+      if (intended()) return { inPlace: true };
+      try {
+        const presence = await active.stillInPlace();
+        return intended() ? { inPlace: true } : presence;
+      } catch (err) {
+        if (intended()) return { inPlace: true };
+        throw err;
+      }
+    },
     revert: () => (held.revertedEarly ? Promise.resolve() : active.revert()),
     verifyReverted: () => active.verifyReverted(),
   };

@@ -81,17 +81,25 @@ async function restartService(sandboxDir: string, service: ServiceName): Promise
 /**
  * Carries out an offered mitigation on the sandbox. Besides its own effect, an action the drill
  * lists under spec.clearedBy ends the scenario, as the real fix would: the drill's faults are
- * reverted early (and verified) through the run's own fault handles.
+ * reverted early (and verified) through the run's own fault handles. A restart of a service also
+ * clears the app faults that service held (they lived in its memory), whether listed or not.
  */
 export async function applyMitigation(
   checked: { action: Mitigation; service?: ServiceName },
   deps: MitigationDeps,
 ): Promise<{ detail: string; cleared: string[] }> {
   const parts: string[] = [];
+  let wiped: string[] = [];
   if (checked.action === "restart-service") {
-    if (!deps.sandboxDir)
+    const { sandboxDir } = deps;
+    if (!sandboxDir)
       throw new MitigationRefusedError("restart-service needs the process sandbox (--sandbox-dir)");
-    parts.push(await restartService(deps.sandboxDir, checked.service as ServiceName));
+    const service = checked.service as ServiceName;
+    // A restarted process comes back without the app faults it carried in memory: that clears
+    // them as the restart would in production, so it is scored like any clearing mitigation.
+    const restarted = await deps.faults.restarting(service, () => restartService(sandboxDir, service));
+    parts.push(restarted.result);
+    wiped = restarted.wiped;
   } else if (checked.action === "shed-load") {
     parts.push(`load shed at the edge: now ${deps.load.scaleRate(0.5).toFixed(1)} requests/s`);
   } else {
@@ -100,6 +108,6 @@ export async function applyMitigation(
   const clears = deps.drill.spec.clearedBy.some(
     (c) => c.action === checked.action && (c.service === undefined || c.service === checked.service),
   );
-  const cleared = clears ? await deps.faults.revertEarly() : [];
+  const cleared = [...wiped, ...(clears ? await deps.faults.revertEarly() : [])];
   return { detail: parts.join("; "), cleared };
 }

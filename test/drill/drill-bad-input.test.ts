@@ -149,6 +149,9 @@ targets:
     prometheus: { url: "http://127.0.0.1:19090" }
     scrape: { orders: "http://127.0.0.1:18081/metrics" }
     scrapeAuth: { bearer: { env: GD_TEST_SCRAPE_TOKEN } }
+    app:
+      services:
+        risk: { control: "http://127.0.0.1:19783", token: { file: .gameday/sandbox/control-token } }
 `,
     "targets.yaml",
   );

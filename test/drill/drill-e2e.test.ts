@@ -16,8 +16,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 type Body = Record<string, unknown>;
 
 /**
- * A whole drill against the real sandbox, the scenario of drills/risk-cache-chain.yaml: two
- * scripted responders over the HTTP API, every response body kept for the no-leak check.
+ * A whole drill against the real sandbox, the scenario of drills/risk-cache-chain.yaml played
+ * inside risk with its app faults (a cold cache, slower queries, a small pool): two scripted
+ * responders over the HTTP API, every response body kept for the no-leak check.
  */
 describe("an incident drill end to end (real sandbox, two responders over the API)", () => {
   const responses: { path: string; status: number; text: string; before: boolean }[] = [];
@@ -51,7 +52,9 @@ describe("an incident drill end to end (real sandbox, two responders over the AP
     // scenario makes it ~100%.
     const text = readFileSync(file, "utf8").replace("below: 0.25", "below: 0.6");
     expect(text).toContain("below: 0.6");
-    const loaded = loadDrillText(text, file, { targets: drillTargets(ep, "drill-e2e-targets.yaml") });
+    const loaded = loadDrillText(text, file, {
+      targets: drillTargets(ep, "drill-e2e-targets.yaml", ["risk"]),
+    });
     const target = loaded.target;
     if (!target) throw new Error("the drill's target did not resolve");
     let ready!: (v: { id: string; url: string; dir: string }) => void;
@@ -156,7 +159,7 @@ describe("an incident drill end to end (real sandbox, two responders over the AP
     outcome = await running;
   }, 200_000);
 
-  it("ends when everyone answered, with the rollback verified and no toxic left", async () => {
+  it("ends when everyone answered, with the rollback verified and no fault left in risk or a proxy", async () => {
     expect(outcome.exitCode, outcome.reason).toBe(0);
     const events = new DrillFolder(stateDir, outcome.id).readTimeline();
     const end = events.find((e) => e.type === "ended");
@@ -165,9 +168,15 @@ describe("an incident drill end to end (real sandbox, two responders over the AP
       const toxics = (await (await fetch(`${ep.toxiproxyUrl}/proxies/${proxy}/toxics`)).json()) as unknown[];
       expect(toxics, `toxics left on ${proxy}`).toEqual([]);
     }
+    const token = readFileSync(ep.controlTokenFile, "utf8").trim();
+    const risk = (await (
+      await fetch(`${ep.controlUrls.risk}/faults`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { faults: unknown[]; state: { missRatio: number; dbExtraMs: number; poolSize: number } };
+    expect(risk.faults, "app faults left in risk").toEqual([]);
+    expect(risk.state).toMatchObject({ missRatio: 0, dbExtraMs: 0, poolSize: 10 });
     expect(
       events.filter((e) => e.type === "fault.injected").map((e) => e.type === "fault.injected" && e.fault),
-    ).toEqual(["slow-scores"]);
+    ).toEqual(["cold-cache", "slow-queries", "small-pool"]);
   });
 
   it("scores the right root cause correct with its times, and the one who blamed payments wrong", () => {
@@ -210,12 +219,20 @@ describe("an incident drill end to end (real sandbox, two responders over the AP
 
   it("never leaks the scenario in any response before the end", () => {
     const key = [
-      "slow-scores",
+      "cold-cache",
+      "slow-queries",
+      "small-pool",
+      "cache-hit-ratio",
+      "db-latency",
+      "pool-shrink",
+      "missRatio",
+      "app_fault",
       "toxiproxy",
       "toxic",
       "gameday@",
-      "260ms",
+      "120ms",
       String(new URL(ep.toxiproxyUrl).port),
+      String(new URL(ep.controlUrls.risk).port),
       "cache hit ratio",
       "config change lowers",
     ];
@@ -235,7 +252,8 @@ describe("an incident drill end to end (real sandbox, two responders over the AP
   it("writes the report: the chain revealed, the timeline with human events beside the faults, a postmortem", () => {
     const md = readFileSync(outcome.reports.markdown, "utf8");
     for (const text of [
-      "slow-scores",
+      "cold-cache",
+      "small-pool",
       "risk**",
       "cache-miss-storm",
       "alice",

@@ -122,7 +122,9 @@ describe("the drill view's page", () => {
     // Nothing of this drill in the static assets: no scenario, no answer key, no token.
     for (const text of [html, code])
       for (const secret of [
-        "slow-scores",
+        "cold-cache",
+        "small-pool",
+        "cache-hit-ratio",
         "cache-miss-storm",
         "config-change",
         "alice-token",

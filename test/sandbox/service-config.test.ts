@@ -115,4 +115,12 @@ describe("service config", () => {
     );
     expect(() => loadServiceConfig("risk", { SANDBOX_BREAK: "nope" })).toThrow(/SANDBOX_BREAK/);
   });
+
+  it("SANDBOX_OBSERVE: logs and tracing on by default, one switch for every service, refused when unclear", () => {
+    for (const s of ["gateway", "orders", "payments", "risk"] as const) {
+      expect(loadServiceConfig(s, {}).observe).toBe(true);
+      expect(loadServiceConfig(s, { SANDBOX_OBSERVE: "off" }).observe).toBe(false);
+    }
+    expect(() => loadServiceConfig("gateway", { SANDBOX_OBSERVE: "quiet" })).toThrow(/SANDBOX_OBSERVE=quiet/);
+  });
 });

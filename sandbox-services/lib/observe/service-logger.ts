@@ -7,8 +7,15 @@ export type ServiceLogger = Logger & { flushNow(): void };
  * One JSON line per request, per outgoing attempt and per countermeasure decision (retry,
  * fallback, short circuit, shed), to `<logDir>/<service>.jsonl` when the launcher gives a folder,
  * else to stdout. Asynchronous writes (pino's SonicBoom), so a request never waits for the disk.
+ * `false`: no logging at all (SANDBOX_OBSERVE=off).
  */
-export function createServiceLogger(service: string, logDir: string | null): ServiceLogger {
+export function createServiceLogger(service: string, logDir: string | null | false): ServiceLogger {
+  if (logDir === false) {
+    // SANDBOX_OBSERVE=off: pino's disabled logger, every call a no-op, no file opened.
+    const off = pino({ enabled: false }) as ServiceLogger;
+    off.flushNow = () => {};
+    return off;
+  }
   const destination = pino.destination({
     dest: logDir ? join(logDir, `${service}.jsonl`) : 1,
     sync: false,
