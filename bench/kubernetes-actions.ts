@@ -148,6 +148,9 @@ export async function benchKubernetesActions(ctx: Pick<BenchContext, "quick" | "
       notes: [
         "Real containers: Ready times include the kubelet's sync, containerd's sandbox and container start (runc) and gameday's 200 ms polling.",
         "revert + verify of scale-to-zero waits until all 3 replicas are Ready again; of pod-delete, until the replacement is Ready; of memory-pressure, until the stress pod is gone.",
+        ...(sandbox.failedRuns.length
+          ? [`Runs with a failed expectation (their fault times count): ${sandbox.failedRuns.join(", ")}.`]
+          : []),
         "Breaker open: from the journal's fault.injected to the first breakerCycle sample (every 500 ms, read from the sandbox's Prometheus, 1 s scrape) that saw orders' breaker open; so it includes up to one scrape and one sample interval.",
       ],
       raw: { inject, revert, replaced, oomAfter, ...sandbox.raw },
