@@ -1,19 +1,38 @@
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import junitModule, { type Builder } from "junit-report-builder";
+import type { Builder } from "junit-report-builder";
 import type { Reporter, ReporterOptions } from "../interfaces/reporter.js";
 import type { RunResult } from "../run/run-result.js";
 import { writeReport } from "./write-report.js";
 
-// A CommonJS package whose types claim an ESM default: at run time the default import is the builder.
-const junit = ((junitModule as unknown as { default?: Builder }).default ??
-  junitModule) as unknown as Builder;
+let loaded: Builder | undefined;
+
+/**
+ * junit-report-builder is one 790 KB CommonJS file (lodash and xmlbuilder inside) that costs a cold
+ * `gameday run` more than a tenth of a second to load, and a run needs it only for junit.xml at its
+ * end. So it is required on first use, and `preloadJunit()` lets the run load it while the method
+ * waits on its faults instead of before the first step.
+ */
+function junit(): Builder {
+  if (!loaded) {
+    const m = createRequire(import.meta.url)("junit-report-builder") as Builder | { default: Builder };
+    // A CommonJS package whose types claim an ESM default: the builder is the export or its default.
+    loaded = "default" in m ? m.default : m;
+  }
+  return loaded;
+}
+
+/** Loads the JUnit builder now (idempotent), so writing junit.xml later costs only the writing. */
+export function preloadJunit(): void {
+  junit();
+}
 
 /** One testsuite per run, one testcase per expectation, with observed values in failure messages. */
 export class JunitReporter implements Reporter {
   constructor(private readonly opts: ReporterOptions = {}) {}
 
   static build(results: RunResult[]): Builder {
-    const builder = junit.newBuilder();
+    const builder = junit().newBuilder();
     for (const r of results) {
       const suite = builder.testSuite().name(r.experiment).timestamp(new Date(r.startedAt).toISOString());
       suite.property("runId", r.runId).property("verdict", r.verdict).property("file", r.file);

@@ -8,12 +8,14 @@ import type { Reporter } from "../../interfaces/reporter.js";
 import type { RunLock } from "../../interfaces/run-lock.js";
 import { redisConfigured } from "../../queue/redis-configured.js";
 import { ConsoleReporter } from "../../report/console-reporter.js";
+import { preloadJunit } from "../../report/junit-reporter.js";
 import { bothListeners, RunNotifiers } from "../../report/notify/run-notifiers.js";
 import { REPORTERS, ReporterSet } from "../../report/reporter-registry.js";
 import { writeRunArtifacts } from "../../report/run-artifacts.js";
 import { RunTracing } from "../../report/trace/run-tracing.js";
 import { withTrace } from "../../report/trace/trace-reporter.js";
 import { runExperiment } from "../../run/experiment-runner.js";
+import type { JournalEvent } from "../../run/journal-schema.js";
 import type { RunResult } from "../../run/run-result.js";
 import { combinedExitCode } from "../../run/verdict.js";
 import { haltSwitchFor } from "../../safety/halt-switch-for.js";
@@ -35,6 +37,17 @@ function trapSignals(controller: AbortController, log: (s: string) => void): () 
   return () => {
     process.off("SIGINT", handler);
     process.off("SIGTERM", handler);
+  };
+}
+
+/**
+ * The method mostly waits on its faults' schedule: the JUnit builder, needed only for junit.xml at
+ * the end, is loaded then rather than adding to the run's end.
+ */
+function preloadingReports(onEvent: ((e: JournalEvent) => void) | undefined): (e: JournalEvent) => void {
+  return (e) => {
+    onEvent?.(e);
+    if (e.type === "phase" && (e.data as { phase?: string }).phase === "method") setImmediate(preloadJunit);
   };
 }
 
@@ -123,7 +136,9 @@ export function registerRunCommand(program: Command): void {
             ...(await sharedLock(opts.stateDir, input)),
             signal: controller.signal,
             halt,
-            onEvent: withTrace(bothListeners(opts.quiet ? undefined : console.onEvent, notify), trace),
+            onEvent: preloadingReports(
+              withTrace(bothListeners(opts.quiet ? undefined : console.onEvent, notify), trace),
+            ),
             onProgress: opts.quiet ? undefined : console.onProgress,
           });
           // The notifiers' and the trace's bounded flushes run while the artifacts are written and the verdict printed.
