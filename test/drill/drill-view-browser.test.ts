@@ -100,7 +100,7 @@ async function waterfall(page: Page, trace: string) {
     const el = document.getElementById("trace");
     return el?.dataset.trace === t && el.dataset.state !== "loading" && !el.hidden;
   }, trace);
-  return page.$$eval("#trace-rows .span-row", (rows) =>
+  return page.$$eval("#trace-rows .span-row[data-kind]", (rows) =>
     rows.map((r) => ({
       service: (r as HTMLElement).dataset.service ?? "",
       kind: (r as HTMLElement).dataset.kind ?? "",

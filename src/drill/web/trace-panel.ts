@@ -56,6 +56,23 @@ function row(s: TraceSpan, total: number): HTMLElement {
   );
 }
 
+/** The time scale above the bars: the trace's start, its middle and its end. */
+function axis(total: number): HTMLElement {
+  return h(
+    "div",
+    { class: "span-row span-axis" },
+    h("div", {}, "service / span"),
+    h(
+      "div",
+      { class: "span-track" },
+      h("span", {}, "0"),
+      h("span", {}, ms(total / 2)),
+      h("span", {}, ms(total)),
+    ),
+    h("div", {}, "duration, status"),
+  );
+}
+
 /**
  * A trace's waterfall, built by the API from the services' log lines: a row per span, indented
  * under its parent, its bar offset by its start and as long as it took, coloured by its outcome.
@@ -80,7 +97,10 @@ export function tracePanel(token: string) {
     try {
       const t = await api<TraceView>(token, "GET", `/trace/${encodeURIComponent(trace)}`);
       if (current !== trace) return; // another trace was opened meanwhile
-      rows.replaceChildren(...t.spans.map((s) => row(s, t.durationMs)));
+      rows.replaceChildren(
+        ...(t.spans.length ? [axis(t.durationMs)] : []),
+        ...t.spans.map((s) => row(s, t.durationMs)),
+      );
       status.textContent =
         t.note ??
         `${t.spans.length} spans over ${ms(t.durationMs)}${t.truncated ? " (the first spans only)" : ""}`;
