@@ -235,7 +235,12 @@ describe("the responder's drill view in a real browser (Debian chromium, real sa
       }
       if (!poolWait) await sleep(1500);
     }
-    if (poolWait) await alicePage.locator("#trace").screenshot({ path: join(shots, "trace-view.png") });
+    if (poolWait) {
+      // The polled panels above may still move it: in view and settled first.
+      await alicePage.locator("#trace").scrollIntoViewIfNeeded();
+      await sleep(300);
+      await alicePage.locator("#trace").screenshot({ path: join(shots, "trace-view.png") });
+    }
     // payments' failures are against risk: follow one down to risk's own line (written when risk
     // finishes, after its pool wait), which says where the time went.
     let riskLines: { service: string; text: string }[] = [];

@@ -45,8 +45,8 @@ textarea{width:100%;min-height:48px}
 .logs a.trace{color:#0969da;cursor:pointer}
 #trace h2{display:inline-block;margin-right:10px;font:600 15px ui-monospace,monospace}
 .waterfall{font:12.5px ui-monospace,SFMono-Regular,Menlo,monospace;max-height:460px;overflow:auto;margin-top:6px}
-.span-row{display:grid;grid-template-columns:minmax(250px,1.3fr) minmax(160px,3fr) minmax(120px,auto);gap:8px;align-items:center;padding:1px 0;border-bottom:1px solid #eaeef2}
-.span-name{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.span-row{display:grid;grid-template-columns:minmax(290px,1.3fr) minmax(160px,3fr) 210px;gap:8px;align-items:center;padding:1px 0;border-bottom:1px solid #eaeef2}
+.span-name,.span-info{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .span-track{position:relative;height:12px;background:#f6f8fa}
 .span-axis{color:#57606a}.span-axis .span-track{background:none;display:flex;justify-content:space-between;height:auto}
 .span-bar{position:absolute;top:1px;bottom:1px;min-width:2px;border-radius:2px;background:#0969da}

@@ -35,7 +35,7 @@ function row(s: TraceSpan, total: number): HTMLElement {
     },
     h(
       "div",
-      { class: "span-name", style: `padding-left:${Math.min(s.depth, 12) * 14}px` },
+      { class: "span-name", style: `padding-left:${Math.min(s.depth, 12) * 11}px` },
       h("strong", {}, s.service),
       ` ${s.name}`,
       s.missingParent ? h("span", { class: "muted" }, " (parent not logged)") : "",
