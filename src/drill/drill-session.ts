@@ -13,9 +13,10 @@ import type { DrillPlan } from "./drill-plan.js";
 import { liveLeaderboard, type PublicResults } from "./drill-results.js";
 import type { Drill } from "./drill-schema.js";
 import type { DrillTimeline, DrillTokens } from "./drill-state.js";
-import { type LogQuery, searchLogs } from "./log-search.js";
+import { type LogQuery, searchLogRecords, searchLogs } from "./log-search.js";
 import { MECHANISMS, MITIGATIONS, TRIGGERS } from "./mechanisms.js";
 import { applyMitigation, checkMitigation, MitigationRefusedError } from "./mitigation-actions.js";
+import { type TraceView, traceSpans } from "./trace-spans.js";
 
 export const noteBodySchema = z.strictObject({
   text: z.string().min(1).max(2000),
@@ -26,6 +27,9 @@ export const mitigationBodySchema = z.strictObject({
   action: z.string().min(1).max(60),
   service: z.string().max(60).optional(),
 });
+
+/** A W3C trace id as the services log it: anything else is refused before a log file is read. */
+export const traceIdSchema = z.string().regex(/^[0-9a-f]{32}$/, "a trace id is 32 hex digits");
 
 export type EndReason = Extract<DrillEvent, { type: "ended" }>["reason"];
 /** What GET /view answers: the CLI prints it, the drill view's page draws it. */
@@ -196,6 +200,14 @@ export class DrillSession {
 
   logs(q: LogQuery) {
     return searchLogs(this.deps.logDir, q);
+  }
+
+  /** One trace's spans, from the lines log search finds for it (so the same lines stay hidden). */
+  trace(id: string): TraceView {
+    const parsed = traceIdSchema.safeParse(id.toLowerCase());
+    if (!parsed.success) throw new DrillRequestError("a trace id is 32 hex digits");
+    const { matches, note } = searchLogRecords(this.deps.logDir, { trace: parsed.data, limit: 1000 });
+    return traceSpans(parsed.data, matches, note);
   }
 
   /** One sampling tick of the live drill: panels, alerts, the symptom, hints due, the time limit. */

@@ -79,8 +79,14 @@ function describeRecord(r: Record<string, unknown>): string {
  */
 const HIDDEN_EVENT = /^(app_fault_|control_)/;
 
+/** A line as parsed: the entry a responder reads, and the structured record behind it (JSON lines only). */
+export interface LogMatch {
+  entry: LogEntry;
+  record?: Record<string, unknown> | undefined;
+}
+
 /** One line: a pino JSON record (level, time, msg or event fields, trace id) or a plain text line; undefined when hidden. */
-function parseLine(service: ServiceName, line: string): LogEntry | undefined {
+function parseLine(service: ServiceName, line: string): LogMatch | undefined {
   if (line.startsWith("{")) {
     try {
       const r = JSON.parse(line) as Record<string, unknown>;
@@ -91,7 +97,7 @@ function parseLine(service: ServiceName, line: string): LogEntry | undefined {
       const time =
         typeof r.time === "number" ? r.time : typeof r.time === "string" ? Date.parse(r.time) : Number.NaN;
       const own = r.msg ?? r.message;
-      return {
+      const entry: LogEntry = {
         service,
         ...(Number.isFinite(time) ? { time } : {}),
         level,
@@ -99,12 +105,13 @@ function parseLine(service: ServiceName, line: string): LogEntry | undefined {
         ...(own === undefined ? {} : { fields: describeRecord(r).slice(0, 2000) }),
         ...(typeof trace === "string" ? { trace } : {}),
       };
+      return { entry, record: r };
     } catch {
       // not JSON after all: a plain line
     }
   }
   const level = /\b(error|fatal)\b/i.test(line) ? "error" : /\bwarn/i.test(line) ? "warn" : "info";
-  return { service, level, msg: line.slice(0, 2000) };
+  return { entry: { service, level, msg: line.slice(0, 2000) } };
 }
 
 /**
@@ -112,17 +119,29 @@ function parseLine(service: ServiceName, line: string): LogEntry | undefined {
  * Prometheus': those would name the injected fault). Bounded: the last 512 KB of each file.
  */
 export function searchLogs(logDir: string | undefined, q: LogQuery): { entries: LogEntry[]; note?: string } {
-  if (!logDir) return { entries: [], note: "this target has no service logs the drill can read" };
+  const { matches, note } = searchLogRecords(logDir, q);
+  return { entries: matches.map((m) => m.entry), ...(note === undefined ? {} : { note }) };
+}
+
+/**
+ * The same search with each line's structured record: the trace view builds spans from the ids
+ * and timings, and goes through here so the lines it may read are exactly the ones log search shows.
+ */
+export function searchLogRecords(
+  logDir: string | undefined,
+  q: LogQuery,
+): { matches: LogMatch[]; note?: string } {
+  if (!logDir) return { matches: [], note: "this target has no service logs the drill can read" };
   const services = q.service ? SERVICE_NAMES.filter((s) => s === q.service) : [...SERVICE_NAMES];
-  if (q.service && !services.length) return { entries: [], note: `no service "${q.service.slice(0, 40)}"` };
+  if (q.service && !services.length) return { matches: [], note: `no service "${q.service.slice(0, 40)}"` };
   const minSeverity = q.level ? SEVERITY[q.level.toLowerCase()] : undefined;
   if (q.level && minSeverity === undefined)
     return {
-      entries: [],
+      matches: [],
       note: `no level "${q.level.slice(0, 20)}": one of ${Object.keys(SEVERITY).join(", ")}`,
     };
   const words = (q.text ?? "").toLowerCase().split(/\s+/).filter(Boolean);
-  const entries: LogEntry[] = [];
+  const matches: LogMatch[] = [];
   let files = 0;
   for (const service of services) {
     // The structured log (pino, <service>.jsonl) and the process's own output (<service>.log).
@@ -131,8 +150,9 @@ export function searchLogs(logDir: string | undefined, q: LogQuery): { entries: 
       files++;
       for (const line of tail(file).split("\n")) {
         if (!line.trim()) continue;
-        const e = parseLine(service, line);
-        if (!e) continue;
+        const m = parseLine(service, line);
+        if (!m) continue;
+        const e = m.entry;
         if (minSeverity !== undefined && (SEVERITY[e.level] ?? 30) < minSeverity) continue;
         if (q.trace && e.trace !== q.trace) continue;
         if (q.since !== undefined && (e.time === undefined || e.time < q.since)) continue;
@@ -141,13 +161,13 @@ export function searchLogs(logDir: string | undefined, q: LogQuery): { entries: 
           const hay = `${e.msg} ${e.fields ?? ""}`.toLowerCase();
           if (!words.every((w) => hay.includes(w))) continue;
         }
-        entries.push(e);
+        matches.push(m);
       }
     }
   }
-  entries.sort((a, b) => (a.time ?? 0) - (b.time ?? 0));
+  matches.sort((a, b) => (a.entry.time ?? 0) - (b.entry.time ?? 0));
   const limit = Math.min(q.limit ?? 200, 1000);
-  const out = entries.slice(-limit);
-  if (!files) return { entries: [], note: "the sandbox wrote no service logs" };
-  return out.length ? { entries: out } : { entries: [], note: "no log line matches" };
+  const out = matches.slice(-limit);
+  if (!files) return { matches: [], note: "the sandbox wrote no service logs" };
+  return out.length ? { matches: out } : { matches: [], note: "no log line matches" };
 }

@@ -109,6 +109,10 @@ export function responderApp(session: DrillSession): Hono {
       }),
     );
   });
+  app.get("/trace/:id", (c) => {
+    who(c);
+    return send(c, 200, session.trace(c.req.param("id").slice(0, 100)));
+  });
   app.post("/stop", (c) => {
     if (!session.isOrganizer(bearer(c)))
       return send(c, 403, { error: "only the organizer may stop the drill", code: "E_NOT_ORGANIZER" });

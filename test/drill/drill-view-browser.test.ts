@@ -94,6 +94,24 @@ async function followTrace(page: Page, trace: string) {
   return logRows(page);
 }
 
+/** The trace panel's waterfall once the trace the page opened has arrived. */
+async function waterfall(page: Page, trace: string) {
+  await page.waitForFunction((t) => {
+    const el = document.getElementById("trace");
+    return el?.dataset.trace === t && el.dataset.state !== "loading" && !el.hidden;
+  }, trace);
+  return page.$$eval("#trace-rows .span-row[data-kind]", (rows) =>
+    rows.map((r) => ({
+      service: (r as HTMLElement).dataset.service ?? "",
+      kind: (r as HTMLElement).dataset.kind ?? "",
+      outcome: (r as HTMLElement).dataset.outcome ?? "",
+      text: r.textContent ?? "",
+      title: r.getAttribute("title") ?? "",
+      bar: (r.querySelector(".span-bar") as HTMLElement | null)?.style.width ?? "",
+    })),
+  );
+}
+
 async function answer(
   page: Page,
   a: { component: string; mechanism: string; trigger: string; text: string },
@@ -120,6 +138,8 @@ describe("the responder's drill view in a real browser (Debian chromium, real sa
   let aliceUrlAfterLoad = "";
   let rootCause = "";
   let stateDir = "";
+  let traceRows: Awaited<ReturnType<typeof waterfall>> = [];
+  let poolWait: (typeof traceRows)[number] | undefined;
   const playLinks: string[] = [];
   let unknownPlayer: { code: number | null; stderr: string } | undefined;
   let afterEndLink: { code: number | null; stdout: string } | undefined;
@@ -186,6 +206,41 @@ describe("the responder's drill view in a real browser (Debian chromium, real sa
     const firstTrace = await followTrace(alicePage, bad[0]?.trace as string);
     expect(firstTrace.map((r) => r.service)).toContain("orders");
     trail.push(...firstTrace.filter((r) => r.service === "orders").map((r) => `orders: ${r.text}`));
+    // The same click opened that checkout's waterfall. Most 502s never reached risk (orders'
+    // breaker refused them), so the responder opens the traces of orders' failed calls to payments
+    // too, each a gateway 502 as well (no fallback), until one shows risk's wait for its pool.
+    const tried = new Set<string>();
+    const tryTrace = async (trace: string) => {
+      tried.add(trace);
+      const rows = await waterfall(alicePage, trace);
+      const wait = rows.find((r) => r.service === "risk" && r.kind === "pool-wait");
+      if (rows[0]?.service !== "gateway" || !rows[0].text.includes("502") || !wait) return;
+      traceRows = rows;
+      poolWait = wait;
+    };
+    await tryTrace(bad[0]?.trace as string);
+    for (let i = 0; i < 6 && !poolWait; i++) {
+      for (let j = 0; j < 4 && !poolWait; j++) {
+        const calls = await search(alicePage, {
+          service: "orders",
+          level: "warn",
+          text: "payments attempt failed",
+        });
+        const fresh = calls.filter((r) => r.trace && !tried.has(r.trace));
+        // Not the newest: risk logs a score when it ends, after its pool wait.
+        const pick = fresh[Math.min(j + 1, fresh.length - 1)];
+        if (!pick?.trace) break;
+        await followTrace(alicePage, pick.trace);
+        await tryTrace(pick.trace);
+      }
+      if (!poolWait) await sleep(1500);
+    }
+    if (poolWait) {
+      // The polled panels above may still move it: in view and settled first.
+      await alicePage.locator("#trace").scrollIntoViewIfNeeded();
+      await sleep(300);
+      await alicePage.locator("#trace").screenshot({ path: join(shots, "trace-view.png") });
+    }
     // payments' failures are against risk: follow one down to risk's own line (written when risk
     // finishes, after its pool wait), which says where the time went.
     let riskLines: { service: string; text: string }[] = [];
@@ -283,6 +338,21 @@ describe("the responder's drill view in a real browser (Debian chromium, real sa
     expect(trail.join("\n")).toMatch(/gateway: .*502[\s\S]*orders: [\s\S]*risk: .*database connection/);
   });
 
+  it("a gateway 502's trace opens as a waterfall down to risk's wait for a database connection", () => {
+    expect(poolWait, "a risk pool-wait span in a gateway 502's waterfall").toBeDefined();
+    const root = traceRows[0];
+    expect(root).toMatchObject({ service: "gateway", kind: "request", outcome: "error" });
+    expect(root?.text).toContain("502");
+    for (const s of ["gateway", "orders", "payments", "risk"])
+      expect(traceRows.map((r) => r.service)).toContain(s);
+    expect(poolWait?.text).toContain("risk-db pool wait");
+    expect(poolWait?.title).toMatch(/takes \d/);
+    // The bar is as long as the wait: never nothing in a scenario where every score waits.
+    expect(Number.parseFloat(poolWait?.bar ?? "0")).toBeGreaterThan(0);
+    // Attempts are indented under their request, each with its outcome.
+    expect(traceRows.some((r) => r.kind === "attempt" && r.outcome === "error")).toBe(true);
+  });
+
   it("the one who blamed payments is scored wrong; the leaderboard on the page ranks alice first", () => {
     const bob = outcome.score.responders.find((r) => r.responder === "bob");
     expect(bob).toMatchObject({ rootCauseCorrect: false, correct: { component: false } });
@@ -299,6 +369,10 @@ describe("the responder's drill view in a real browser (Debian chromium, real sa
     const urls = seen.map((r) => new URL(r.url).pathname);
     for (const path of ["/play", "/play.js", "/view", "/logs", "/ack", "/answers", "/mitigations", "/notes"])
       expect(urls, path).toContain(path);
+    expect(
+      urls.some((u) => /^\/trace\/[0-9a-f]{32}$/.test(u)),
+      "a /trace/<id> response",
+    ).toBe(true);
     const scenario = [
       ...FAULT_NAMES,
       "risk-cache-chain",

@@ -60,6 +60,21 @@ describe("the responder API refuses and changes nothing", () => {
     expect(timeline.events).toEqual([]);
   });
 
+  it("a trace needs a responder's token and a trace id of 32 hex digits, else 403 or 400", async () => {
+    const { call } = session();
+    const id = "0af7651916cd43dd8448eb211c80319c";
+    expect((await call(undefined, "GET", `/trace/${id}`)).status).toBe(403);
+    for (const bad of ["xyz", `${id}0`, id.replace("0", "g"), "..%2f..%2fetc"]) {
+      const r = await call("alice-token", "GET", `/trace/${bad}`);
+      expect(r.status, bad).toBe(400);
+      expect(r.body.error).toContain("32 hex digits");
+    }
+    // This session has no service logs: an empty waterfall with the log search's own note.
+    const ok = await call("alice-token", "GET", `/trace/${id.toUpperCase()}`);
+    expect(ok).toMatchObject({ status: 200, body: { trace: id, spans: [], durationMs: 0 } });
+    expect(ok.body.note).toContain("no service logs");
+  });
+
   it("a mitigation not offered, a restart without a service, an answer outside the choices: 400", async () => {
     const { call, timeline } = session();
     const notOffered = await call("alice-token", "POST", "/mitigations", { action: "flush-cache" });

@@ -43,6 +43,16 @@ textarea{width:100%;min-height:48px}
 .lv-error td.lv,.lv-fatal td.lv{color:#cf222e;font-weight:700}.lv-warn td.lv{color:#9a6700;font-weight:700}
 .logs .fields{color:#57606a}
 .logs a.trace{color:#0969da;cursor:pointer}
+#trace h2{display:inline-block;margin-right:10px;font:600 15px ui-monospace,monospace}
+.waterfall{font:12.5px ui-monospace,SFMono-Regular,Menlo,monospace;max-height:460px;overflow:auto;margin-top:6px}
+.span-row{display:grid;grid-template-columns:minmax(290px,1.3fr) minmax(160px,3fr) 210px;gap:8px;align-items:center;padding:1px 0;border-bottom:1px solid #eaeef2}
+.span-name,.span-info{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+.span-track{position:relative;height:12px;background:#f6f8fa}
+.span-axis{color:#57606a}.span-axis .span-track{background:none;display:flex;justify-content:space-between;height:auto}
+.span-bar{position:absolute;top:1px;bottom:1px;min-width:2px;border-radius:2px;background:#0969da}
+.o-error .span-bar{background:#cf222e}.o-warn .span-bar{background:#bf8700}.o-ok.k-pool-wait .span-bar{background:#8250df}.k-query .span-bar{background:#54aeff}
+.k-event .span-bar{width:8px!important;min-width:8px;height:8px;top:2px;transform:translateX(-4px) rotate(45deg);border-radius:1px}
+.o-error .span-info{color:#cf222e;font-weight:700}.o-warn .span-info{color:#9a6700}
 .answer-msg{font-weight:600;margin:4px 0}.answer-msg.bad{color:#cf222e}.answer-msg.good{color:#1a7f37}
 ol.mine{margin:0;padding-left:18px;font-size:14px}
 table.board{border-collapse:collapse;width:100%;font-size:14px}.board td,.board th{padding:3px 6px;border-bottom:1px solid #eaeef2;text-align:left}

@@ -6,6 +6,7 @@ import { byId, h, mss } from "./dom.js";
 import { ApiError, api, takeToken } from "./drill-api.js";
 import { leaderboardPanel } from "./leaderboard-panel.js";
 import { logSearchPanel } from "./log-search-panel.js";
+import { tracePanel } from "./trace-panel.js";
 
 const POLL_MS = 1500;
 
@@ -26,6 +27,7 @@ function layout(token: string, first: DrillView, refresh: () => void) {
   const board = leaderboardPanel();
   const actions = actionsPanel(token, first.choices, refresh);
   const dashboards = new Dashboards(panels);
+  const trace = tracePanel(token);
   const app = byId("app") as HTMLElement;
   app.replaceChildren(
     h("section", { class: "card", id: "briefing" }, h("h2", {}, "Briefing"), briefing, hints),
@@ -46,7 +48,8 @@ function layout(token: string, first: DrillView, refresh: () => void) {
           { class: "card", id: "dashboards" },
           h("details", { open: true }, h("summary", {}, "Dashboards"), panels),
         ),
-        logSearchPanel(token, first.choices.components),
+        logSearchPanel(token, first.choices.components, trace),
+        trace.el,
       ),
       h("div", {}, board.results, board.el, actions.el),
     ),

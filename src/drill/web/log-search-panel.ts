@@ -27,9 +27,14 @@ function localTime(value: string): number | undefined {
 /**
  * Log search as on-call has it: by service, level (and above), trace id, a time range and words.
  * A row's trace id is a link that searches that trace across every service: how a responder
- * follows one failed checkout from the gateway down the chain.
+ * follows one failed checkout from the gateway down the chain. A search for one trace also opens
+ * its waterfall (`trace`), so the lines and the timing of the same checkout are side by side.
  */
-export function logSearchPanel(token: string, services: string[]): HTMLElement {
+export function logSearchPanel(
+  token: string,
+  services: string[],
+  traceView?: { open(trace: string): Promise<void>; hide(): void },
+): HTMLElement {
   const service = h(
     "select",
     { name: "service" },
@@ -87,6 +92,7 @@ export function logSearchPanel(token: string, services: string[]): HTMLElement {
     if (from !== undefined) q.set("since", String(from));
     if (to !== undefined) q.set("until", String(to));
     q.set("limit", "300");
+    if (/^[0-9a-f]{32}$/i.test(trace.value.trim())) void traceView?.open(trace.value.trim().toLowerCase());
     status.textContent = "searching…";
     try {
       const r = await api<LogAnswer>(token, "GET", `/logs?${q}`);
@@ -100,7 +106,11 @@ export function logSearchPanel(token: string, services: string[]): HTMLElement {
     const link = e.trace
       ? h(
           "a",
-          { class: "trace", "data-trace": e.trace, title: "search this trace in every service" },
+          {
+            class: "trace",
+            "data-trace": e.trace,
+            title: "this trace: its lines in every service and its waterfall",
+          },
           e.trace.slice(0, 12),
         )
       : "";
@@ -130,6 +140,7 @@ export function logSearchPanel(token: string, services: string[]): HTMLElement {
   clear.addEventListener("click", () => {
     form.reset();
     rows.replaceChildren();
+    traceView?.hide();
     status.textContent = "";
   });
   return h(
