@@ -245,13 +245,16 @@ describe("the responder's drill view in a real browser (Debian chromium, real sa
     // finishes, after its pool wait), which says where the time went.
     let riskLines: { service: string; text: string }[] = [];
     for (let i = 0; i < 8 && !riskLines.length; i++) {
-      const payments = await search(alicePage, { service: "payments", level: "error" });
-      const failing = payments.filter((r) => r.trace && /risk/.test(r.text)).slice(0, 3);
-      if (i === 0) trail.push(`payments: ${failing[0]?.text}`);
-      for (const p of failing) {
-        const lines = await followTrace(alicePage, p.trace as string);
+      // Searched again before each click: following a trace replaces the rows, so the links of
+      // the other failures are gone from the page (clicking one timed out in CI).
+      for (let k = 0; k < 3 && !riskLines.length; k++) {
+        const payments = await search(alicePage, { service: "payments", level: "error" });
+        const failing = payments.filter((r) => r.trace && /risk/.test(r.text));
+        if (i === 0 && k === 0) trail.push(`payments: ${failing[0]?.text}`);
+        const p = failing[k];
+        if (!p?.trace) break;
+        const lines = await followTrace(alicePage, p.trace);
         riskLines = lines.filter((r) => r.service === "risk" && /database connection/.test(r.text));
-        if (riskLines.length) break;
       }
       if (!riskLines.length) await sleep(1500);
     }
