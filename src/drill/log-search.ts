@@ -1,5 +1,6 @@
 import { closeSync, existsSync, fstatSync, openSync, readSync } from "node:fs";
 import { join } from "node:path";
+import { serviceLogFiles } from "../../sandbox-services/lib/observe/log-files.js";
 import { SERVICE_NAMES, type ServiceName } from "../../sandbox-services/lib/topology.js";
 
 export interface LogQuery {
@@ -26,7 +27,15 @@ export interface LogEntry {
   trace?: string | undefined;
 }
 
-const TAIL_BYTES = 512 * 1024;
+/**
+ * What one search reads at most of one service's files (its structured log, rotated files
+ * included, and its process output), newest first: with the default rotation (10 MiB, 5 files)
+ * the last 24 MiB, beyond which `since`/`until` narrow the search (they skip whole files).
+ */
+const SCAN_BYTES_PER_SERVICE = 24 * 1024 * 1024;
+const CHUNK_BYTES = 64 * 1024;
+/** A longer line is skipped, never held whole. */
+const MAX_LINE_BYTES = 256 * 1024;
 const SEVERITY: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
 const PINO_LEVELS: Record<number, string> = {
   10: "trace",
@@ -37,15 +46,68 @@ const PINO_LEVELS: Record<number, string> = {
   60: "fatal",
 };
 
-function tail(file: string): string {
-  const fd = openSync(file, "r");
+interface Budget {
+  bytes: number;
+}
+
+/**
+ * A file's lines from the last to the first, read backwards in 64 KiB chunks: memory stays at a
+ * chunk and one line, however large the file. Stops when the budget is spent (the line it was
+ * in is dropped, never returned in part).
+ */
+function* linesBackward(file: string, budget: Budget): Generator<string> {
+  let fd: number;
   try {
-    const size = fstatSync(fd).size;
-    const len = Math.min(size, TAIL_BYTES);
-    const buf = Buffer.alloc(len);
-    readSync(fd, buf, 0, len, size - len);
-    const text = buf.toString("utf8");
-    return len < size ? text.slice(text.indexOf("\n") + 1) : text;
+    fd = openSync(file, "r");
+  } catch {
+    return; // rotated away between the listing and now
+  }
+  try {
+    let pos = fstatSync(fd).size;
+    let carry = Buffer.alloc(0); // the start of the line the last chunk began in
+    let skipping = false; // inside a line longer than MAX_LINE_BYTES
+    while (pos > 0 && budget.bytes > 0) {
+      const len = Math.min(CHUNK_BYTES, pos, budget.bytes);
+      pos -= len;
+      budget.bytes -= len;
+      const chunk = Buffer.alloc(len);
+      readSync(fd, chunk, 0, len, pos);
+      const buf = carry.length ? Buffer.concat([chunk, carry]) : chunk;
+      let end = buf.length;
+      let nl = buf.lastIndexOf(10, end - 1);
+      while (nl >= 0) {
+        if (skipping) skipping = false;
+        else if (end > nl + 1) yield buf.toString("utf8", nl + 1, end);
+        end = nl;
+        nl = nl === 0 ? -1 : buf.lastIndexOf(10, nl - 1);
+      }
+      carry = buf.subarray(0, end);
+      if (carry.length > MAX_LINE_BYTES) {
+        carry = Buffer.alloc(0);
+        skipping = true;
+      }
+    }
+    if (pos === 0 && carry.length && !skipping) yield carry.toString("utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The time of a file's first line (a pino file is in time order), undefined when it has none. */
+function firstTime(file: string): number | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    const buf = Buffer.alloc(4096);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const m = /"time":\s*(?:"([^"]+)"|(\d+))/.exec(buf.toString("utf8", 0, n).split("\n", 1)[0] ?? "");
+    if (!m) return undefined;
+    const t = m[1] !== undefined ? Date.parse(m[1]) : Number(m[2]);
+    return Number.isFinite(t) ? t : undefined;
   } finally {
     closeSync(fd);
   }
@@ -109,7 +171,11 @@ function parseLine(service: ServiceName, line: string): LogEntry | undefined {
 
 /**
  * Searches the sandbox services' logs (the files `sandbox up` writes, never Toxiproxy's or
- * Prometheus': those would name the injected fault). Bounded: the last 512 KB of each file.
+ * Prometheus': those would name the injected fault): per service its structured log, the current
+ * `<service>.jsonl` and then the rotated `<service>.<n>.jsonl`, newest first, and its process
+ * output `<service>.log`. Bounded: files are read backwards in chunks, a service's scan stops at
+ * `limit` matches, at the first line older than `since`, or after 24 MiB; a rotated file that
+ * starts after `until` is skipped whole.
  */
 export function searchLogs(logDir: string | undefined, q: LogQuery): { entries: LogEntry[]; note?: string } {
   if (!logDir) return { entries: [], note: "this target has no service logs the drill can read" };
@@ -122,31 +188,62 @@ export function searchLogs(logDir: string | undefined, q: LogQuery): { entries: 
       note: `no level "${q.level.slice(0, 20)}": one of ${Object.keys(SEVERITY).join(", ")}`,
     };
   const words = (q.text ?? "").toLowerCase().split(/\s+/).filter(Boolean);
+  const limit = Math.min(q.limit ?? 200, 1000);
+  const matches = (e: LogEntry): boolean => {
+    if (minSeverity !== undefined && (SEVERITY[e.level] ?? 30) < minSeverity) return false;
+    if (q.trace && e.trace !== q.trace) return false;
+    if (q.since !== undefined && (e.time === undefined || e.time < q.since)) return false;
+    if (q.until !== undefined && (e.time === undefined || e.time > q.until)) return false;
+    if (words.length) {
+      const hay = `${e.msg} ${e.fields ?? ""}`.toLowerCase();
+      if (!words.every((w) => hay.includes(w))) return false;
+    }
+    return true;
+  };
   const entries: LogEntry[] = [];
   let files = 0;
   for (const service of services) {
-    // The structured log (pino, <service>.jsonl) and the process's own output (<service>.log).
-    for (const file of [join(logDir, `${service}.jsonl`), join(logDir, `${service}.log`)]) {
-      if (!existsSync(file)) continue;
-      files++;
-      for (const line of tail(file).split("\n")) {
+    const budget: Budget = { bytes: SCAN_BYTES_PER_SERVICE };
+    // Newest first: the structured log (pino), current then rotated, and the process's own output.
+    const structured = serviceLogFiles(logDir, service).filter((f) => existsSync(f));
+    const output = join(logDir, `${service}.log`);
+    files += structured.length + (existsSync(output) ? 1 : 0);
+    const found: LogEntry[] = []; // newest first
+    for (const [i, file] of structured.entries()) {
+      if (found.length >= limit || budget.bytes <= 0) break;
+      // A rotated file that starts after `until` holds nothing older (the current one is read: it may be empty).
+      const starts = i > 0 && q.until !== undefined ? firstTime(file) : undefined;
+      if (starts !== undefined && q.until !== undefined && starts > q.until) continue;
+      let older = false;
+      for (const line of linesBackward(file, budget)) {
         if (!line.trim()) continue;
+        // A trace id is in the raw line: most lines need no parsing at all.
+        if (q.trace && !line.includes(q.trace)) continue;
         const e = parseLine(service, line);
         if (!e) continue;
-        if (minSeverity !== undefined && (SEVERITY[e.level] ?? 30) < minSeverity) continue;
-        if (q.trace && e.trace !== q.trace) continue;
-        if (q.since !== undefined && (e.time === undefined || e.time < q.since)) continue;
-        if (q.until !== undefined && (e.time === undefined || e.time > q.until)) continue;
-        if (words.length) {
-          const hay = `${e.msg} ${e.fields ?? ""}`.toLowerCase();
-          if (!words.every((w) => hay.includes(w))) continue;
+        if (q.since !== undefined && e.time !== undefined && e.time < q.since) {
+          older = true; // every line from here on is older still
+          break;
         }
-        entries.push(e);
+        if (!matches(e)) continue;
+        found.push(e);
+        if (found.length >= limit) break;
       }
+      if (older) break;
     }
+    const plain: LogEntry[] = [];
+    if (existsSync(output))
+      for (const line of linesBackward(output, { bytes: 512 * 1024 })) {
+        if (!line.trim()) continue;
+        const e = parseLine(service, line);
+        if (!e || !matches(e)) continue;
+        plain.push(e);
+        if (plain.length >= limit) break;
+      }
+    entries.push(...plain.reverse(), ...found.reverse());
   }
+  // Oldest first (the panel turns it round), the newest `limit` of all services.
   entries.sort((a, b) => (a.time ?? 0) - (b.time ?? 0));
-  const limit = Math.min(q.limit ?? 200, 1000);
   const out = entries.slice(-limit);
   if (!files) return { entries: [], note: "the sandbox wrote no service logs" };
   return out.length ? { entries: out } : { entries: [], note: "no log line matches" };
