@@ -137,5 +137,18 @@ describe("the sandbox services' log rotation (SANDBOX_LOG_MAX_BYTES, SANDBOX_LOG
     ]);
     // A word only old lines have: found in rotated files beyond the newest ones.
     expect(searchLogs(dir, { text: "needle" }).entries.map((e) => e.trace)).toEqual(["trace-7"]);
+    // A time range in the past: rotated files that start after `until` are skipped, the oldest one is read.
+    const [first] = searchLogs(dir, { trace: "trace-0" }).entries;
+    const until = first?.time as number;
+    const early = searchLogs(dir, { until, limit: 1000 }).entries;
+    expect(early.length).toBeGreaterThan(0);
+    expect(early.every((e) => (e.time as number) <= until)).toBe(true);
+    expect(early.map((e) => e.trace)).toContain("trace-0");
+    expect(JSON.stringify(early)).not.toMatch(/app_fault/);
+    // `since` stops the scan at the first older line: the newest second holds the last lines only.
+    const since = searchLogs(dir, { limit: 1 }).entries[0]?.time as number;
+    const late = searchLogs(dir, { since, limit: 1000 }).entries;
+    expect(late.at(-1)?.trace).toBe("trace-2999");
+    expect(late.every((e) => (e.time as number) >= since)).toBe(true);
   });
 });
