@@ -30,7 +30,7 @@ export interface LogEntry {
 /**
  * What one search reads at most of one service's structured log (current and rotated files),
  * newest first: 8 MiB, some 30 000 lines, parsed in well under a second on the drill's loop.
- * `since` stops the scan at the first older line, `until` skips rotated files that start after it,
+ * `since` stops the scan at the first older line, `until` starts each file's scan at its last line up to then,
  * so a time range reaches further back than that.
  */
 const SCAN_BYTES_PER_SERVICE = 8 * 1024 * 1024;
@@ -58,7 +58,7 @@ interface Budget {
  * chunk and one line, however large the file. Stops when the budget is spent (the line it was
  * in is dropped, never returned in part).
  */
-function* linesBackward(file: string, budget: Budget): Generator<string> {
+function* linesBackward(file: string, budget: Budget, end?: number): Generator<string> {
   let fd: number;
   try {
     fd = openSync(file, "r");
@@ -66,7 +66,7 @@ function* linesBackward(file: string, budget: Budget): Generator<string> {
     return; // rotated away between the listing and now
   }
   try {
-    let pos = fstatSync(fd).size;
+    let pos = Math.min(fstatSync(fd).size, end ?? Number.POSITIVE_INFINITY);
     let carry = Buffer.alloc(0); // the start of the line the last chunk began in
     let skipping = false; // inside a line longer than MAX_LINE_BYTES
     while (pos > 0 && budget.bytes > 0) {
@@ -96,8 +96,25 @@ function* linesBackward(file: string, budget: Budget): Generator<string> {
   }
 }
 
-/** The time of a file's first line (a pino file is in time order), undefined when it has none. */
-function firstTime(file: string): number | undefined {
+/** The first whole line starting at or after `offset`: where it starts and its time. */
+function lineTimeAt(fd: number, offset: number): { at: number; time: number | undefined } | undefined {
+  const buf = Buffer.alloc(4096);
+  const n = readSync(fd, buf, 0, buf.length, offset);
+  const start = offset === 0 ? 0 : buf.indexOf(10) + 1;
+  if (start === 0 && offset > 0) return undefined; // no line starts in these 4 KiB
+  if (start >= n) return undefined;
+  const nl = buf.indexOf(10, start);
+  const m = /"time":\s*(?:"([^"]+)"|(\d+))/.exec(buf.toString("utf8", start, nl < 0 ? n : nl));
+  const t = m ? (m[1] !== undefined ? Date.parse(m[1]) : Number(m[2])) : Number.NaN;
+  return { at: offset + start, time: Number.isFinite(t) ? t : undefined };
+}
+
+/**
+ * Where a backward scan for lines up to `until` starts in a pino file (in time order): a line
+ * start, every line from there on being later. Binary search on line times, down to one chunk;
+ * 0: the whole file is later. Without readable times, the file's end.
+ */
+function endBefore(file: string, until: number): number | undefined {
   let fd: number;
   try {
     fd = openSync(file, "r");
@@ -105,12 +122,17 @@ function firstTime(file: string): number | undefined {
     return undefined;
   }
   try {
-    const buf = Buffer.alloc(4096);
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    const m = /"time":\s*(?:"([^"]+)"|(\d+))/.exec(buf.toString("utf8", 0, n).split("\n", 1)[0] ?? "");
-    if (!m) return undefined;
-    const t = m[1] !== undefined ? Date.parse(m[1]) : Number(m[2]);
-    return Number.isFinite(t) ? t : undefined;
+    let hi = fstatSync(fd).size;
+    const first = lineTimeAt(fd, 0);
+    if (first?.time !== undefined && first.time > until) return 0;
+    let lo = 0;
+    for (let probes = 0; hi - lo > CHUNK_BYTES && probes < 64; probes++) {
+      const p = lineTimeAt(fd, Math.floor((lo + hi) / 2));
+      if (!p || p.time === undefined || p.at >= hi) break;
+      if (p.time > until) hi = p.at;
+      else lo = p.at + 1;
+    }
+    return hi;
   } finally {
     closeSync(fd);
   }
@@ -177,8 +199,8 @@ function parseLine(service: ServiceName, line: string): LogEntry | undefined {
  * Prometheus': those would name the injected fault): per service its structured log, the current
  * `<service>.jsonl` and then the rotated `<service>.<n>.jsonl`, newest first, and its process
  * output `<service>.log`. Bounded: files are read backwards in chunks, a service's scan stops at
- * `limit` matches, at the first line older than `since`, or after 8 MiB; a rotated file that
- * starts after `until` is skipped whole.
+ * `limit` matches, at the first line older than `since`, or after 8 MiB; with `until` a file's scan
+ * starts at its last line up to then (binary search on line times), a file that starts later is skipped.
  */
 export function searchLogs(logDir: string | undefined, q: LogQuery): { entries: LogEntry[]; note?: string } {
   if (!logDir) return { entries: [], note: "this target has no service logs the drill can read" };
@@ -192,6 +214,11 @@ export function searchLogs(logDir: string | undefined, q: LogQuery): { entries: 
     };
   const words = (q.text ?? "").toLowerCase().split(/\s+/).filter(Boolean);
   const limit = Math.min(q.limit ?? 200, 1000);
+  // Words that, when in a line's message or fields, are in its raw JSON text as they are (ASCII, no
+  // `=` of "field=value", nothing JSON escapes, nothing of a stringified object).
+  const rawWords = words.filter(
+    (w) => /^[\x20-\x7e]+$/.test(w) && !/[="\\]/.test(w) && !"[object object]".includes(w),
+  );
   const matches = (e: LogEntry): boolean => {
     if (minSeverity !== undefined && (SEVERITY[e.level] ?? 30) < minSeverity) return false;
     if (q.trace && e.trace !== q.trace) return false;
@@ -213,16 +240,21 @@ export function searchLogs(logDir: string | undefined, q: LogQuery): { entries: 
     const output = join(logDir, `${service}.log`);
     files += structured.length + (existsSync(output) ? 1 : 0);
     const found: LogEntry[] = []; // newest first
-    for (const [i, file] of structured.entries()) {
+    for (const file of structured) {
       if (found.length >= limit || budget.bytes <= 0) break;
-      // A rotated file that starts after `until` holds nothing older (the current one is read: it may be empty).
-      const starts = i > 0 && q.until !== undefined ? firstTime(file) : undefined;
-      if (starts !== undefined && q.until !== undefined && starts > q.until) continue;
+      // With `until`, the scan starts at its last line up to then: a file that starts later is skipped.
+      const end = q.until === undefined ? undefined : endBefore(file, q.until);
+      if (end === 0) continue;
       let older = false;
-      for (const line of linesBackward(file, budget)) {
+      for (const line of linesBackward(file, budget, end)) {
         if (!line.trim()) continue;
         // A trace id is in the raw line: most lines need no parsing at all.
         if (q.trace && !line.includes(q.trace)) continue;
+        // A word of the message is in the raw line too (one with `=` names a field: only the parsed line has it).
+        if (rawWords.length) {
+          const raw = line.toLowerCase();
+          if (!rawWords.every((w) => raw.includes(w))) continue;
+        }
         // pino writes the level first: an info line is not parsed for a warn or error search.
         if (minSeverity !== undefined && minSeverity > 30 && line.startsWith('{"level":"info"')) continue;
         const e = parseLine(service, line);

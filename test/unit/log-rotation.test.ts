@@ -137,6 +137,8 @@ describe("the sandbox services' log rotation (SANDBOX_LOG_MAX_BYTES, SANDBOX_LOG
     ]);
     // A word only old lines have: found in rotated files beyond the newest ones.
     expect(searchLogs(dir, { text: "needle" }).entries.map((e) => e.trace)).toEqual(["trace-7"]);
+    // A word naming a field (field=value) is matched on the parsed line, the others on the raw one first.
+    expect(searchLogs(dir, { text: "route=/score NEEDLE" }).entries.map((e) => e.trace)).toEqual(["trace-7"]);
     // A time range in the past: rotated files that start after `until` are skipped, the oldest one is read.
     const [first] = searchLogs(dir, { trace: "trace-0" }).entries;
     const until = first?.time as number;
