@@ -1,5 +1,6 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
+import { serviceLogFiles } from "../sandbox-services/lib/observe/log-files.js";
 import {
   APP_BENCH_OFFSET,
   benchSandboxDir,
@@ -27,13 +28,19 @@ interface Round {
   logBytes: number;
 }
 
+/**
+ * The size of the services' JSON logs, rotated files included (a rotation during the window moves
+ * bytes to <service>.1.jsonl; only a file deleted beyond SANDBOX_LOG_MAX_FILES would be missed).
+ */
 function logBytes(dir: string): number {
   let n = 0;
   for (const s of SERVICES) {
-    try {
-      n += statSync(join(dir, "logs", `${s}.jsonl`)).size;
-    } catch {
-      // no file yet
+    for (const file of serviceLogFiles(join(dir, "logs"), s)) {
+      try {
+        n += statSync(file).size;
+      } catch {
+        // no file yet
+      }
     }
   }
   return n;

@@ -98,7 +98,7 @@ export function runService(service: ServiceName, handler: (ctx: ServiceContext) 
     exitOnBadConfig(service, err);
   }
   const metrics = createServiceMetrics(service);
-  const log = createServiceLogger(service, config.observe ? config.logDir : false);
+  const log = createServiceLogger(service, config.observe ? config.logDir : false, config.logRotation);
   const store = config.store && new RiskStore(config.store, metrics.registry);
   // SANDBOX_OBSERVE=off: no attempt spans, no traceparent to the dependency, no attempt lines.
   const live = appFaultHost(

@@ -15,6 +15,8 @@
  *                        POOL_SIZE, POOL_ACQUIRE_TIMEOUT_MS
  *   SANDBOX_CONTROL_TOKEN_FILE  the app-fault control endpoint's bearer token; no file, no endpoint
  *   SANDBOX_LOG_DIR      where each service writes its JSON lines (<service>.jsonl); else stdout
+ *   SANDBOX_LOG_MAX_BYTES  <service>.jsonl rotates at this size (10485760; 0 = never)
+ *   SANDBOX_LOG_MAX_FILES  rotated files kept, <service>.1.jsonl the newest (5)
  *   SANDBOX_OBSERVE      on|off (on): off writes no log line and propagates no traceparent (benchmarks)
  * with <SERVICE> one of GATEWAY, ORDERS, PAYMENTS, RISK.
  */
@@ -23,6 +25,7 @@ import { backoffPolicySchema } from "./backoff.js";
 import { breakSchema, parseBreaks } from "./breaks.js";
 import { bulkheadPolicySchema } from "./bulkhead.js";
 import { breakOverrides } from "./countermeasures.js";
+import { DEFAULT_LOG_ROTATION } from "./observe/log-files.js";
 import { retryBudgetPolicySchema } from "./retry-budget.js";
 import { DEFAULT_STORE_POLICY, storePolicySchema } from "./store/store-policy.js";
 import {
@@ -70,6 +73,15 @@ export const serviceConfigSchema = z.strictObject({
     tokenFile: z.string().nullable().describe("its bearer token's file; null: no control endpoint"),
   }),
   logDir: z.string().nullable().describe("JSON request logs go to <logDir>/<service>.jsonl; null: stdout"),
+  logRotation: z.strictObject({
+    maxBytes: z
+      .number()
+      .int()
+      .min(0)
+      .refine((n) => n === 0 || n >= 4096, "at least 4096 bytes, or 0 (never rotate)")
+      .describe("<service>.jsonl is rotated to <service>.1.jsonl at this size; 0: never"),
+    maxFiles: z.number().int().min(0).max(1000).describe("rotated files kept; older ones are deleted"),
+  }),
   observe: z
     .boolean()
     .describe("structured logs and W3C traceparent propagation; SANDBOX_OBSERVE=off turns both off"),
@@ -229,6 +241,10 @@ export function loadServiceConfig(service: ServiceName, processEnv: Env = proces
       tokenFile: nonEmpty(env.SANDBOX_CONTROL_TOKEN_FILE),
     },
     logDir: nonEmpty(env.SANDBOX_LOG_DIR),
+    logRotation: {
+      maxBytes: read(env, "SANDBOX_LOG_MAX_BYTES", intVar, DEFAULT_LOG_ROTATION.maxBytes),
+      maxFiles: read(env, "SANDBOX_LOG_MAX_FILES", intVar, DEFAULT_LOG_ROTATION.maxFiles),
+    },
     observe: read(env, "SANDBOX_OBSERVE", switchVar, true),
     store: service === "risk" ? storePolicy(env, p) : undefined,
   });

@@ -123,4 +123,23 @@ describe("service config", () => {
     }
     expect(() => loadServiceConfig("gateway", { SANDBOX_OBSERVE: "quiet" })).toThrow(/SANDBOX_OBSERVE=quiet/);
   });
+
+  it("SANDBOX_LOG_MAX_BYTES, SANDBOX_LOG_MAX_FILES: the logs rotate at 10 MiB keeping 5 files by default, for every service", () => {
+    for (const s of ["gateway", "orders", "payments", "risk"] as const) {
+      expect(loadServiceConfig(s, {}).logRotation).toEqual({ maxBytes: 10 * 1024 * 1024, maxFiles: 5 });
+      expect(
+        loadServiceConfig(s, { SANDBOX_LOG_MAX_BYTES: "65536", SANDBOX_LOG_MAX_FILES: "2" }).logRotation,
+      ).toEqual({ maxBytes: 65536, maxFiles: 2 });
+    }
+    expect(loadServiceConfig("risk", { SANDBOX_LOG_MAX_BYTES: "0" }).logRotation.maxBytes).toBe(0);
+    expect(() => loadServiceConfig("risk", { SANDBOX_LOG_MAX_BYTES: "10MiB" })).toThrow(
+      /SANDBOX_LOG_MAX_BYTES=10MiB/,
+    );
+    expect(() => loadServiceConfig("risk", { SANDBOX_LOG_MAX_BYTES: "100" })).toThrow(
+      /logRotation\.maxBytes/,
+    );
+    expect(() => loadServiceConfig("risk", { SANDBOX_LOG_MAX_FILES: "-1" })).toThrow(
+      /SANDBOX_LOG_MAX_FILES=-1/,
+    );
+  });
 });
