@@ -23,9 +23,16 @@ export const SANDBOX_LANE = [
 
 /**
  * The two longest files: the demo game day (its healthy run and five regressions) on its own
- * stack, and the CI action's steps (their own sandboxes, 800 above this lane's offset).
+ * stack, and the CI action's steps (their own sandboxes, ACTION_STEPS_DELTA above this lane's offset).
  */
 export const DEMO_LANE = ["test/demo/**/*.test.ts", "test/ci/action-steps.test.ts"];
 export const DEMO_LANE_OFFSET = 4000;
+/**
+ * The action steps' sandboxes sit this far above their lane's offset. Every offset a lane uses must
+ * keep the sandbox's highest port (Toxiproxy's proxies at 28081-28083) below Linux's ephemeral
+ * range (32768-60999): at 4800 a proxy port was taken by an outgoing connection ("address already
+ * in use"). test/unit/test-lanes.test.ts checks it.
+ */
+export const ACTION_STEPS_DELTA = 400;
 
 export const ALL_TESTS = ["test/**/*.test.ts"];

@@ -25,16 +25,32 @@ export interface SandboxUpOptions extends SandboxLayoutOptions {
 /**
  * A freshly started Node service answers its first requests slowly (cold JIT, first connections):
  * on a loaded 2-core runner enough to fail an experiment's steady state right after a switch
- * changed. Five seconds of checkouts through the whole chain, at most 10 at a time, warm every
- * service; bounded in count and time, failures ignored (the steady state judges health, not this).
+ * changed. Checkouts through the whole chain, at most `concurrency` at a time, for `forMs` and then
+ * on until the last `cleanMs` saw no failed call (a stack that is still settling would fail the
+ * next steady state). Bounded in count and time (at most `maxMs`); it never throws: the steady
+ * state judges health, not this.
  */
-export async function warmUp(checkoutUrl: string, forMs = 5000, concurrency = 10): Promise<void> {
-  const until = Date.now() + forMs;
+export async function warmUp(
+  checkoutUrl: string,
+  forMs = 5000,
+  concurrency = 10,
+  { cleanMs = 2000, maxMs = 30_000 }: { cleanMs?: number; maxMs?: number } = {},
+): Promise<void> {
+  const started = Date.now();
+  let lastFailure = started;
+  const settled = () => {
+    const now = Date.now();
+    return now - started >= maxMs || (now - started >= forMs && now - lastFailure >= cleanMs);
+  };
   const worker = async () => {
-    for (let i = 0; i < 200 && Date.now() < until; i++) {
-      await fetch(checkoutUrl, { signal: AbortSignal.timeout(2000) })
-        .then((res) => res.arrayBuffer())
-        .catch(() => undefined);
+    for (let i = 0; i < 1000 && !settled(); i++) {
+      const ok = await fetch(checkoutUrl, { signal: AbortSignal.timeout(2000) })
+        .then(async (res) => {
+          await res.arrayBuffer();
+          return res.ok;
+        })
+        .catch(() => false);
+      if (!ok) lastFailure = Date.now();
       await new Promise((r) => setTimeout(r, 50));
     }
   };

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalActionResult, runActionLocally } from "../../scripts/ci/run-action-locally.js";
 import { runGitlabJobLocally } from "../../scripts/ci/run-gitlab-job-locally.js";
 import { sandboxDown, sandboxStatus } from "../../src/sandbox/sandbox-stack.js";
+import { ACTION_STEPS_DELTA } from "../lanes.js";
 import { REPO } from "../support/cli.js";
 import { shiftTargetsText } from "../support/shift-targets.js";
 
@@ -14,13 +15,13 @@ import { shiftTargetsText } from "../support/shift-targets.js";
  * clean checkout of HEAD: `npm ci` for real (npm's offline mode: the local cache holds every package
  * of the lock, so nothing reaches the network), the build, the demo sandbox up and down, the demo
  * game day passing, and a removed countermeasure failing with exit 1 and every report still written.
- * Its sandboxes run on ports of their own (the sandbox's defaults plus 800, over any
+ * Its sandboxes run on ports of their own (the sandbox's defaults plus ACTION_STEPS_DELTA, over any
  * $GAMEDAY_SANDBOX_PORT_OFFSET) with a targets file moved the same way, so they never meet the
  * stack the other integration tests share.
  */
 const DEMO_MS = 900_000;
 const SHORT_MS = 600_000;
-const offset = Number(process.env.GAMEDAY_SANDBOX_PORT_OFFSET ?? "0") + 800;
+const offset = Number(process.env.GAMEDAY_SANDBOX_PORT_OFFSET ?? "0") + ACTION_STEPS_DELTA;
 const experiments = readFileSync(`${REPO}gamedays/demo.yaml`, "utf8").match(
   /^ {4}- \.\.\/experiments\//gm,
 )?.length;

@@ -42,7 +42,10 @@ async function expectStackRestored() {
   expect(markers.map((m) => m.Names)).toEqual([]);
 }
 
-describe("the sandbox under docker compose, and the docker experiments against it", () => {
+// Each experiment judges a whole compose stack under load on a 2-core runner that two other lanes
+// share: a steady state that did not hold before anything was injected (exit 4) once failed a CI
+// run. One retry, after which a failure is the stack's, not the minute's.
+describe("the sandbox under docker compose, and the docker experiments against it", { retry: 1 }, () => {
   beforeAll(async () => {
     await requireDocker();
     await stackUp();

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, matchesGlob, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { DEMO_LANE, SANDBOX_LANE } from "../lanes.js";
+import { defaultPorts } from "../../src/sandbox/sandbox-layout.js";
+import { ACTION_STEPS_DELTA, DEMO_LANE, DEMO_LANE_OFFSET, SANDBOX_LANE } from "../lanes.js";
 import { REPO } from "../support/cli.js";
 
 function testFiles(dir: string): string[] {
@@ -31,5 +32,18 @@ describe("test lanes (test/lanes.ts): the isolated lane never touches the shared
     expect(users).toContain("test/demo/demo-game-day.test.ts");
     expect(users.every(inSandboxLane)).toBe(true);
     expect(inSandboxLane("test/queue/queue-worker.test.ts")).toBe(false);
+  });
+});
+
+describe("test lanes' port offsets", () => {
+  it("keep every sandbox port below the ephemeral range, with room for two prove instances", () => {
+    const highest = (offset: number) => {
+      const p = defaultPorts(offset);
+      return Math.max(...Object.values(p.services), ...Object.values(p.proxies), p.toxiproxy, p.prometheus);
+    };
+    // prove --parallel runs instances 100 ports apart above the lane's offset.
+    for (const offset of [0, DEMO_LANE_OFFSET, DEMO_LANE_OFFSET + ACTION_STEPS_DELTA + 200])
+      expect(highest(offset)).toBeLessThan(32_768);
+    expect(highest(DEMO_LANE_OFFSET + 800)).toBeGreaterThanOrEqual(32_768); // the check can fail
   });
 });
