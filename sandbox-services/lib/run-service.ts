@@ -3,6 +3,7 @@ import { AppFaultError, type AppFaultHost, AppFaultRuntime } from "./control/app
 import { readControlToken, startControlServer } from "./control/control-server.js";
 import { clientObserver } from "./observe/client-observer.js";
 import { createServiceLogger } from "./observe/service-logger.js";
+import { NO_SPAN_EXPORT, otlpSpanExport } from "./observe/span-export.js";
 import { type CallResult, ResilientClient } from "./resilient-client.js";
 import { type RouteHandler, startService } from "./service-bootstrap.js";
 import {
@@ -101,12 +102,13 @@ export function runService(service: ServiceName, handler: (ctx: ServiceContext) 
   const log = createServiceLogger(service, config.observe ? config.logDir : false, config.logRotation);
   const store = config.store && new RiskStore(config.store, metrics.registry);
   // SANDBOX_OBSERVE=off: no attempt spans, no traceparent to the dependency, no attempt lines.
+  const spans = config.observe && config.traces ? otlpSpanExport(service, config.traces) : NO_SPAN_EXPORT;
   const live = appFaultHost(
     service,
     config,
     metrics,
     store,
-    config.observe ? { observer: clientObserver(log, config.dependency?.name ?? "") } : {},
+    config.observe ? { observer: clientObserver(log, config.dependency?.name ?? "", spans) } : {},
   );
   const runtime = new AppFaultRuntime(live.host, metrics.registry);
   const route = handler({ config, callDependency: live.call, store });
@@ -119,8 +121,16 @@ export function runService(service: ServiceName, handler: (ctx: ServiceContext) 
     token === undefined
       ? undefined
       : startControlServer(config.control.port, token, runtime, (line) => log.info(line));
-  startService(config, metrics, { [ROUTES[service]]: withWork }, config.observe ? log : undefined, () => {
-    control?.close();
-    log.flushNow();
-  });
+  startService(
+    config,
+    metrics,
+    { [ROUTES[service]]: withWork },
+    config.observe ? log : undefined,
+    () => {
+      control?.close();
+      log.flushNow();
+      void spans.shutdown();
+    },
+    spans,
+  );
 }

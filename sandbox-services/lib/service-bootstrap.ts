@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { z } from "zod";
+import { NO_SPAN_EXPORT, type SpanExport } from "./observe/span-export.js";
 import { currentSpan, serverSpan } from "./observe/trace-context.js";
 import { type ServiceConfig, serviceConfigSchema } from "./service-config.js";
 import type { ServiceMetrics } from "./service-metrics.js";
@@ -42,6 +43,15 @@ export const serviceHealthSchema = z.object({
 });
 export type ServiceHealth = z.infer<typeof serviceHealthSchema>;
 
+/** A log line's extra fields that a span attribute can hold (strings, numbers, booleans). */
+function primitives(fields: Record<string, unknown> | undefined): Record<string, string | number | boolean> {
+  return Object.fromEntries(
+    Object.entries(fields ?? {}).filter((e): e is [string, string | number | boolean] =>
+      ["string", "number", "boolean"].includes(typeof e[1]),
+    ),
+  );
+}
+
 function send(res: ServerResponse, status: number, body: unknown, contentType = "application/json"): void {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(text) });
@@ -60,6 +70,8 @@ export function startService(
   /** Undefined: no request lines and no trace context at all (SANDBOX_OBSERVE=off). */
   requestLog: RequestLog | undefined = undefined,
   onShutdown: () => void = () => {},
+  /** Where the request spans go besides the log (a tracing backend, SANDBOX_OTLP_TRACES). */
+  spans: SpanExport = NO_SPAN_EXPORT,
 ): Server {
   const health: ServiceHealth = {
     status: "ok",
@@ -80,6 +92,7 @@ export function startService(
     // without a request log (SANDBOX_OBSERVE=off) there is no trace context at all.
     const span = requestLog ? serverSpan(req.headers.traceparent) : undefined;
     const started = performance.now();
+    const startedAt = Date.now();
     let answer: RouteAnswer;
     metrics.serverInFlight.inc({ route });
     try {
@@ -114,6 +127,23 @@ export function startService(
     const level = requestLevel(answer);
     if (answer.msg === undefined) requestLog[level](fields);
     else requestLog[level](fields, answer.msg);
+    spans.record({
+      name: `${req.method} ${route}`,
+      kind: "server",
+      traceId: span.traceId,
+      spanId: span.spanId,
+      parentSpanId: span.parentSpanId,
+      startMs: startedAt,
+      durationMs,
+      attributes: {
+        "http.request.method": req.method,
+        "http.route": route,
+        "http.response.status_code": answer.status,
+        ...primitives(answer.log),
+      },
+      error: answer.status >= 500,
+      message: answer.msg,
+    });
   };
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {

@@ -18,6 +18,8 @@
  *   SANDBOX_LOG_MAX_BYTES  <service>.jsonl rotates at this size (10485760; 0 = never)
  *   SANDBOX_LOG_MAX_FILES  rotated files kept, <service>.1.jsonl the newest (5)
  *   SANDBOX_OBSERVE      on|off (on): off writes no log line and propagates no traceparent (benchmarks)
+ *   SANDBOX_OTLP_TRACES  an OTLP/HTTP traces URL on loopback (http://127.0.0.1:4318/v1/traces): every
+ *                        request and attempt span is exported there too (a tracing backend); unset: none
  * with <SERVICE> one of GATEWAY, ORDERS, PAYMENTS, RISK.
  */
 import { z } from "zod";
@@ -85,6 +87,10 @@ export const serviceConfigSchema = z.strictObject({
   observe: z
     .boolean()
     .describe("structured logs and W3C traceparent propagation; SANDBOX_OBSERVE=off turns both off"),
+  traces: z
+    .url({ protocol: /^https?$/, hostname: /^(127\.0\.0\.1|localhost|\[::1\])$/ })
+    .nullable()
+    .describe("OTLP/HTTP traces endpoint the spans are exported to, on loopback only; null: none"),
   store: storePolicySchema.optional().describe("risk: cache, simulated database and its pool"),
 });
 
@@ -246,6 +252,7 @@ export function loadServiceConfig(service: ServiceName, processEnv: Env = proces
       maxFiles: read(env, "SANDBOX_LOG_MAX_FILES", intVar, DEFAULT_LOG_ROTATION.maxFiles),
     },
     observe: read(env, "SANDBOX_OBSERVE", switchVar, true),
+    traces: nonEmpty(env.SANDBOX_OTLP_TRACES),
     store: service === "risk" ? storePolicy(env, p) : undefined,
   });
   if (!parsed.success) {

@@ -110,6 +110,7 @@ ensure_all() {
   ensure_kubelet # the real node's kubelet and pause binary: built here, not inside a test's hook timeout
   ensure_browser
   ensure_otelcol # the OpenTelemetry Collector the run-trace tests export to
+  ensure_jaeger  # the tracing backend the sandbox-traces test exports the services' spans to
   ensure_build
   ensure_docker # after the build: the sandbox image is built from dist/
 }
@@ -124,3 +125,5 @@ source "$(dirname "${BASH_SOURCE[0]}")/docker.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/browser.sh"
 # shellcheck source=otelcol.sh
 source "$(dirname "${BASH_SOURCE[0]}")/otelcol.sh"
+# shellcheck source=jaeger.sh
+source "$(dirname "${BASH_SOURCE[0]}")/jaeger.sh"

@@ -1,5 +1,6 @@
 import type { ClientEventKind, ClientObserver } from "../resilient-client.js";
 import type { RequestLog } from "../service-bootstrap.js";
+import { NO_SPAN_EXPORT, type SpanExport } from "./span-export.js";
 import { currentSpan, formatTraceparent, newSpanId, newTraceId } from "./trace-context.js";
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
@@ -40,12 +41,17 @@ function eventMessage(kind: ClientEventKind, f: Record<string, unknown>): string
  * Logs every outgoing attempt (its own span, whose traceparent goes to the dependency) and every
  * countermeasure decision, under the trace of the request that made them.
  */
-export function clientObserver(log: RequestLog, dependency: string): ClientObserver {
+export function clientObserver(
+  log: RequestLog,
+  dependency: string,
+  spans: SpanExport = NO_SPAN_EXPORT,
+): ClientObserver {
   return {
     beginAttempt(attempt) {
       const parent = currentSpan.getStore();
       const traceId = parent?.traceId ?? newTraceId();
       const spanId = newSpanId();
+      const startedAt = Date.now();
       return {
         headers: { traceparent: formatTraceparent(traceId, spanId, parent?.flags) },
         end(r, durationMs) {
@@ -68,6 +74,24 @@ export function clientObserver(log: RequestLog, dependency: string): ClientObser
               ? `${dependency} attempt ${attempt} failed after ${round(durationMs)} ms: ${r.detail ?? r.outcome}`
               : `${dependency} attempt ${attempt} ok in ${round(durationMs)} ms`,
           );
+          spans.record({
+            name: `GET ${dependency}`,
+            kind: "client",
+            traceId,
+            spanId,
+            parentSpanId: parent?.spanId,
+            startMs: startedAt,
+            durationMs,
+            attributes: {
+              "peer.service": dependency,
+              attempt,
+              outcome: r.outcome,
+              "http.response.status_code": r.status,
+              detail: r.detail,
+            },
+            error: failed,
+            message: failed ? (r.detail ?? r.outcome) : undefined,
+          });
         },
       };
     },
