@@ -1,8 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO } from "./cli.js";
+import { spawnTool } from "./tool-process.js";
 import { freePort } from "./toxiproxy-server.js";
 
 /** The version scripts/lib/jaeger.sh builds: read from there, so the two never disagree. */
@@ -65,24 +65,8 @@ export async function startJaeger(): Promise<RunningJaeger> {
       (_, p: string) => `127.0.0.1:${ports[p]}`,
     ),
   );
-  let stderr = "";
-  const child: ChildProcess = spawn(JAEGER_BIN, ["--config", config], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  child.stderr?.on("data", (d) => {
-    stderr = (stderr + d).slice(-4000);
-  });
   // Jaeger drains its pipelines on SIGTERM, which can take many seconds: 3 s, then SIGKILL.
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const kill = setTimeout(() => child.kill("SIGKILL"), 3000);
-      child.once("exit", () => {
-        clearTimeout(kill);
-        resolve();
-      });
-      child.kill("SIGTERM");
-    });
+  const { child, stderr, stop } = spawnTool(JAEGER_BIN, ["--config", config], 3000);
   const queryUrl = `http://127.0.0.1:${query}`;
   const get = async (path: string) => {
     const res = await fetch(`${queryUrl}${path}`, { signal: AbortSignal.timeout(5000) });
@@ -90,11 +74,11 @@ export async function startJaeger(): Promise<RunningJaeger> {
   };
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`jaeger exited with ${child.exitCode}: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`jaeger exited with ${child.exitCode}: ${stderr()}`);
     if ((await get("/api/services").catch(() => undefined))?.status === 200) break;
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`jaeger's query API did not answer on ${queryUrl} within 30 s: ${stderr}`);
+      throw new Error(`jaeger's query API did not answer on ${queryUrl} within 30 s: ${stderr()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }

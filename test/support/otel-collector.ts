@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO } from "./cli.js";
+import { spawnTool } from "./tool-process.js";
 import { freePort } from "./toxiproxy-server.js";
 
 /** The version scripts/lib/otelcol.sh builds: read from there, so the two never disagree. */
@@ -125,25 +125,13 @@ service:
       exporters: [file]
 `,
   );
-  let stderr = "";
-  const child: ChildProcess = spawn(OTELCOL_BIN, ["--config", config], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  child.stderr?.on("data", (d) => {
-    stderr = (stderr + d).slice(-4000);
-  });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-    });
+  const { child, stderr, stop } = spawnTool(OTELCOL_BIN, ["--config", config]);
   const deadline = Date.now() + 15_000;
   while (!(await listening(port))) {
-    if (child.exitCode !== null) throw new Error(`otelcol exited with ${child.exitCode}: ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`otelcol exited with ${child.exitCode}: ${stderr()}`);
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`otelcol did not listen on 127.0.0.1:${port} within 15 s: ${stderr}`);
+      throw new Error(`otelcol did not listen on 127.0.0.1:${port} within 15 s: ${stderr()}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -1,0 +1,29 @@
+import { type ChildProcess, spawn } from "node:child_process";
+
+/** A built tool the tests run (a collector, a tracing backend): its process and the tail of its stderr. */
+export interface ToolProcess {
+  child: ChildProcess;
+  /** The last 4000 characters it wrote to stderr, for the error that says why it did not come up. */
+  stderr(): string;
+  /** SIGTERM, then SIGKILL after `graceMs` (a tool that drains its pipelines can take long). */
+  stop(): Promise<void>;
+}
+
+export function spawnTool(bin: string, args: string[], graceMs = 3000): ToolProcess {
+  let stderr = "";
+  const child = spawn(bin, args, { stdio: ["ignore", "ignore", "pipe"] });
+  child.stderr?.on("data", (d) => {
+    stderr = (stderr + d).slice(-4000);
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      const kill = setTimeout(() => child.kill("SIGKILL"), graceMs);
+      child.once("exit", () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      child.kill("SIGTERM");
+    });
+  return { child, stderr: () => stderr, stop };
+}
