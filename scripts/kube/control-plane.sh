@@ -10,6 +10,9 @@
 #                           +59 (scheduler), +47 (kwok), +10/+11/+12 (kubelet, healthz, read-only metrics); default 26400 (below the ephemeral range 32768-60999, so no outgoing connection can hold one)
 # The kubeconfig has two contexts: gameday-admin (system:masters) and, once a test makes one, others.
 set -euo pipefail
+# Under set -e a failed command ends the script; say which, so a teardown never fails silently.
+command_name="${1:-}"
+trap 'rc=$?; [ "$rc" = 0 ] || echo "control-plane.sh $command_name: exit $rc after \"$BASH_COMMAND\"" >&2' EXIT
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 source scripts/lib/tools.sh

@@ -228,7 +228,13 @@ node_stop() {
   _stop_pid kubelet
   if running containerd; then
     for id in $(ctr_ tasks ls -q 2>/dev/null); do ctr_ tasks kill -s SIGKILL "$id" >/dev/null 2>&1 || true; done
-    for _ in $(seq 1 50); do [ -z "$(ctr_ tasks ls -q 2>/dev/null | head -1)" ] && break; ctr_ tasks ls -q 2>/dev/null | xargs -r -n1 "ctr" --address "$ctr_sock" --namespace k8s.io tasks delete -f >/dev/null 2>&1; sleep 0.1; done
+    # `|| true`: a task that is already going makes its delete (so xargs) fail, and under
+    # `set -euo pipefail` that ended stop without a word (a CI run's teardown failed so).
+    for _ in $(seq 1 50); do
+      [ -z "$(ctr_ tasks ls -q 2>/dev/null | head -1)" ] && break
+      ctr_ tasks ls -q 2>/dev/null | xargs -r -n1 "ctr" --address "$ctr_sock" --namespace k8s.io tasks delete -f >/dev/null 2>&1 || true
+      sleep 0.1
+    done
     ctr_ containers ls -q 2>/dev/null | xargs -r ctr --address "$ctr_sock" --namespace k8s.io containers delete >/dev/null 2>&1 || true
   fi
   _stop_pid containerd
