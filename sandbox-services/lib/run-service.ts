@@ -129,7 +129,8 @@ export function runService(service: ServiceName, handler: (ctx: ServiceContext) 
     () => {
       control?.close();
       log.flushNow();
-      void spans.shutdown();
+      // The last batch of spans, bounded: a backend that hangs must not hold a stop.
+      return Promise.race([spans.shutdown(), sleep(1500)]);
     },
     spans,
   );

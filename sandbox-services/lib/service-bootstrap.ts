@@ -69,7 +69,8 @@ export function startService(
   routes: Record<string, RouteHandler>,
   /** Undefined: no request lines and no trace context at all (SANDBOX_OBSERVE=off). */
   requestLog: RequestLog | undefined = undefined,
-  onShutdown: () => void = () => {},
+  /** On SIGTERM/SIGINT; the process exits once the server closed and what this returns settled (at most 2 s). */
+  onShutdown: () => Promise<unknown> | undefined = () => undefined,
   /** Where the request spans go besides the log (a tracing backend, SANDBOX_OTLP_TRACES). */
   spans: SpanExport = NO_SPAN_EXPORT,
 ): Server {
@@ -133,6 +134,7 @@ export function startService(
       traceId: span.traceId,
       spanId: span.spanId,
       parentSpanId: span.parentSpanId,
+      flags: span.flags,
       startMs: startedAt,
       durationMs,
       attributes: {
@@ -160,8 +162,8 @@ export function startService(
     );
   });
   const shutdown = () => {
-    onShutdown();
-    server.close(() => process.exit(0));
+    const settled = Promise.resolve(onShutdown()).catch(() => undefined);
+    server.close(() => void settled.finally(() => process.exit(0)));
     server.closeAllConnections();
     setTimeout(() => process.exit(0), 2000).unref();
   };

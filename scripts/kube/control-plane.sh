@@ -11,8 +11,15 @@
 # The kubeconfig has two contexts: gameday-admin (system:masters) and, once a test makes one, others.
 set -euo pipefail
 # Under set -e a failed command ends the script; say which, so a teardown never fails silently.
+# node.sh adds its own clean-ups to exit_hooks rather than replacing this trap.
 command_name="${1:-}"
-trap 'rc=$?; [ "$rc" = 0 ] || echo "control-plane.sh $command_name: exit $rc after \"$BASH_COMMAND\"" >&2' EXIT
+exit_hooks=()
+on_exit() {
+  local rc=$? last="$BASH_COMMAND" h
+  for h in "${exit_hooks[@]}"; do eval "$h" || true; done
+  [ "$rc" = 0 ] || echo "control-plane.sh $command_name: exit $rc after \"$last\"" >&2
+}
+trap on_exit EXIT
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 source scripts/lib/tools.sh

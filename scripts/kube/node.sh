@@ -193,7 +193,7 @@ node_start() {
   node_import_images "$node_dir/containerd/.gameday-imported" ctr_
   node_saved_sysctl="$(sysctl -e vm.overcommit_memory kernel.panic kernel.panic_on_oops vm.panic_on_oom | tr -d ' ')"
   # shellcheck disable=SC2086 # one key=value per word
-  trap 'sysctl -q -w $node_saved_sysctl || true' EXIT # also when the start fails below
+  exit_hooks+=('sysctl -q -w $node_saved_sysctl') # also when the start fails below (control-plane.sh's trap)
   launch_node_kubelet
   wait_for kubelet 60 curl -sf "http://127.0.0.1:$kubelet_healthz/healthz"
   wait_for "node $node_name Ready" 90 node_ready

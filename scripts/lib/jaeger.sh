@@ -20,9 +20,10 @@ ensure_jaeger() {
   rm -rf "$work"; mkdir -p "$work" "$dir/bin"
   log "building Jaeger $v (OTLP receiver, memory storage, query API) into $dir"
   (
+    set -e # a subshell tested by `||` runs without it otherwise
     cd "$work"
     export GOFLAGS=-trimpath CGO_ENABLED=0
-    go mod init gameday-jaeger-build >/dev/null 2>&1
+    go mod init gameday-jaeger-build >/dev/null
     nice -n 19 go get -tool "github.com/jaegertracing/jaeger/cmd/jaeger@v$v"
     nice -n 19 go build -ldflags="-s -w" -o "$dir/bin/jaeger.partial" github.com/jaegertracing/jaeger/cmd/jaeger
   ) >&2 || die "building Jaeger v$v failed (in $work)"

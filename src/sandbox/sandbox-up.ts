@@ -37,7 +37,7 @@ export async function warmUp(
   { cleanMs = 2000, maxMs = 30_000 }: { cleanMs?: number; maxMs?: number } = {},
 ): Promise<void> {
   const started = Date.now();
-  let lastFailure = started;
+  let lastFailure = Number.NEGATIVE_INFINITY;
   const settled = () => {
     const now = Date.now();
     return now - started >= maxMs || (now - started >= forMs && now - lastFailure >= cleanMs);

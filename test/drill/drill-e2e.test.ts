@@ -43,7 +43,7 @@ describe("an incident drill end to end (real sandbox, two responders over the AP
         data: { result: { value: [number, string] }[] };
       };
       if (Number(body.data.result[0]?.value[1] ?? 1) < 0.2) break;
-      await warmUp(ep.checkoutUrl, 1000);
+      await warmUp(ep.checkoutUrl, 1000, 10, { maxMs: 3000 });
     }
     stateDir = scratchFiles("gameday-drill-").dir;
     const file = join(REPO, "drills", "risk-cache-chain.yaml");

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO } from "./cli.js";
@@ -66,7 +66,12 @@ export async function startJaeger(): Promise<RunningJaeger> {
     ),
   );
   // Jaeger drains its pipelines on SIGTERM, which can take many seconds: 3 s, then SIGKILL.
-  const { child, stderr, stop } = spawnTool(JAEGER_BIN, ["--config", config], 3000);
+  const tool = spawnTool(JAEGER_BIN, ["--config", config], 3000);
+  const { child, stderr } = tool;
+  const stop = async () => {
+    await tool.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
   const queryUrl = `http://127.0.0.1:${query}`;
   const get = async (path: string) => {
     const res = await fetch(`${queryUrl}${path}`, { signal: AbortSignal.timeout(5000) });

@@ -15,6 +15,10 @@ export function spawnTool(bin: string, args: string[], graceMs = 3000): ToolProc
   child.stderr?.on("data", (d) => {
     stderr = (stderr + d).slice(-4000);
   });
+  // A spawn that fails (EACCES, ENOENT) must not crash the test worker: it is said as the stderr.
+  child.on("error", (err) => {
+    stderr = `${stderr}\n${bin}: ${err.message}`.slice(-4000);
+  });
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();

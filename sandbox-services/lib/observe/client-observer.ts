@@ -80,6 +80,7 @@ export function clientObserver(
             traceId,
             spanId,
             parentSpanId: parent?.spanId,
+            flags: parent?.flags ?? "01",
             startMs: startedAt,
             durationMs,
             attributes: {

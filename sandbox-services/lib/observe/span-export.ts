@@ -11,6 +11,8 @@ export interface FinishedSpan {
   traceId: string;
   spanId: string;
   parentSpanId?: string | undefined;
+  /** W3C trace flags (2 hex digits): a caller's "00" (not sampled) is respected, the span is not exported. */
+  flags: string;
   /** Epoch milliseconds. */
   startMs: number;
   durationMs: number;
@@ -61,6 +63,7 @@ export function otlpSpanExport(service: string, url: string): SpanExport {
   const tracer = provider.getTracer("gameday-sandbox");
   return {
     record(s) {
+      if ((Number.parseInt(s.flags, 16) & TraceFlags.SAMPLED) === 0) return;
       ids.traceId = s.traceId;
       ids.spanId = s.spanId;
       const parent = s.parentSpanId
@@ -68,7 +71,8 @@ export function otlpSpanExport(service: string, url: string): SpanExport {
             traceId: s.traceId,
             spanId: s.parentSpanId,
             traceFlags: TraceFlags.SAMPLED,
-            isRemote: true,
+            // A request's parent is the caller's attempt (another process); an attempt's is its own request.
+            isRemote: s.kind === "server",
           })
         : ROOT_CONTEXT;
       const attributes = Object.fromEntries(
