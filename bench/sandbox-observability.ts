@@ -31,6 +31,8 @@ interface Round {
   load: LoadResult;
   /** Bytes the services' JSON logs grew by during the window. */
   logBytes: number;
+  /** Jaeger's own CPU over the window, in % of one core (it shares the machine's two cores). */
+  jaegerCpuPct: number;
 }
 
 /**
@@ -88,6 +90,7 @@ export async function benchObservability(ctx: BenchContext): Promise<Section> {
       const pids = await servicePids(ep);
       const cpu0 = Object.fromEntries(SERVICES.map((s) => [s, cpuSeconds(pids[s])]));
       const log0 = logBytes(dir);
+      const jaeger0 = cpuSeconds(jaeger.pid);
       const t0 = performance.now();
       const load = await openLoop(ep.checkoutUrl, RPS, windowS);
       const elapsedS = (performance.now() - t0) / 1000;
@@ -100,6 +103,7 @@ export async function benchObservability(ctx: BenchContext): Promise<Section> {
         perService,
         load,
         logBytes: logBytes(dir) - log0,
+        jaegerCpuPct: ((cpuSeconds(jaeger.pid) - jaeger0) / elapsedS) * 100,
       };
       // The switch must really switch: traced answers and log lines with it on, none with it off.
       const observe = mode !== "off";
@@ -168,7 +172,7 @@ export async function benchObservability(ctx: BenchContext): Promise<Section> {
             .map((r) => r.load.failed)
             .join("/")}`,
       ).join(", ")} of ${Math.round(RPS * windowS)}`,
-      `Jaeger received spans from ${exported} of the 4 services (checked); Jaeger's own CPU is not counted`,
+      `Jaeger received spans from ${exported} of the 4 services (checked); Jaeger's own CPU (not in the figures above, on the same two cores): export ${median(of("export").map((r) => r.jaegerCpuPct)).toFixed(1)}%, on ${median(of("on").map((r) => r.jaegerCpuPct)).toFixed(1)}% (median)`,
       "log MiB is per second of the window (all four services' JSON lines); the off rounds wrote none and answered no x-trace-id (checked)",
       `rounds with over 5% failed checkouts (the stack queued past its timeouts: the machine was busy): ${
         raw

@@ -1,13 +1,15 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO } from "./cli.js";
+import { packageRoot } from "../../src/sandbox/sandbox-layout.js";
 import { spawnTool } from "./tool-process.js";
 import { freePort } from "./toxiproxy-server.js";
 
+/** The checkout (also from dist/, where the bench runs this file). */
+const ROOT = packageRoot();
 /** The version scripts/lib/jaeger.sh builds: read from there, so the two never disagree. */
 const VERSION = /GAMEDAY_JAEGER_VERSION="([^"]+)"/.exec(
-  readFileSync(join(REPO, "scripts/lib/jaeger.sh"), "utf8"),
+  readFileSync(join(ROOT, "scripts/lib/jaeger.sh"), "utf8"),
 )?.[1];
 const TOOLS = process.env.GAMEDAY_TOOLS ?? join(homedir(), ".cache", "gameday-tools");
 export const JAEGER_BIN = join(TOOLS, `jaeger-${VERSION}`, "bin", "jaeger");
@@ -34,6 +36,8 @@ export interface JaegerTrace {
 export interface RunningJaeger {
   /** The OTLP/HTTP traces URL, as SANDBOX_OTLP_TRACES. */
   otlpTracesUrl: string;
+  /** Its process, for the bench's CPU figure. */
+  pid: number;
   queryUrl: string;
   /** The trace as Jaeger stores it, or undefined while it has none of its spans. */
   trace(id: string): Promise<JaegerTrace | undefined>;
@@ -60,7 +64,7 @@ export async function startJaeger(): Promise<RunningJaeger> {
   const ports: Record<string, number> = { "4318": otlp, "16686": query, "16685": queryGrpc };
   writeFileSync(
     config,
-    readFileSync(join(REPO, "sandbox-services", "jaeger-local.yaml"), "utf8").replace(
+    readFileSync(join(ROOT, "sandbox-services", "jaeger-local.yaml"), "utf8").replace(
       /127\.0\.0\.1:(4318|16686|16685)\b/g,
       (_, p: string) => `127.0.0.1:${ports[p]}`,
     ),
@@ -89,6 +93,7 @@ export async function startJaeger(): Promise<RunningJaeger> {
   }
   return {
     otlpTracesUrl: `http://127.0.0.1:${otlp}/v1/traces`,
+    pid: child.pid ?? 0,
     queryUrl,
     async trace(id) {
       const r = await get(`/api/traces/${id}`);
