@@ -3,7 +3,7 @@ import { AppFaultError, type AppFaultHost, AppFaultRuntime } from "./control/app
 import { readControlToken, startControlServer } from "./control/control-server.js";
 import { clientObserver } from "./observe/client-observer.js";
 import { createServiceLogger } from "./observe/service-logger.js";
-import { NO_SPAN_EXPORT, otlpSpanExport } from "./observe/span-export.js";
+import { type SpanExport, spanExportFor } from "./observe/span-export.js";
 import { type CallResult, ResilientClient } from "./resilient-client.js";
 import { type RouteHandler, startService } from "./service-bootstrap.js";
 import {
@@ -98,11 +98,26 @@ export function runService(service: ServiceName, handler: (ctx: ServiceContext) 
   } catch (err) {
     exitOnBadConfig(service, err);
   }
+  // The exporter (SANDBOX_OTLP_TRACES) is loaded before the server listens, so no span is missed.
+  const loaded = config;
+  spanExportFor(service, loaded.observe ? loaded.traces : null).then(
+    (spans) => serve(service, loaded, token, spans, handler),
+    (err: unknown) => exitOnBadConfig(service, err),
+  );
+}
+
+/** Metrics, logs, client, server and control endpoint of a service whose config has been read. */
+function serve(
+  service: ServiceName,
+  config: ServiceConfig,
+  token: string | undefined,
+  spans: SpanExport,
+  handler: (ctx: ServiceContext) => RouteHandler,
+): void {
   const metrics = createServiceMetrics(service);
   const log = createServiceLogger(service, config.observe ? config.logDir : false, config.logRotation);
   const store = config.store && new RiskStore(config.store, metrics.registry);
   // SANDBOX_OBSERVE=off: no attempt spans, no traceparent to the dependency, no attempt lines.
-  const spans = config.observe && config.traces ? otlpSpanExport(service, config.traces) : NO_SPAN_EXPORT;
   const live = appFaultHost(
     service,
     config,

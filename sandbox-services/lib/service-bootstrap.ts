@@ -43,15 +43,6 @@ export const serviceHealthSchema = z.object({
 });
 export type ServiceHealth = z.infer<typeof serviceHealthSchema>;
 
-/** A log line's extra fields that a span attribute can hold (strings, numbers, booleans). */
-function primitives(fields: Record<string, unknown> | undefined): Record<string, string | number | boolean> {
-  return Object.fromEntries(
-    Object.entries(fields ?? {}).filter((e): e is [string, string | number | boolean] =>
-      ["string", "number", "boolean"].includes(typeof e[1]),
-    ),
-  );
-}
-
 function send(res: ServerResponse, status: number, body: unknown, contentType = "application/json"): void {
   const text = typeof body === "string" ? body : JSON.stringify(body);
   res.writeHead(status, { "content-type": contentType, "content-length": Buffer.byteLength(text) });
@@ -93,7 +84,6 @@ export function startService(
     // without a request log (SANDBOX_OBSERVE=off) there is no trace context at all.
     const span = requestLog ? serverSpan(req.headers.traceparent) : undefined;
     const started = performance.now();
-    const startedAt = Date.now();
     let answer: RouteAnswer;
     metrics.serverInFlight.inc({ route });
     try {
@@ -135,13 +125,12 @@ export function startService(
       spanId: span.spanId,
       parentSpanId: span.parentSpanId,
       flags: span.flags,
-      startMs: startedAt,
       durationMs,
       attributes: {
         "http.request.method": req.method,
         "http.route": route,
         "http.response.status_code": answer.status,
-        ...primitives(answer.log),
+        ...answer.log,
       },
       error: answer.status >= 500,
       message: answer.msg,

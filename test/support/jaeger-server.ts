@@ -1,18 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { packageRoot } from "../../src/sandbox/sandbox-layout.js";
-import { spawnTool } from "./tool-process.js";
+import { builtTool, spawnTool } from "./tool-process.js";
 import { freePort } from "./toxiproxy-server.js";
 
 /** The checkout (also from dist/, where the bench runs this file). */
 const ROOT = packageRoot();
-/** The version scripts/lib/jaeger.sh builds: read from there, so the two never disagree. */
-const VERSION = /GAMEDAY_JAEGER_VERSION="([^"]+)"/.exec(
-  readFileSync(join(ROOT, "scripts/lib/jaeger.sh"), "utf8"),
-)?.[1];
-const TOOLS = process.env.GAMEDAY_TOOLS ?? join(homedir(), ".cache", "gameday-tools");
-export const JAEGER_BIN = join(TOOLS, `jaeger-${VERSION}`, "bin", "jaeger");
+const JAEGER = builtTool("jaeger.sh", "GAMEDAY_JAEGER_VERSION", "jaeger", "jaeger");
+export const JAEGER_BIN = JAEGER.bin;
 
 /** One span as Jaeger's query API (/api/traces/<id>) answers it. */
 export interface JaegerSpan {
@@ -53,7 +49,7 @@ export interface RunningJaeger {
  * Fails loudly when the binary is missing.
  */
 export async function startJaeger(): Promise<RunningJaeger> {
-  if (!VERSION || !existsSync(JAEGER_BIN))
+  if (!JAEGER.version || !existsSync(JAEGER_BIN))
     throw new Error(
       `Jaeger is not built at ${JAEGER_BIN}: run .ci/run, or \`source scripts/lib/tools.sh && ensure_jaeger\``,
     );

@@ -1,17 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { REPO } from "./cli.js";
-import { spawnTool } from "./tool-process.js";
+import { builtTool, spawnTool } from "./tool-process.js";
 import { freePort } from "./toxiproxy-server.js";
 
-/** The version scripts/lib/otelcol.sh builds: read from there, so the two never disagree. */
-const VERSION = /GAMEDAY_OTELCOL_VERSION="([^"]+)"/.exec(
-  readFileSync(join(REPO, "scripts/lib/otelcol.sh"), "utf8"),
-)?.[1];
-const TOOLS = process.env.GAMEDAY_TOOLS ?? join(homedir(), ".cache", "gameday-tools");
-export const OTELCOL_BIN = join(TOOLS, `otelcol-${VERSION}`, "bin", "otelcol-gameday");
+const OTELCOL = builtTool("otelcol.sh", "GAMEDAY_OTELCOL_VERSION", "otelcol", "otelcol-gameday");
+export const OTELCOL_BIN = OTELCOL.bin;
 
 /** One span as the file exporter writes it (OTLP JSON). */
 export interface CollectedSpan {
@@ -94,7 +89,7 @@ function listening(port: number): Promise<boolean> {
  * telemetry of its own (so it binds nothing else). Fails loudly when the binary is missing.
  */
 export async function startCollector(): Promise<RunningCollector> {
-  if (!VERSION || !existsSync(OTELCOL_BIN))
+  if (!OTELCOL.version || !existsSync(OTELCOL_BIN))
     throw new Error(
       `the OpenTelemetry Collector is not built at ${OTELCOL_BIN}: run .ci/run, or \`source scripts/lib/tools.sh && ensure_otelcol\``,
     );

@@ -1,4 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { packageRoot } from "../../src/sandbox/sandbox-layout.js";
 
 /** A built tool the tests run (a collector, a tracing backend): its process and the tail of its stderr. */
 export interface ToolProcess {
@@ -30,4 +34,21 @@ export function spawnTool(bin: string, args: string[], graceMs = 3000): ToolProc
       child.kill("SIGTERM");
     });
   return { child, stderr: () => stderr, stop };
+}
+
+/**
+ * Where scripts/lib/<script> caches the tool it builds: the version is read from that script (its
+ * `<variable>="..."` line), so the two never disagree; undefined when the line is gone.
+ */
+export function builtTool(
+  script: string,
+  variable: string,
+  dir: string,
+  bin: string,
+): { bin: string; version: string | undefined } {
+  const version = new RegExp(`${variable}="([^"]+)"`).exec(
+    readFileSync(join(packageRoot(), "scripts", "lib", script), "utf8"),
+  )?.[1];
+  const tools = process.env.GAMEDAY_TOOLS ?? join(homedir(), ".cache", "gameday-tools");
+  return { bin: join(tools, `${dir}-${version}`, "bin", bin), version };
 }

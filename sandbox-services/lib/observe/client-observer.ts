@@ -51,7 +51,6 @@ export function clientObserver(
       const parent = currentSpan.getStore();
       const traceId = parent?.traceId ?? newTraceId();
       const spanId = newSpanId();
-      const startedAt = Date.now();
       return {
         headers: { traceparent: formatTraceparent(traceId, spanId, parent?.flags) },
         end(r, durationMs) {
@@ -81,7 +80,6 @@ export function clientObserver(
             spanId,
             parentSpanId: parent?.spanId,
             flags: parent?.flags ?? "01",
-            startMs: startedAt,
             durationMs,
             attributes: {
               "peer.service": dependency,
